@@ -1,0 +1,1 @@
+"""Helpers shared by the Dagster definitions, the synthetic council and the tests."""
