@@ -1,0 +1,41 @@
+# The whole developer interface. `make run` and `make test` work on a fresh machine with Python 3.11:
+# they install uv if it is missing, then everything else from the lock file.
+
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+SCALE ?= 1 10 50
+PYTEST_ARGS ?=
+
+.PHONY: install run test dev bench docs manifest lint clean
+
+install:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	@$(UV) sync --frozen
+	@$(MAKE) --no-print-directory manifest
+
+# dbt_models/target/manifest.json: what Dagster reads to turn the dbt project into assets.
+manifest:
+	@mkdir -p $(DAGSTER_HOME)
+	@$(UV) run --frozen python -m dagster_project.defs.transformation.project
+
+run: install
+	@$(UV) run --frozen python -m dagster_project.run
+
+test: install
+	@$(UV) run --frozen pytest $(PYTEST_ARGS)
+
+dev: install
+	@$(UV) run --frozen dagster dev -w workspace.yaml
+
+bench: install
+	@SCALE="$(SCALE)" $(UV) run --frozen python -m dagster_project.bench
+
+docs: install
+	@$(UV) run --frozen python -m dagster_project.docs
+
+lint: install
+	@$(UV) run --frozen ruff check dagster_project tests
+
+clean:
+	rm -rf output landing .dagster_home dbt_models/target dbt_models/logs .pytest_cache

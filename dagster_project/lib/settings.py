@@ -1,0 +1,68 @@
+"""Locations and council settings, read from the environment with working defaults.
+
+Every path can be overridden, so a council can point the warehouse at its own shares:
+
+| variable | default | what |
+|---|---|---|
+| `CLA_LANDING_DIR` | `landing/` | where extracts arrive, one folder per extract |
+| `CLA_OUTPUT_DIR` | `output/` | parent of the folders below |
+| `CLA_WAREHOUSE_DIR` | `output/warehouse/` | the DuckDB warehouse |
+| `CLA_RETURNS_DIR` | `output/returns/` | DfE return files |
+| `CLA_REPORTS_DIR` | `output/reports/` | IRO annual reports |
+| `CLA_DATA_QUALITY_DIR` | `output/data_quality/` | data-quality reports and worklists |
+| `CLA_LA_CODE` | `E06000015` | the council's 9-character ONS code; an extract for another LA is refused |
+
+Relative paths are taken from the project root, not the working directory, so `make run`, `dagster dev`
+and the tests agree.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from dagster_project.lib.paths import PROJECT_ROOT
+
+
+def _path(variable: str, default: Path) -> Path:
+    value = os.environ.get(variable)
+    path = Path(value) if value else default
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+@dataclass(frozen=True)
+class Settings:
+    landing_dir: Path
+    output_dir: Path
+    warehouse_dir: Path
+    returns_dir: Path
+    reports_dir: Path
+    data_quality_dir: Path
+    la_code: str
+
+    @property
+    def warehouse_path(self) -> Path:
+        """The warehouse file the pipeline writes."""
+        return self.warehouse_dir / "warehouse.duckdb"
+
+    @classmethod
+    def from_environment(cls) -> "Settings":
+        output_dir = _path("CLA_OUTPUT_DIR", PROJECT_ROOT / "output")
+        return cls(
+            landing_dir=_path("CLA_LANDING_DIR", PROJECT_ROOT / "landing"),
+            output_dir=output_dir,
+            warehouse_dir=_path("CLA_WAREHOUSE_DIR", output_dir / "warehouse"),
+            returns_dir=_path("CLA_RETURNS_DIR", output_dir / "returns"),
+            reports_dir=_path("CLA_REPORTS_DIR", output_dir / "reports"),
+            data_quality_dir=_path("CLA_DATA_QUALITY_DIR", output_dir / "data_quality"),
+            la_code=os.environ.get("CLA_LA_CODE", "E06000015"),
+        )
+
+    def output_locations(self) -> dict[str, Path]:
+        return {
+            "warehouse": self.warehouse_path,
+            "return files": self.returns_dir,
+            "reports": self.reports_dir,
+            "data-quality reports": self.data_quality_dir,
+        }

@@ -1,0 +1,155 @@
+"""Writing the raw layer of the DuckDB warehouse.
+
+The raw layer holds each contract table as received (after the contract's normalisation), every value as
+text, plus where each row came from: `_extract_id`, `_source_file`, `_file_hash`, `_row_number` (the line
+in the file, header = 1) and `_loaded_at`. Beside the tables, the ingest log says what happened to each
+file: `raw.extract_manifest`, `raw.ingest_tables`, `raw.ingest_columns` (position and spreadsheet letter of
+every column, for the worklist), `raw.ingest_problems`, `raw.ingest_normalisations` and
+`raw.quarantined_rows`.
+
+Everything is written in one transaction: a failure leaves the previous raw layer as it was.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from dagster_project.lib.contract import load_contract
+from dagster_project.lib.extract_reader import Extract, TableLoad, excel_column_letter
+
+LINEAGE_COLUMNS = ("_extract_id", "_source_file", "_file_hash", "_row_number", "_loaded_at")
+
+# Types of the ingest log's non-text columns; everything else is varchar.
+LOG_COLUMN_TYPES = {
+    "loaded_at": "timestamp",
+    "is_required": "boolean",
+    "is_in_contract": "boolean",
+    "rows_loaded": "integer",
+    "rows_quarantined": "integer",
+    "row_number": "integer",
+    "source_position": "integer",
+    "values_changed": "bigint",
+}
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def write_raw_layer(con: duckdb.DuckDBPyConnection, extract: Extract, loads: dict[str, TableLoad],
+                    loaded_at: datetime) -> None:
+    con.execute("begin transaction")
+    try:
+        con.execute("create schema if not exists raw")
+        for name, load in loads.items():
+            _write_table(con, extract, load, loaded_at)
+        _write_logs(con, extract, loads, loaded_at)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def _write_table(con, extract: Extract, load: TableLoad, loaded_at: datetime) -> None:
+    table = load_contract()[load.table]
+    frame = load.frame
+    data_columns = table.column_names + [c for c in load.unknown_columns if c not in table.column_names]
+    incoming = pd.DataFrame(
+        {c: frame[c].astype("object").where(frame[c].notna(), None) if c in frame else None for c in data_columns}
+    )
+    incoming["_row_number"] = frame["_row_number"].astype("int64") if len(frame) else pd.Series(dtype="int64")
+    con.register("incoming_rows", incoming)
+    try:
+        selected = ",\n  ".join(f"cast({_quote(c)} as varchar) as {_quote(c)}" for c in data_columns)
+        con.execute(
+            f"""
+            create or replace table raw.{_quote(load.table)} as
+            select
+              {selected},
+              cast(? as varchar) as _extract_id,
+              cast(? as varchar) as _source_file,
+              cast(? as varchar) as _file_hash,
+              cast(_row_number as integer) as _row_number,
+              cast(? as timestamp) as _loaded_at
+            from incoming_rows
+            order by _row_number
+            """,
+            [extract.extract_id, load.source_file, load.file_hash, loaded_at],
+        )
+    finally:
+        con.unregister("incoming_rows")
+
+
+def _write_logs(con, extract: Extract, loads: dict[str, TableLoad], loaded_at: datetime) -> None:
+    manifest = extract.manifest
+    frames = {
+        "extract_manifest": pd.DataFrame([{
+            "extract_id": extract.extract_id,
+            "la_code": extract.la_code,
+            "la_name": str(manifest.get("la_name", "")),
+            "cms": extract.cms,
+            "extracted_at": str(manifest.get("extracted_at", "")),
+            "ssd_version": str(manifest.get("ssd_version", "")),
+            "loaded_at": loaded_at,
+        }]),
+        "ingest_tables": pd.DataFrame([{
+            "extract_id": extract.extract_id,
+            "table_name": load.table,
+            "is_required": load_contract()[load.table].is_required,
+            "status": load.status,
+            "source_file": load.source_file,
+            "file_hash": load.file_hash,
+            "encoding": load.encoding,
+            "rows_loaded": load.rows_loaded,
+            "rows_quarantined": len(load.quarantined),
+            "unknown_columns": ", ".join(load.unknown_columns),
+            "missing_columns": ", ".join(load.missing_columns),
+            "note": load.note,
+            "loaded_at": loaded_at,
+        } for load in loads.values()]),
+        "ingest_columns": pd.DataFrame([{
+            "table_name": load.table,
+            "column_name": column,
+            "source_position": position,
+            "source_column_letter": excel_column_letter(position),
+            "is_in_contract": column in load_contract()[load.table].column_names,
+        } for load in loads.values() for column, position in load.column_positions.items()],
+            columns=["table_name", "column_name", "source_position", "source_column_letter", "is_in_contract"]),
+        "ingest_problems": pd.DataFrame([{
+            "table_name": p.table,
+            "source_file": p.file,
+            "row_number": p.row,
+            "column_name": p.column,
+            "problem": p.problem,
+            "action": p.action,
+            "value": p.value,
+        } for load in loads.values() for p in load.problems],
+            columns=["table_name", "source_file", "row_number", "column_name", "problem", "action", "value"]),
+        "ingest_normalisations": pd.DataFrame([{
+            "table_name": load.table,
+            "column_name": column,
+            "normalisation": what,
+            "values_changed": count,
+        } for load in loads.values() for (column, what), count in sorted(load.normalisations.items())],
+            columns=["table_name", "column_name", "normalisation", "values_changed"]),
+        "quarantined_rows": pd.DataFrame([{
+            "table_name": load.table,
+            "source_file": load.source_file,
+            "row_number": q["row_number"],
+            "reason": q["reason"],
+            "record_json": json.dumps(q["record"]),
+        } for load in loads.values() for q in load.quarantined],
+            columns=["table_name", "source_file", "row_number", "reason", "record_json"]),
+    }
+    for name, frame in frames.items():
+        con.register("incoming_log", frame)
+        try:
+            selected = ", ".join(f"cast({_quote(c)} as {LOG_COLUMN_TYPES.get(c, 'varchar')}) as {_quote(c)}"
+                                 for c in frame.columns)
+            con.execute(f"create or replace table raw.{name} as select {selected} from incoming_log")
+        finally:
+            con.unregister("incoming_log")

@@ -1,0 +1,70 @@
+"""Shared fixtures: an isolated warehouse per test (its own landing and output folders) and a tiny,
+hand-made extract builder for tests that need exact control of the input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dagster_project.lib.contract import load_contract
+
+
+@pytest.fixture(scope="session", autouse=True)
+def dbt_manifest():
+    """Dagster reads the dbt manifest at import time; build it once per test session if it is missing."""
+    from dagster_project.defs.transformation.project import dbt_project, prepare_manifest
+
+    if not Path(dbt_project.manifest_path).exists():
+        prepare_manifest()
+
+
+@pytest.fixture
+def isolated_warehouse(tmp_path, monkeypatch):
+    """Point every location at a temporary folder; returns the Settings the pipeline will use."""
+    from dagster_project.lib.settings import Settings
+
+    monkeypatch.setenv("CLA_LANDING_DIR", str(tmp_path / "landing"))
+    monkeypatch.setenv("CLA_OUTPUT_DIR", str(tmp_path / "output"))
+    for variable in ("CLA_WAREHOUSE_DIR", "CLA_RETURNS_DIR", "CLA_REPORTS_DIR", "CLA_DATA_QUALITY_DIR"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("CLA_LA_CODE", "E06000015")
+    (tmp_path / "landing").mkdir()
+    return Settings.from_environment()
+
+
+class ExtractBuilder:
+    """Writes an extract folder: given tables as text, every other required table as a header-only file."""
+
+    def __init__(self, landing: Path):
+        self.landing = landing
+
+    def write(self, extract_id: str = "2026-11-23T0200", tables: dict[str, str | bytes] | None = None,
+              manifest: dict | None = None, with_manifest: bool = True, fill_required: bool = True) -> Path:
+        folder = self.landing / extract_id
+        folder.mkdir(parents=True, exist_ok=True)
+        tables = dict(tables or {})
+        if fill_required:
+            for table in load_contract().values():
+                if table.is_required and table.name not in tables:
+                    tables[table.name] = ",".join(table.column_names) + "\n"
+        for name, content in tables.items():
+            path = folder / f"{name}.csv"
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        if with_manifest:
+            document = {"la_code": "E06000015", "la_name": "Derby", "cms": "liquid_logic",
+                        "extracted_at": f"{extract_id[:10]}T02:00:00", "ssd_version": "1.4.5"}
+            document.update(manifest or {})
+            (folder / "manifest.json").write_text(json.dumps(document))
+        return folder
+
+
+@pytest.fixture
+def extract_builder(tmp_path) -> ExtractBuilder:
+    landing = tmp_path / "landing"
+    landing.mkdir(exist_ok=True)
+    return ExtractBuilder(landing)

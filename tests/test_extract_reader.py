@@ -1,0 +1,175 @@
+"""Ingestion of real-world extract files: each trap gives one clear message naming file, row and column,
+and what cannot be loaded is quarantined with the reason. Messages never quote a value."""
+
+import pytest
+
+from dagster_project.lib.contract import load_contract
+from dagster_project.lib.extract_reader import (
+    ExtractError,
+    check_council,
+    excel_column_letter,
+    find_complete_extracts,
+    find_extract,
+    read_extract,
+    read_table,
+)
+
+PERSON = load_contract()["ssd_person"]
+HEADER = "pers_person_id,pers_sex,pers_ethnicity,pers_dob"
+
+
+def load_person(extract_builder, content, **kwargs):
+    folder = extract_builder.write(tables={"ssd_person": content}, **kwargs)
+    extract = find_extract(folder.parent)
+    return read_table(extract, PERSON)
+
+
+def messages(load):
+    return [p.message() for p in load.problems]
+
+
+def test_identifiers_lose_trailing_zero_and_spaces_and_codes_are_upper_cased(extract_builder):
+    load = load_person(extract_builder, f"{HEADER}\n123.0,F,wbri,2012-06-14\n 124 ,M,WBRI ,2013-01-02\n")
+    assert load.frame["pers_person_id"].tolist() == ["123", "124"]
+    assert load.frame["pers_ethnicity"].tolist() == ["WBRI", "WBRI"]
+    assert load.normalisations[("pers_person_id", "trailing .0 removed")] == 1
+    assert load.normalisations[("pers_person_id", "surrounding spaces removed")] == 1
+    assert load.normalisations[("pers_ethnicity", "upper-cased")] == 1
+
+
+def test_blank_identifier_is_quarantined_with_its_row(extract_builder):
+    load = load_person(extract_builder, f"{HEADER}\n123,F,WBRI,2012-06-14\n  ,M,WBRI,2013-01-02\n")
+    assert load.frame["pers_person_id"].tolist() == ["123"]
+    assert "ssd_person.csv, row 3, column pers_person_id: key is blank (row quarantined)" in messages(load)
+    assert [q["row_number"] for q in load.quarantined] == [3]
+
+
+def test_utf8_bom_and_header_case_are_tolerated(extract_builder):
+    content = ("\ufeffPERS_PERSON_ID,Pers_Sex,pers_ethnicity,PERS_DOB\n1,F,WBRI,2012-06-14\n").encode("utf-8")
+    load = load_person(extract_builder, content)
+    assert load.status == "loaded" and load.rows_loaded == 1
+    assert load.encoding == "utf-8"
+
+
+def test_windows_1252_file_is_read_and_reported(extract_builder):
+    content = (HEADER + ",pers_forename\n1,F,WBRI,2012-06-14,Zoë\n").encode("cp1252")
+    load = load_person(extract_builder, content)
+    assert load.frame["pers_forename"].tolist() == ["Zoë"]
+    assert load.encoding == "windows-1252"
+    assert "ssd_person.csv: file is not UTF-8; read as Windows-1252 (decoded; check accented names)" in messages(load)
+
+
+@pytest.mark.parametrize("recorded, expected", [
+    ("2012-06-14", "2012-06-14"),
+    ("2012-06-14 00:00:00.000", "2012-06-14"),
+    ("2012-06-14 13:45:00", "2012-06-14"),
+    ("14/06/2012", "2012-06-14"),
+    ("4/6/2012", "2012-06-04"),
+    ("1900-01-01", None),
+    ("SSD_PH", None),
+    ("", None),
+])
+def test_dates_in_every_accepted_form(extract_builder, recorded, expected):
+    load = load_person(extract_builder, f"{HEADER}\n1,F,WBRI,{recorded}\n")
+    assert load.frame["pers_dob"].iloc[0] == expected
+
+
+def test_unparseable_date_quarantines_the_row_naming_file_row_and_column(extract_builder):
+    load = load_person(extract_builder, f"{HEADER}\n1,F,WBRI,2012-06-14\n2,F,WBRI,31/02/2012\n3,F,WBRI,soon\n")
+    assert load.frame["pers_person_id"].tolist() == ["1"]
+    expected = ("value is not a date in a recognised form (YYYY-MM-DD or dd/mm/YYYY) (row quarantined)")
+    assert f"ssd_person.csv, row 3, column pers_dob: {expected}" in messages(load)
+    assert f"ssd_person.csv, row 4, column pers_dob: {expected}" in messages(load)
+    # the message never carries the value itself, which may be a date of birth
+    assert not any("31/02/2012" in m for m in messages(load))
+    assert [q["record"] for q in load.quarantined] == [["2", "F", "WBRI", "31/02/2012"], ["3", "F", "WBRI", "soon"]]
+
+
+def test_truncated_last_line_is_quarantined(extract_builder):
+    load = load_person(extract_builder, f"{HEADER}\n1,F,WBRI,2012-06-14\n2,F,WB")
+    assert load.rows_loaded == 1
+    assert ("ssd_person.csv, row 3: row has 3 fields, the header has 4 (truncated line?) (row quarantined)"
+            in messages(load))
+
+
+def test_exact_duplicate_rows_are_dropped_and_conflicting_keys_quarantined(extract_builder):
+    load = load_person(extract_builder,
+                       f"{HEADER}\n1,F,WBRI,2012-06-14\n1,F,WBRI,2012-06-14\n2,M,WBRI,2013-01-01\n2,F,WBRI,2013-01-01\n")
+    assert load.frame["pers_person_id"].tolist() == ["1", "2"]
+    assert "ssd_person.csv, row 3: row repeats an earlier row exactly (duplicate dropped)" in messages(load)
+    assert ("ssd_person.csv, row 5, column pers_person_id: same key as an earlier row with different values "
+            "(row quarantined)") in messages(load)
+
+
+def test_unknown_columns_are_kept_and_reported(extract_builder):
+    load = load_person(extract_builder, f"{HEADER},local_flag\n1,F,WBRI,2012-06-14,x\n")
+    assert load.unknown_columns == ["local_flag"]
+    assert load.frame["local_flag"].tolist() == ["x"]
+    assert "ssd_person.csv, row 1, column local_flag: column is not in the input contract (kept in the raw layer)" \
+        in messages(load)
+
+
+def test_required_column_missing_refuses_the_table(extract_builder):
+    load = load_person(extract_builder, "pers_person_id,pers_sex,pers_ethnicity\n1,F,WBRI\n")
+    assert load.status == "refused"
+    assert ("ssd_person.csv, row 1, column pers_dob: required column is missing from the header (table not loaded)"
+            in messages(load))
+
+
+def test_required_column_missing_in_a_required_table_stops_the_extract(extract_builder):
+    folder = extract_builder.write(tables={"ssd_person": "pers_person_id,pers_sex,pers_ethnicity\n1,F,WBRI\n"})
+    with pytest.raises(ExtractError, match=r"ssd_person.csv: refused: required column\(s\) missing: pers_dob"):
+        read_extract(find_extract(folder.parent))
+
+
+def test_empty_file_and_header_only_file(extract_builder):
+    folder = extract_builder.write(tables={"ssd_missing": "", "ssd_sdq_scores": ",".join(
+        load_contract()["ssd_sdq_scores"].column_names) + "\n"})
+    extract = find_extract(folder.parent)
+    empty = read_table(extract, load_contract()["ssd_missing"])
+    assert empty.status == "not_available"
+    assert "ssd_missing.csv: file is empty (not even a header row) (table not loaded)" in messages(empty)
+    header_only = read_table(extract, load_contract()["ssd_sdq_scores"])
+    assert header_only.status == "loaded" and header_only.rows_loaded == 0
+    assert header_only.note == "header only: the table has no rows"
+
+
+def test_optional_table_absent_is_not_available_with_its_columns(extract_builder):
+    folder = extract_builder.write()
+    load = read_table(find_extract(folder.parent), load_contract()["iro_disputes"])
+    assert load.status == "not_available"
+    assert load.note == "not available: the extract has no such file"
+    assert list(load.frame.columns[:-1]) == load_contract()["iro_disputes"].column_names
+
+
+def test_required_table_absent_stops_the_extract(extract_builder):
+    folder = extract_builder.write(fill_required=False, tables={"ssd_person": f"{HEADER}\n1,F,WBRI,2012-06-14\n"})
+    with pytest.raises(ExtractError, match="ssd_legal_status.csv: not available: the extract has no such file"):
+        read_extract(find_extract(folder.parent))
+
+
+def test_folder_without_manifest_is_ignored_until_complete(extract_builder):
+    extract_builder.write("2026-11-22T0200")
+    extract_builder.write("2026-11-23T0200", with_manifest=False)
+    assert [e.extract_id for e in find_complete_extracts(extract_builder.landing)] == ["2026-11-22T0200"]
+    assert find_extract(extract_builder.landing).extract_id == "2026-11-22T0200"
+    with pytest.raises(ExtractError, match="extract 2026-11-23T0200 has no manifest.json yet"):
+        find_extract(extract_builder.landing, "2026-11-23T0200")
+
+
+def test_newest_complete_extract_is_chosen(extract_builder):
+    extract_builder.write("2026-11-21T0200")
+    extract_builder.write("2026-11-22T0200")
+    assert find_extract(extract_builder.landing).extract_id == "2026-11-22T0200"
+
+
+def test_extract_for_another_council_is_refused(extract_builder):
+    extract_builder.write(manifest={"la_code": "E06000018"})
+    extract = find_extract(extract_builder.landing)
+    with pytest.raises(ExtractError, match="is for LA E06000018, but this warehouse is configured for LA E06000015"):
+        check_council(extract, "E06000015")
+
+
+@pytest.mark.parametrize("position, letter", [(1, "A"), (26, "Z"), (27, "AA"), (52, "AZ"), (703, "AAA")])
+def test_spreadsheet_column_letters(position, letter):
+    assert excel_column_letter(position) == letter
