@@ -27,14 +27,44 @@ def _instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.ephemeral()
 
 
-def run_warehouse(extract_id: str | None = None, instance: dg.DagsterInstance | None = None):
-    """Materialise every asset once; returns the Dagster execution result."""
+def run_warehouse(extract_id: str | None = None, instance: dg.DagsterInstance | None = None,
+                  return_years: list[str] | None = None):
+    """Rebuild the warehouse, then write the return files for the given collection years (default: the
+    latest two complete years and the year-to-date draft). Returns the Dagster results, warehouse first;
+    stops at the first failure."""
     from dagster_project.definitions import defs
 
     definitions = defs()
-    job = definitions.resolve_job_def("warehouse_job")
+    instance = instance or _instance()
     run_config = {"ops": {"raw_extract": {"config": {"extract_id": extract_id}}}} if extract_id else None
-    return job.execute_in_process(instance=instance or _instance(), run_config=run_config, raise_on_error=False)
+    results = [definitions.resolve_job_def("warehouse_job").execute_in_process(
+        instance=instance, run_config=run_config, raise_on_error=False)]
+    if not results[0].success:
+        return results
+    if return_years is None:
+        return_years = default_return_years(Settings.from_environment())
+    returns_job = definitions.resolve_job_def("ssda903_returns_job")
+    for year in return_years:
+        results.append(returns_job.execute_in_process(instance=instance, partition_key=year, raise_on_error=False))
+        if not results[-1].success:
+            break
+    return results
+
+
+def default_return_years(settings: Settings) -> list[str]:
+    """The latest two complete collection years and the year in progress."""
+    import duckdb
+
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        rows = con.execute(
+            "select collection_year, is_complete from intermediate.int_collection_years order by 1"
+        ).fetchall()
+    finally:
+        con.close()
+    complete = [year for year, is_complete in rows if is_complete]
+    in_progress = [year for year, is_complete in rows if not is_complete]
+    return complete[-2:] + in_progress
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,11 +85,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  sample extract written to {folder}")
 
     started = time.monotonic()
-    result = run_warehouse(args.extract_id)
+    results = run_warehouse(args.extract_id)
     minutes = (time.monotonic() - started) / 60
-    if not result.success:
+    failed = [result for result in results if not result.success]
+    if failed:
         print(f"\nThe run failed after {minutes:.1f} min. What went wrong:", file=sys.stderr)
-        for event in result.all_events:
+        for event in failed[0].all_events:
             if event.is_step_failure or event.event_type_value == "RUN_FAILURE":
                 print(f"  - {event.step_key or 'run'}: {event.message}", file=sys.stderr)
         return 1

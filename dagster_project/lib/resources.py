@@ -39,6 +39,10 @@ class WarehouseResource(dg.ConfigurableResource):
         return Path(self.landing_dir)
 
     @property
+    def returns_path(self) -> Path:
+        return Path(self.returns_dir)
+
+    @property
     def warehouse_path(self) -> Path:
         return Path(self.warehouse_dir) / "warehouse.duckdb"
 

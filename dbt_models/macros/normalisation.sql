@@ -13,3 +13,8 @@
         when upper({{ expression }}) in ('N', 'NO', 'FALSE', '0') then false
     end
 {%- endmacro %}
+
+{#- Stands in for "still open" where a date comparison needs a value; never stored. -#}
+{% macro open_end_date() -%}
+    cast('9999-12-31' as date)
+{%- endmacro %}

@@ -1,0 +1,34 @@
+-- One row per allocation of a social worker to a child (involvements whose role maps to SOCIAL_WORKER),
+-- with the worker's 903 SW_ID: the registration number when it has the DfE form (SW and digits), else XX
+-- followed by the worker's id.
+
+with
+
+involvements as (
+    select * from {{ ref('stg_ssd__involvements') }}
+    where role_code = 'SOCIAL_WORKER'
+),
+
+professionals as (
+    select * from {{ ref('stg_ssd__professionals') }}
+),
+
+final as (
+    select
+        involvements.involvement_id,
+        involvements.person_id,
+        involvements.professional_id,
+        involvements.team_id,
+        involvements.start_date,
+        involvements.end_date,
+        involvements.worker_change_reason_code,
+        case
+            when professionals.registration_number like 'SW%' then professionals.registration_number
+            else 'XX' || involvements.professional_id
+        end as sw_id
+    from involvements
+    left join professionals
+        on involvements.professional_id = professionals.professional_id
+)
+
+select * from final

@@ -1,0 +1,59 @@
+-- One row per collection year and child in that year's return: the Header file. SEX is coded as the
+-- year requires (ssda903_code_recodes: 1/2 until 2023-24). MOTHER is given for girls looked after in the
+-- year other than on short breaks only (rules 393, 399, 165): 1 if she is a mother by the period end,
+-- else 0; MC_DOB is her first child's date of birth.
+
+with
+
+children as (
+    select * from {{ ref('int_ssda903_children_by_year') }}
+),
+
+persons as (
+    select * from {{ ref('int_persons_resolved') }}
+),
+
+recodes as (
+    select * from {{ ref('ssda903_code_recodes') }}
+    where field = 'SEX'
+),
+
+final as (
+    select
+        children.collection_year,
+        children.return_label,
+        children.person_id as child,
+        coalesce(recodes.recoded_code, persons.sex_code) as sex,
+        persons.date_of_birth as dob,
+        persons.ethnicity_code as ethnic,
+        persons.upn_or_reason as upn,
+        case
+            when children.looked_after_during_year and not children.short_breaks_only and persons.sex_code = 'F'
+                then case
+                    when persons.is_mother
+                        and (persons.first_child_date_of_birth is null
+                            or persons.first_child_date_of_birth <= children.period_end)
+                        then '1'
+                    else '0'
+                end
+        end as mother,
+        case
+            when children.looked_after_during_year and not children.short_breaks_only and persons.sex_code = 'F'
+                and persons.is_mother and persons.first_child_date_of_birth <= children.period_end
+                then persons.first_child_date_of_birth
+        end as mc_dob,
+        persons.date_of_birth_is_estimated,
+        children.looked_after_during_year,
+        children.care_leaver_birthday_in_year,
+        persons.source_file_name,
+        persons.source_row_number
+    from children
+    inner join persons
+        on children.person_id = persons.person_id
+    left join recodes
+        on persons.sex_code = recodes.code
+        and (recodes.first_collection_year is null or children.collection_year >= recodes.first_collection_year)
+        and (recodes.last_collection_year is null or children.collection_year <= recodes.last_collection_year)
+)
+
+select * from final
