@@ -26,6 +26,11 @@ Things to know about the validator (0.1.17) — see also /work/shared/domain/ssd
 - Rules whose tables are absent are silently skipped (``rules_skipped``): without last year's files the
   year-boundary rules do not run, without the Ofsted lists the URN rules do not run.
 - Some rules crash on every run (``rules_crashed``); the known ones are in the known-defects seed.
+- Only an empty cell is blank: "NA", "NULL", "None", "nan", "-" or a space are kept as text (and fail the
+  code lists). Every value is upper-cased (child ids too) but not stripped. Dates must be dd/mm/YYYY
+  (1/4/2025 is accepted, 2025-04-01 is not a date).
+- By default every rule sees its own copy of the files (``isolate_rules``): the validator's own engine lets
+  rule 365 fill blank DECs for the rules after it, in an order that depends on the machine.
 """
 
 from __future__ import annotations
@@ -84,7 +89,10 @@ DEFAULT_ENV_DIR = PROJECT_ROOT / ".cache" / f"validator-903-{VALIDATOR_VERSION}"
 MARKER_NAME = ".cla-validator-ready.json"
 RUNNER_PATH = Path(__file__).resolve().with_name("dfe_validator_runner.py")
 KNOWN_DEFECTS_PATH = SEEDS_DIR / "ssda903" / "validator_known_defects.csv"
-KNOWN_DEFECT_KINDS = ("crash", "false_positive", "false_negative")
+# crash: the rule raises on valid data and never checks anything; false_positive: it flags valid data;
+# false_negative: it misses what it should flag (no false errors); side_effect: it changes the data the rules
+# after it see (only when isolate_rules=False).
+KNOWN_DEFECT_KINDS = ("crash", "false_positive", "false_negative", "side_effect")
 # Rulesets shipped in 0.1.17: lac2022_23 ... lac2026_27
 SUPPORTED_COLLECTION_YEARS = ("2022-23", "2023-24", "2024-25", "2025-26", "2026-27")
 DEFAULT_TIMEOUT_SECONDS = 900
@@ -228,7 +236,7 @@ def _clean_subprocess_env() -> dict[str, str]:
 
 
 def _run_checked(cmd: list[str], what: str, env: dict[str, str]) -> None:
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    proc = subprocess.run(cmd, check=False, capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         raise ValidatorEnvironmentError(
             f"{what} failed (exit {proc.returncode}): {' '.join(cmd)}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
@@ -278,9 +286,9 @@ def _build_environment(env_dir: Path) -> dict:
 
     probe = subprocess.run(
         [python, "-c",
-         "import sys, importlib.metadata as m; "
-         f"print(sys.version.split()[0], m.version('{VALIDATOR_PACKAGE}'), m.version('pandas'))"],
-        capture_output=True, text=True, env=env,
+         ("import sys, importlib.metadata as m; "
+          f"print(sys.version.split()[0], m.version('{VALIDATOR_PACKAGE}'), m.version('pandas'))")],
+        check=False, capture_output=True, text=True, env=env,
     )
     if probe.returncode != 0:
         raise ValidatorEnvironmentError(f"the new validator environment does not work: {probe.stderr[-3000:]}")
@@ -321,7 +329,9 @@ def ensure_validator_environment(path: str | os.PathLike | None = None) -> Path:
             build_seconds=round(time.perf_counter() - started, 2),
             built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         )
-        (env_dir / MARKER_NAME).write_text(json.dumps(info, indent=2))
+        tmp_marker = env_dir / (MARKER_NAME + ".tmp")
+        tmp_marker.write_text(json.dumps(info, indent=2))
+        os.replace(tmp_marker, env_dir / MARKER_NAME)  # readers never see half a marker
     return _venv_python(env_dir)
 
 
@@ -367,6 +377,7 @@ class ValidatorResult:
     peak_memory_mb: float | None
     validator_version: str
     ofsted_lists: bool = False
+    isolate_rules: bool = True
     validator_stdout: str = field(default="", repr=False)
     log_messages: list[str] = field(default_factory=list, repr=False)
     excel_report: str | None = None
@@ -384,20 +395,23 @@ class ValidatorResult:
     def errors_for(self, rule_code: str) -> pd.DataFrame:
         return self.child_errors[self.child_errors["rule_code"] == str(rule_code)].reset_index(drop=True)
 
-    def summary(self, collection_year: str | None = None, known: dict[str, str] | None = None) -> str:
-        """Human-readable summary (what the CLI prints)."""
-        if known is None:
-            known = known_defects(collection_year or self.collection_year)
+    def summary(self, collection_year: str | None = None) -> str:
+        """Human-readable summary (what the CLI prints); known defects of the year are tagged."""
+        year = collection_year or self.collection_year
+        known_fp = known_defects(year, kinds=("false_positive",))
+        known_crash = known_defects(year, kinds=("crash",))
         lines = [
-            f"{VALIDATOR_PACKAGE} {self.validator_version}, ruleset {self.ruleset} "
-            f"(collection {self.collection_year}, collectionYear={self.validator_year}), LA {self.la_code}",
+            (f"{VALIDATOR_PACKAGE} {self.validator_version}, ruleset {self.ruleset} "
+             f"(collection {self.collection_year}, collectionYear={self.validator_year}), LA {self.la_code}"),
             f"tables loaded: {', '.join(self.tables_loaded)}",
             f"rules run: {len(self.rules_run)}; skipped (tables missing): {len(self.rules_skipped)}; "
             f"crashed: {len(self.rules_crashed)}"
             + (f" -> {', '.join(self.rules_crashed)}" if self.rules_crashed else ""),
         ]
+        if self.rules_skipped:
+            lines.append(f"  skipped: {', '.join(sorted(self.rules_skipped, key=_rule_sort_key))}")
         for code in self.rules_crashed:
-            tag = " [known defect]" if code in known else ""
+            tag = " [known defect]" if code in known_crash else ""
             lines.append(f"  crash {code}{tag}: {self.crash_details.get(code, '')}")
         lines.append(
             f"validation {self.validation_seconds:.1f}s, wall {self.wall_seconds:.1f}s"
@@ -408,7 +422,7 @@ class ValidatorResult:
         else:
             lines.append("errors by rule:")
             for code in self.rules_fired:
-                tag = " [known defect]" if code in known else ""
+                tag = " [known false positive]" if code in known_fp else ""
                 children = self.children_for(code)
                 shown = ", ".join(children[:5]) + (" ..." if len(children) > 5 else "")
                 lines.append(
@@ -452,6 +466,7 @@ def run_validator(
     ch_lookup: str | os.PathLike | None = None,
     scp_lookup: str | os.PathLike | None = None,
     excel_report: str | os.PathLike | None = None,
+    isolate_rules: bool = True,
     env_path: str | os.PathLike | None = None,
 ) -> ValidatorResult:
     """Validate one collection year's 903 files with the DfE validator.
@@ -459,8 +474,15 @@ def run_validator(
     ``this_year_dir`` / ``previous_year_dir``: a folder (every ``*.csv`` / ``*.xml`` directly in it) or a list
     of files. Files are recognised by their column set only. ``collection_year`` in the project's form
     ("2025-26"); ``la_code`` the 9-character ONS code (E06000015). ``selected_rules`` runs only those rule
-    codes. ``ch_lookup``/``scp_lookup``: Ofsted children's homes / social care providers spreadsheets
-    (without them the URN rules are skipped). ``excel_report``: also write the validator's Excel report.
+    codes, in the order given (ValueError for a code not in the year's ruleset). ``ch_lookup``/``scp_lookup``:
+    Ofsted children's homes / social care providers spreadsheets (without them the URN rules are skipped).
+    ``excel_report``: also write the validator's Excel report.
+
+    ``isolate_rules`` (default True) gives every rule its own deep copy of the tables. The validator itself
+    gives each rule a shallow copy, so a rule that writes into a column in place changes what later rules
+    see (rule 365 fills every blank DEC with 31 March), and the rules run in the order the file system lists
+    the rule files, which differs between machines: with ``isolate_rules=False`` the results can depend on
+    the machine (e.g. rule 148 flags every open episode when it happens to run after 365).
 
     Raises ValidatorInputError when the validator does not recognise the files (naming the file and its
     missing/unexpected columns), ValidatorRunError when the subprocess fails.
@@ -481,6 +503,7 @@ def run_validator(
         "ch_lookup": str(Path(ch_lookup).resolve()) if ch_lookup else None,
         "scp_lookup": str(Path(scp_lookup).resolve()) if scp_lookup else None,
         "excel_report": str(Path(excel_report).resolve()) if excel_report else None,
+        "isolate_rules": bool(isolate_rules),
     }
     python = ensure_validator_environment(env_path)
 
@@ -492,6 +515,7 @@ def run_validator(
         try:
             proc = subprocess.run(
                 [str(python), str(RUNNER_PATH), str(request_path), str(output_path)],
+                check=False,
                 capture_output=True,
                 text=True,
                 timeout=timeout,
@@ -515,6 +539,8 @@ def run_validator(
             problems=out.get("problems"),
             files=out.get("files"),
         )
+    if status == "error" and str(out.get("message", "")).startswith("rules not in "):
+        raise ValueError(out["message"])
     if status != "ok":
         raise ValidatorRunError(f"validator failed: {out.get('message')}\n{out.get('traceback', '')}")
 
@@ -541,6 +567,7 @@ def run_validator(
         peak_memory_mb=out.get("peak_rss_mb"),
         validator_version=out["validator_version"],
         ofsted_lists=out.get("ofsted_lists", False),
+        isolate_rules=out.get("isolate_rules", True),
         validator_stdout=out.get("validator_stdout", ""),
         log_messages=out.get("log_messages", []),
         excel_report=out.get("excel_report"),
@@ -557,7 +584,7 @@ def run_validator(
 class KnownDefect:
     rule_code: str
     collection_years: tuple[str, ...]  # ("2025-26",) or ("all",)
-    kind: str  # crash | false_positive | false_negative
+    kind: str  # crash | false_positive | false_negative | side_effect
     reason: str
 
     def applies_to(self, collection_year: str) -> bool:
@@ -590,29 +617,33 @@ def load_known_defects(path: str | os.PathLike | None = None) -> list[KnownDefec
     return list(_load_known_defects(str(path or KNOWN_DEFECTS_PATH)))
 
 
-def known_defects(collection_year: str, path: str | os.PathLike | None = None) -> dict[str, str]:
-    """{rule_code: reason} of the validator defects that apply to a collection year ("2025-26").
-    Several rows for one rule and year are joined with " | "."""
+def known_defects(
+    collection_year: str, path: str | os.PathLike | None = None, kinds: Iterable[str] | None = None
+) -> dict[str, str]:
+    """{rule_code: reason} of the validator defects that apply to a collection year ("2025-26"), of every
+    kind unless ``kinds`` is given. Several rows for one rule and year are joined with " | "."""
     out: dict[str, str] = {}
+    wanted = set(kinds) if kinds is not None else set(KNOWN_DEFECT_KINDS)
     for d in load_known_defects(path):
-        if d.applies_to(collection_year):
+        if d.kind in wanted and d.applies_to(collection_year):
             out[d.rule_code] = f"{out[d.rule_code]} | {d.reason}" if d.rule_code in out else d.reason
     return out
 
 
 def unexplained_errors(result: ValidatorResult, collection_year: str | None = None) -> dict[str, int]:
-    """``result.errors_by_rule`` without the rules on the known-defect list for the year.
+    """``result.errors_by_rule`` without the rules listed as ``false_positive`` for the year.
 
     A known false-positive rule is excluded as a whole: a genuine error of that rule is hidden too, so
-    look at ``result.errors_for(code)`` for those rules when it matters.
+    look at ``result.errors_for(code)`` for those rules when it matters. Rules listed with other kinds
+    (e.g. 365, side_effect) still count: their own errors are genuine.
     """
-    known = known_defects(collection_year or result.collection_year)
+    known = known_defects(collection_year or result.collection_year, kinds=("false_positive",))
     return {code: n for code, n in result.errors_by_rule.items() if code not in known}
 
 
 def unexplained_crashes(result: ValidatorResult, collection_year: str | None = None) -> list[str]:
-    """Rules that crashed and are not on the known-defect list for the year."""
-    known = known_defects(collection_year or result.collection_year)
+    """Rules that crashed and are not listed as ``crash`` for the year."""
+    known = known_defects(collection_year or result.collection_year, kinds=("crash",))
     return [code for code in result.rules_crashed if code not in known]
 
 
@@ -630,7 +661,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--collection-year", required=True, help="e.g. 2025-26")
     parser.add_argument("--la-code", required=True, help="9-character ONS code, e.g. E06000015")
     parser.add_argument("--previous-year-dir", help="folder with last year's submitted 903 CSV files")
-    parser.add_argument("--rules", help="comma-separated rule codes to run only those")
+    parser.add_argument("--rules", help="comma-separated rule codes to run only those (in that order)")
+    parser.add_argument(
+        "--shared-tables", action="store_true",
+        help="run the rules the validator's own way (shallow copies: rule 365's filled DECs leak into later "
+             "rules; results depend on the machine's rule order) instead of one copy per rule",
+    )
     parser.add_argument("--ch-lookup", help="Ofsted children's homes list (xlsx)")
     parser.add_argument("--scp-lookup", help="Ofsted social care providers list (xlsx)")
     parser.add_argument("--excel-report", help="also write the validator's Excel report here")
@@ -654,6 +690,7 @@ def main(argv: list[str] | None = None) -> int:
             ch_lookup=args.ch_lookup,
             scp_lookup=args.scp_lookup,
             excel_report=args.excel_report,
+            isolate_rules=not args.shared_tables,
             env_path=args.env,
         )
     except ValidatorInputError as exc:

@@ -13,7 +13,8 @@ REQUEST.json::
      "prev_year": ["/path/last/header.csv", ...], # optional: last year's files (tables become <Table>_last)
      "collection_year": "2026",                   # END year of the collection, as the validator wants it
      "la_code": "E06000015",                      # 9-character ONS code of the local authority
-     "selected_rules": null,                      # or a list of rule codes to run only those
+     "selected_rules": null,                      # or a list of rule codes to run only those, in that order
+     "isolate_rules": true,                       # one deep copy of the tables per rule (see run())
      "ch_lookup": null, "scp_lookup": null,       # optional Ofsted children's homes / social care providers xlsx
      "excel_report": null}                        # optional path: also write the validator's Excel report
 
@@ -30,6 +31,7 @@ import csv
 import io
 import json
 import logging
+import math
 import os
 import resource
 import sys
@@ -129,15 +131,20 @@ def _diagnose_files(slots: dict[str, list[str]]) -> tuple[list[dict], list[str]]
                 text = content.decode("utf-8-sig", "replace").splitlines()[0]
                 columns = next(csv.reader([text]), [])
                 entry["columns"] = columns
-                best = max(column_names, key=lambda t: len(set(columns) & set(column_names[t])))
+                upper = {c.strip().upper() for c in columns}
+                best = max(column_names, key=lambda t: len(upper & set(column_names[t])))
                 missing = [c for c in column_names[best] if c not in columns]
                 extra = [c for c in columns if c not in column_names[best]]
                 entry.update({"closest_table": best, "missing_columns": missing, "extra_columns": extra})
+                hint = ""
+                if upper == set(column_names[best]):
+                    hint = " - only case or spaces differ: column names must be exactly as listed"
                 problems.append(
                     f"{path} ('{slot}'): columns {columns} match no 903 table ({exc}). Closest is {best}: "
-                    f"missing {missing}, unexpected {extra} (column names are exact and case-sensitive)"
+                    f"missing {missing}, unexpected {extra}{hint} (column names are exact and case-sensitive; "
+                    f"order does not matter)"
                 )
-            except Exception as exc:  # e.g. undecodable bytes in the header line
+            except Exception as exc:  # noqa: BLE001 - any reader failure is reported per file
                 entry["problem"] = f"{type(exc).__name__}: {exc}"
                 problems.append(f"{path} ('{slot}'): could not be read: {type(exc).__name__}: {exc}")
     return diagnosis, problems
@@ -160,7 +167,7 @@ def run(request: dict) -> dict:
 
         validator_version = version("csc-validator-be-903")
         pandas_version = version("pandas")
-    except Exception:  # pragma: no cover - metadata missing
+    except Exception:  # noqa: BLE001 - metadata missing: informational only
         validator_version = pandas_version = "unknown"
 
     collection_year = str(request["collection_year"])
@@ -188,7 +195,25 @@ def run(request: dict) -> dict:
 
     registry = get_year_ruleset(collection_year)
     ruleset = f"lac{int(collection_year) - 1}_{collection_year[2:4]}"
+    selected = request.get("selected_rules")
+    if selected:
+        unknown = [code for code in selected if code not in registry]
+        if unknown:
+            return {**base, "status": "error", "message": f"rules not in {ruleset}: {unknown}"}
+        # run the selected rules in the order given (the validator would use its registry order)
+        to_run = {code: registry[code] for code in dict.fromkeys(selected)}
+    else:
+        to_run = registry
     metadata = {"collectionYear": collection_year, "localAuthority": request["la_code"]}
+
+    isolate = bool(request.get("isolate_rules", True))
+    if isolate:
+        # LacValidator gives every rule a SHALLOW copy of the tables (datastore.copy_datastore), so a rule
+        # that writes into a column in place changes the data every later rule sees: rule 365 fills every
+        # blank DEC with the collection end date (episodes.loc[DEC.isna(), "DEC"] = ...), and the rules
+        # run in the order the rule files are listed by the file system, which differs between machines.
+        # A deep copy per rule makes each rule see the files as loaded, whatever the order.
+        lac_validator.copy_datastore = _deep_copy_datastore
 
     captured = io.StringIO()
     t_validate = time.perf_counter()
@@ -197,8 +222,8 @@ def run(request: dict) -> dict:
             v = lac_validator.LacValidator(
                 metadata=metadata,
                 files=process_uploaded_files(files),
-                registry=registry,
-                selected_rules=request.get("selected_rules") or None,
+                registry=to_run,
+                selected_rules=None,
             )
     except UploadError as exc:
         return {**base, "status": "input_error", "message": str(exc), "problems": [str(exc)]}
@@ -214,15 +239,16 @@ def run(request: dict) -> dict:
         err_cols = [c for c in df.columns if str(c).startswith("ERR_")]
         for col in err_cols:
             code = col[4:]
-            flagged = df.index[df[col] == True]  # noqa: E712 - column holds True/NaN
+            flagged = df.index[df[col] == True]  # column holds True or NaN
             if len(flagged) == 0:
                 continue
             errors_by_rule[code] = errors_by_rule.get(code, 0) + len(flagged)
-            fields = [f for f in (registry[code].affected_fields or []) if f in df.columns]
-            for idx in flagged:
-                row = df.loc[idx]
-                child = row.get("CHILD")
-                values = {f: (None if _isna(row[f]) else str(row[f])) for f in fields}
+            fields = list(dict.fromkeys(f for f in (registry[code].affected_fields or []) if f in df.columns))
+            children = df.loc[flagged, "CHILD"].tolist() if "CHILD" in df.columns else [None] * len(flagged)
+            field_values = {f: df.loc[flagged, f].tolist() for f in fields}
+            for i, idx in enumerate(flagged):
+                values = {f: (None if _isna(field_values[f][i]) else str(field_values[f][i])) for f in fields}
+                child = children[i]
                 child_errors.append([None if _isna(child) else str(child), table, int(idx), code, values])
 
     rules = {
@@ -249,8 +275,10 @@ def run(request: dict) -> dict:
         "file_format": meta.get("file_format"),
         "ofsted_lists": "provider_info" in meta,
         "tables_loaded": tables_loaded,
-        "table_rows": {t: int(len(v.ds_results[t])) for t in tables_loaded},
+        "table_rows": {t: len(v.ds_results[t]) for t in tables_loaded},
         "rules_in_registry": len(registry),
+        "rule_order": list(to_run),
+        "isolate_rules": isolate,
         "rules_run": list(v.dones),
         "rules_skipped": list(v.skips),
         "rules_crashed": list(v.fails),
@@ -268,12 +296,51 @@ def run(request: dict) -> dict:
     }
 
 
+class _CopyOnAccess(dict):
+    """A data store whose tables are deep-copied the first time a rule reads them (rules use only
+    ``dfs[name]``, ``name in dfs`` and ``dfs.keys()``), so isolating the rules costs little."""
+
+    def __init__(self, source: dict):
+        super().__init__(source)
+        self._copied: set = set()
+
+    def __getitem__(self, key):
+        value = super().__getitem__(key)
+        if key in self._copied:
+            return value
+        if key == "metadata":
+            value = dict(value)
+            if "provider_info" in value:
+                value["provider_info"] = value["provider_info"].copy(deep=True)
+        else:
+            value = value.copy(deep=True)
+        super().__setitem__(key, value)
+        self._copied.add(key)
+        return value
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default  # noqa: SIM401 - must go through __getitem__
+
+    def values(self):
+        return [self[k] for k in self.keys()]
+
+    def items(self):
+        return [(k, self[k]) for k in self.keys()]
+
+    def copy(self):
+        return _CopyOnAccess(dict(self.items()))
+
+
+def _deep_copy_datastore(data_store: dict) -> dict:
+    return _CopyOnAccess(dict.items(data_store) if isinstance(data_store, _CopyOnAccess) else data_store.items())
+
+
 def _isna(value) -> bool:
     """Missing value test without importing pandas (NaN, None, pd.NA, NaT)."""
     if value is None:
         return True
     if isinstance(value, float):
-        return value != value
+        return math.isnan(value)
     return type(value).__name__ in ("NAType", "NaTType")
 
 
@@ -306,7 +373,7 @@ def main(argv: list[str]) -> int:
         request = json.load(f)
     try:
         out = run(request)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - reported to the caller through the output file
         out = {"status": "error", "message": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()}
     out["wall_seconds_in_runner"] = round(time.perf_counter() - T_START, 3)
     # ru_maxrss is in KiB on Linux (bytes on macOS)

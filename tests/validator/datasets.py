@@ -22,6 +22,10 @@ The children:
 - C1004 boy, 16-17, unaccompanied asylum-seeking child (UASC file): started 10 June under section 20 in
   registered supported accommodation (K3, private provider PR4), no home postcode (so no distance, rule 406),
   UPN UN2, previous permanence Z1.
+- C1005 boy, 14: started 1 July on an interim care order (C1) in a private children's home (K2) out of area.
+- C1006 young woman, 19: care leaver; her last episode (foster care since six years ago) ended on her 18th
+  birthday last year with E17 (staying put), so she is in last year's Episodes and this year's Header and
+  OC3 only (in touch, full-time education, with former foster carers Z1).
 """
 
 from __future__ import annotations

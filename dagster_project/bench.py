@@ -1,0 +1,178 @@
+"""`make bench`: the pipeline timed stage by stage on synthetic councils of growing size.
+
+    SCALE="1 10 50" python -m dagster_project.bench
+
+For each scale factor (1 = a mid-sized council, about 500 children in care on any day) a fresh process
+generates a council into a temporary folder, runs the real nightly job on it and writes one year's
+return, and reports each stage's wall time (taken from Dagster's own step events) and the peak memory
+of the pipeline process and of its dbt subprocess. The results go to output/bench/ as a markdown table
+(`latest.md` and one file per run). Nothing here asserts a time: benchmarks measure, tests check.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+from dagster_project.lib.settings import Settings
+
+# Dagster step -> benchmark stage. Steps not listed count as "other".
+STAGE_OF_STEP = {
+    "raw_extract": "ingest",
+    "warehouse_dbt_models": "dbt build",
+    "ssda903_collection_years": "exports",
+    "ssda903_return_files": "exports",
+}
+STAGES = ("generate", "ingest", "dbt build", "checks", "exports", "other")
+
+
+def _stage(step_key: str) -> str:
+    if step_key in STAGE_OF_STEP:
+        return STAGE_OF_STEP[step_key]
+    if "check" in step_key or "expectation" in step_key or "quality" in step_key:
+        return "checks"
+    if "report" in step_key or "export" in step_key:
+        return "exports"
+    return "other"
+
+
+def _step_seconds(result) -> dict[str, float]:
+    starts, seconds = {}, {}
+    for event in result.all_events:
+        if event.step_key is None:
+            continue
+        if event.event_type_value == "STEP_START":
+            starts[event.step_key] = event.timestamp
+        elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and event.step_key in starts:
+            stage = _stage(event.step_key)
+            seconds[stage] = seconds.get(stage, 0.0) + event.timestamp - starts[event.step_key]
+    return seconds
+
+
+def measure_one_scale(scale: float, workdir: Path) -> dict:
+    """Generate, run and time one council (called in a fresh process per scale)."""
+    os.environ["CLA_LANDING_DIR"] = str(workdir / "landing")
+    os.environ["CLA_OUTPUT_DIR"] = str(workdir / "output")
+    for variable in ("CLA_WAREHOUSE_DIR", "CLA_RETURNS_DIR", "CLA_REPORTS_DIR", "CLA_DATA_QUALITY_DIR"):
+        os.environ.pop(variable, None)
+    settings = Settings.from_environment()
+
+    from dagster_project.synth import generate
+
+    started = time.monotonic()
+    extract = generate(out=settings.landing_dir, scale=scale, as_at="2026-11-23")
+    timings = {"generate": time.monotonic() - started}
+    extract_rows = sum(max(sum(1 for _ in open(p, encoding="utf-8")) - 1, 0) for p in Path(extract).glob("*.csv"))
+    extract_mb = sum(p.stat().st_size for p in Path(extract).glob("*.csv")) / 1e6
+
+    import dagster as dg
+
+    from dagster_project.run import run_warehouse
+
+    started = time.monotonic()
+    results = run_warehouse(instance=dg.DagsterInstance.ephemeral(), return_years=["2025-26"])
+    wall = time.monotonic() - started
+    for result in results:
+        for stage, seconds in _step_seconds(result).items():
+            timings[stage] = timings.get(stage, 0.0) + seconds
+    succeeded = all(result.success for result in results)
+
+    import duckdb
+
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        in_care = con.execute(
+            "select count(*) from marts.ssda903_header where collection_year = '2025-26' and looked_after_during_year"
+        ).fetchone()[0]
+        episodes = con.execute("select count(*) from marts.ssda903_episodes where collection_year = '2025-26'")\
+            .fetchone()[0]
+    finally:
+        con.close()
+    return {
+        "scale": scale,
+        "succeeded": succeeded,
+        "extract_rows": extract_rows,
+        "extract_mb": round(extract_mb, 1),
+        "children_2025_26": in_care,
+        "episodes_2025_26": episodes,
+        "seconds": {stage: round(value, 1) for stage, value in timings.items()},
+        "pipeline_wall_seconds": round(wall, 1),
+        "peak_mb_pipeline": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_mb_dbt": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+    }
+
+
+def render_markdown(results: list[dict]) -> str:
+    lines = [
+        f"# Benchmark, {datetime.now():%Y-%m-%d %H:%M}",
+        "",
+        f"Machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()}. "
+        "Scale 1 = a mid-sized council (about 500 children in care on any day, 6 years of history). "
+        "Times are wall seconds per stage, from Dagster's step events; memory is peak resident memory.",
+        "",
+        "| scale | extract rows | extract MB | children in 2025-26 return | episodes | "
+        + " | ".join(f"{stage} s" for stage in STAGES)
+        + " | pipeline s | peak MB (pipeline) | peak MB (dbt) | ok |",
+        "|" + "---|" * (9 + len(STAGES)),
+    ]
+    for r in results:
+        seconds = r.get("seconds", {})
+        lines.append(
+            f"| {r['scale']:g} | {r.get('extract_rows', '')} | {r.get('extract_mb', '')} | "
+            f"{r.get('children_2025_26', '')} | {r.get('episodes_2025_26', '')} | "
+            + " | ".join(str(seconds.get(stage, "")) for stage in STAGES)
+            + f" | {r.get('pipeline_wall_seconds', '')} | {r.get('peak_mb_pipeline', '')} | "
+            f"{r.get('peak_mb_dbt', '')} | {'yes' if r.get('succeeded') else 'NO: ' + r.get('error', 'failed')} |"
+        )
+    if len(results) > 1 and all(r.get("succeeded") for r in results):
+        base = results[0]
+        lines += ["", "Ratio of pipeline time to scale " + f"{base['scale']:g}" + ": " + ", ".join(
+            f"scale {r['scale']:g}: {r['pipeline_wall_seconds'] / max(base['pipeline_wall_seconds'], 0.1):.1f}x"
+            for r in results[1:]
+        )]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--one-scale"]:
+        scale, out = float(argv[1]), Path(argv[2])
+        with tempfile.TemporaryDirectory(prefix="cla-bench-") as workdir:
+            result = measure_one_scale(scale, Path(workdir))
+        out.write_text(json.dumps(result))
+        return 0
+
+    scales = [float(s) for s in os.environ.get("SCALE", "1 10 50").split()]
+    settings = Settings.from_environment()
+    bench_dir = settings.output_dir / "bench"
+    bench_dir.mkdir(parents=True, exist_ok=True)
+    results = []
+    for scale in scales:
+        print(f"Benchmarking scale {scale:g}...", flush=True)
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            completed = subprocess.run([sys.executable, "-m", "dagster_project.bench", "--one-scale", str(scale),
+                                        out.name], capture_output=True, text=True)
+            if completed.returncode == 0:
+                results.append(json.loads(Path(out.name).read_text()))
+            else:
+                results.append({"scale": scale, "succeeded": False,
+                                "error": (completed.stderr.strip().splitlines() or ["failed"])[-1][:120]})
+        print(render_markdown(results[-1:]).splitlines()[-1], flush=True)
+    table = render_markdown(results)
+    (bench_dir / "latest.md").write_text(table)
+    (bench_dir / f"bench-{datetime.now():%Y%m%d-%H%M}.md").write_text(table)
+    print("\n" + table)
+    print(f"Written to {bench_dir / 'latest.md'}")
+    return 0 if all(r.get("succeeded") for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
