@@ -25,8 +25,62 @@ recorded_episodes as (
     select * from {{ ref('stg_ssd__looked_after_episodes') }}
 ),
 
-placements as (
+recorded_placements as (
     select * from {{ ref('stg_ssd__placements') }}
+),
+
+placement_neighbours as (
+    select
+        *,
+        lag(placement_type_code) over placement_order as previous_type,
+        lag(provider_code) over placement_order as previous_provider,
+        lag(urn) over placement_order as previous_urn,
+        lag(postcode) over placement_order as previous_postcode,
+        lead(placement_type_code) over placement_order as next_type,
+        lead(provider_code) over placement_order as next_provider,
+        lead(urn) over placement_order as next_urn,
+        lead(postcode) over placement_order as next_postcode
+    from recorded_placements
+    window placement_order as (partition by period_of_care_id order by start_date, placement_id)
+),
+
+placements_checked as (
+    -- Some SSD extracts leave the type of temporary placements blank (the Liquid Logic script has no
+    -- mapping for T2-T4). A blank-type placement with no provider and no URN that returns the child to
+    -- the placement they left is a temporary move: T0, "all types of temporary move".
+    select
+        *,
+        placement_type_code is null
+            and provider_code is null
+            and urn is null
+            and previous_type is not null
+            and previous_type = next_type
+            and previous_provider is not distinct from next_provider
+            and previous_urn is not distinct from next_urn
+            and previous_postcode is not distinct from next_postcode
+            as is_unrecorded_temporary_move
+    from placement_neighbours
+),
+
+placements as (
+    select
+        placement_id,
+        period_of_care_id,
+        start_date,
+        end_date,
+        case when is_unrecorded_temporary_move then 'T0' else placement_type_code end as placement_type_code,
+        case
+            when placement_type_code is not null then 'recorded'
+            when is_unrecorded_temporary_move
+                then 'inferred: blank type between two identical placements is a temporary move (T0)'
+            else 'not recorded'
+        end as placement_type_source,
+        provider_code,
+        urn,
+        postcode,
+        change_reason_code,
+        distance_miles
+    from placements_checked
 ),
 
 placement_types as (
@@ -125,6 +179,7 @@ pieces_with_placement as (
     select
         pieces.*,
         placements.placement_type_code,
+        placements.placement_type_source,
         placements.provider_code,
         placements.urn,
         placements.postcode as placement_postcode,
@@ -193,6 +248,7 @@ episodes_assembled as (
         last_piece.end_date as dec,
         first_piece.legal_status_code,
         first_piece.placement_type_code,
+        first_piece.placement_type_source,
         first_piece.provider_code,
         first_piece.urn,
         first_piece.placement_postcode,
@@ -356,6 +412,7 @@ final as (
         episodes.legal_status_code,
         episodes.category_of_need_code,
         episodes.placement_type_code,
+        episodes.placement_type_source,
         episodes.provider_code,
         episodes.reason_episode_ceased_code,
         case

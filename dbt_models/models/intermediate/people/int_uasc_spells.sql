@@ -1,12 +1,15 @@
--- One row per spell of a person's immigration status that means unaccompanied asylum-seeking child
--- (which local values mean UASC is the immigration_status mapping). UASC status ends at 18 at the latest
--- (rule 304), so the spell's end is the recorded end or the 18th birthday, whichever is first.
+-- One row per person who arrived as an unaccompanied asylum-seeking child: from their first immigration
+-- status that means UASC (the immigration_status mapping) to their 18th birthday. For the DfE a child
+-- stays UASC until 18 whatever the asylum decision, and the date UASC status ceases (DUC) is the 18th
+-- birthday: the year-boundary rules expect last year's DUC to be it (rule 205B).
 
 with
 
 statuses as (
-    select * from {{ ref('stg_ssd__immigration_statuses') }}
+    select person_id, min(start_date) as first_uasc_date
+    from {{ ref('stg_ssd__immigration_statuses') }}
     where immigration_status_code = 'UASC'
+    group by person_id
 ),
 
 persons as (
@@ -15,20 +18,11 @@ persons as (
 
 final as (
     select
-        statuses.immigration_status_id,
         statuses.person_id,
-        statuses.start_date,
-        case
-            when statuses.end_date is null then eighteenth_birthday
-            when eighteenth_birthday is null then statuses.end_date
-            when statuses.end_date < eighteenth_birthday then statuses.end_date
-            else eighteenth_birthday
-        end as end_date
+        statuses.first_uasc_date as start_date,
+        {{ years_after(18, 'persons.date_of_birth') }} as end_date
     from statuses
-    left join (
-        select person_id, cast({{ dbt.dateadd('year', 18, 'date_of_birth') }} as date) as eighteenth_birthday
-        from persons
-    ) as persons
+    inner join persons
         on statuses.person_id = persons.person_id
 )
 

@@ -11,8 +11,9 @@
 --     end, no V3/V4 episode in the year.
 --   started_in_year: an RNE S episode starts in the year (PrevPerm is then required: rule 630).
 --   adopted_in_year: a period of care ended E11/E12 in the year (AD1).
---   care_leaver_birthday_in_year (OC3): a 17th to 21st birthday in the year, no longer looked after on
---     it, not adopted, and a relevant or former relevant child: at least 91 days looked after (not
+--   care_leaver_birthday_in_year (OC3): a 17th to 21st birthday in the year, not looked after at any time
+--     from it to the period end (rule 1016), not adopted, care not taken over by another LA (1011), not died in care (1000), and a
+--     relevant or former relevant child: at least 91 days looked after (not
 --     counting short breaks) since the 14th birthday, at least one of them after the 16th (the DfE rule
 --     1001 test, here over the full history rather than the two years the validator can see).
 
@@ -64,6 +65,7 @@ episode_flags as (
 
 care_since_fourteen as (
     -- days looked after (short breaks excluded) on or after the 14th and 16th birthdays, over all history
+    -- up to the period end
     select
         years.collection_year,
         episodes.person_id,
@@ -71,7 +73,7 @@ care_since_fourteen as (
             greatest(
                 {{ dbt.datediff(
                     'greatest(episodes.decom, cast(' ~ dbt.dateadd('year', 14, 'persons.date_of_birth') ~ ' as date))',
-                    'coalesce(episodes.dec, years.period_end)', 'day') }},
+                    'least(coalesce(episodes.dec, years.period_end), years.period_end)', 'day') }},
                 0
             )
         ) as days_since_fourteenth,
@@ -79,16 +81,24 @@ care_since_fourteen as (
             greatest(
                 {{ dbt.datediff(
                     'greatest(episodes.decom, cast(' ~ dbt.dateadd('year', 16, 'persons.date_of_birth') ~ ' as date))',
-                    'coalesce(episodes.dec, years.period_end)', 'day') }},
+                    'least(coalesce(episodes.dec, years.period_end), years.period_end)', 'day') }},
                 0
             )
         ) as days_since_sixteenth,
-        max(case when episodes.reason_episode_ceased_code in ('E11', 'E12') then 1 else 0 end) = 1 as was_adopted
+        max(case when episodes.reason_episode_ceased_code in ('E11', 'E12') then 1 else 0 end) = 1 as was_adopted,
+        -- how the last period of care ended: care taken over by another LA (E3) makes the young person that
+        -- LA's care leaver (rule 1011); died (E2) is never a care leaver (rule 1000)
+        max(case when episodes.reason_episode_ceased_code in ('E2', 'E3')
+            and episodes.decom = last_periods.last_decom then 1 else 0 end) = 1 as left_to_another_la_or_died
     from all_episodes as episodes
     inner join years
         on episodes.decom <= years.period_end
     inner join persons
         on episodes.person_id = persons.person_id
+    inner join (
+        select person_id, max(decom) as last_decom from all_episodes group by person_id
+    ) as last_periods
+        on episodes.person_id = last_periods.person_id
     left join legal_status_rules as rules
         on episodes.legal_status_code = rules.code
     where not coalesce(rules.is_short_break, false)
@@ -109,6 +119,7 @@ care_leavers as (
     where care.days_since_fourteenth >= 91
         and care.days_since_sixteenth >= 1
         and not care.was_adopted
+        and not care.left_to_another_la_or_died
 ),
 
 care_leaver_birthdays as (
@@ -132,12 +143,13 @@ care_leaver_birthdays as (
         and birthdays.birthday >= care_leavers.year_start
         and birthdays.birthday <= care_leavers.period_end
     where not exists (
-        -- still looked after after the birthday: not a care leaver yet
+        -- looked after at any time from the birthday to the period end (still in care on it, leaving on it
+        -- or later, or back in care since): not a care leaver for this birthday (rule 1016)
         select 1
         from all_episodes as episodes
         where episodes.person_id = care_leavers.person_id
-            and episodes.decom <= birthdays.birthday
-            and (episodes.dec is null or episodes.dec > birthdays.birthday)
+            and episodes.decom <= care_leavers.period_end
+            and (episodes.dec is null or episodes.dec >= birthdays.birthday)
     )
     group by care_leavers.collection_year, care_leavers.person_id
 ),

@@ -3,7 +3,9 @@
 -- before 1 April (an episode ending on 1 April was open on 1 April, so last year's return showed it open
 -- and this year's must close it). It keeps its original start date. When it is still open at the period
 -- end (31 March, or the extract date for a year-to-date draft), DEC, REC and REASON_PLACE_CHANGE are
--- blank (rules 354/385, 233).
+-- blank (rules 354/385, 233). Location is not returned for short breaks (V3/V4: HOME_POST, PL_POST and
+-- URN blank, rules 214 and 398), nor a home postcode for an unaccompanied asylum-seeking child (rule 406:
+-- no distance for UASC).
 
 with
 
@@ -13,6 +15,15 @@ episodes as (
 
 years as (
     select * from {{ ref('int_collection_years') }}
+),
+
+short_break_statuses as (
+    select code from {{ ref('ssda903_legal_statuses') }}
+    where is_short_break
+),
+
+uasc_children as (
+    select distinct person_id from {{ ref('int_uasc_spells') }}
 ),
 
 final as (
@@ -36,14 +47,16 @@ final as (
             as reason_episode_ceased_code,
         case when episodes.dec <= years.period_end then episodes.reason_place_change_code end
             as reason_place_change_code,
-        episodes.home_postcode,
-        episodes.placement_postcode,
-        episodes.urn,
+        case when uasc_children.person_id is null and short_break_statuses.code is null
+            then episodes.home_postcode end as home_postcode,
+        case when short_break_statuses.code is null then episodes.placement_postcode end as placement_postcode,
+        case when short_break_statuses.code is null then episodes.urn end as urn,
         episodes.distance_miles,
         episodes.is_temporary_placement,
         episodes.period_start_date,
         episodes.dec as dec_in_history,
         episodes.reason_new_episode_source,
+        episodes.placement_type_source,
         episodes.first_case_management_episode_id,
         episodes.source_file_name,
         episodes.source_row_number
@@ -51,6 +64,10 @@ final as (
     inner join years
         on episodes.decom <= years.period_end
         and (episodes.dec is null or episodes.dec >= years.year_start)
+    left join short_break_statuses
+        on episodes.legal_status_code = short_break_statuses.code
+    left join uasc_children
+        on episodes.person_id = uasc_children.person_id
 )
 
 select * from final

@@ -1,13 +1,9 @@
 -- One row per collection year and child in that year's return: the Header file. SEX is coded as the
--- year requires (ssda903_code_recodes: 1/2 until 2023-24). MOTHER is given for girls looked after in the
--- year other than on short breaks only (rules 393, 399, 165): 1 if she is a mother by the period end,
--- else 0; MC_DOB is her first child's date of birth.
+-- year requires (ssda903_code_recodes: 1/2 until 2023-24). MOTHER is 1 if the girl is a mother by the
+-- period end, else 0 (see children_reported for which girls); MC_DOB is her first child's date of birth.
 
 with
 
-children as (
-    select * from {{ ref('int_ssda903_children_by_year') }}
-),
 
 persons as (
     select * from {{ ref('int_persons_resolved') }}
@@ -16,6 +12,17 @@ persons as (
 recodes as (
     select * from {{ ref('ssda903_code_recodes') }}
     where field = 'SEX'
+),
+
+children_reported as (
+    -- MOTHER is reported for girls looked after in the year, not on short breaks only (rules 393, 399), and
+    -- not for care leavers who were not looked after in the year (rule 628). Rule 624 (first child's date
+    -- of birth must not change from last year) then fires for a mother who has left care: a validator
+    -- defect, listed in validator_known_defects.
+    select
+        children.*,
+        children.looked_after_during_year and not children.short_breaks_only as is_girl_reported_for_mother
+    from {{ ref('int_ssda903_children_by_year') }} as children
 ),
 
 final as (
@@ -28,18 +35,17 @@ final as (
         persons.ethnicity_code as ethnic,
         persons.upn_or_reason as upn,
         case
-            when children.looked_after_during_year and not children.short_breaks_only and persons.sex_code = 'F'
-                then case
-                    when persons.is_mother
-                        and (persons.first_child_date_of_birth is null
-                            or persons.first_child_date_of_birth <= children.period_end)
-                        then '1'
-                    else '0'
-                end
+            when is_reported_for_mother then case
+                when persons.is_mother
+                    and (persons.first_child_date_of_birth is null
+                        or persons.first_child_date_of_birth <= children.period_end)
+                    then '1'
+                else '0'
+            end
         end as mother,
         case
-            when children.looked_after_during_year and not children.short_breaks_only and persons.sex_code = 'F'
-                and persons.is_mother and persons.first_child_date_of_birth <= children.period_end
+            when is_reported_for_mother and persons.is_mother
+                and persons.first_child_date_of_birth <= children.period_end
                 then persons.first_child_date_of_birth
         end as mc_dob,
         persons.date_of_birth_is_estimated,
@@ -47,7 +53,14 @@ final as (
         children.care_leaver_birthday_in_year,
         persons.source_file_name,
         persons.source_row_number
-    from children
+    from (
+        select
+            children_reported.*,
+            children_reported.is_girl_reported_for_mother and persons.sex_code = 'F' as is_reported_for_mother
+        from children_reported
+        inner join persons
+            on children_reported.person_id = persons.person_id
+    ) as children
     inner join persons
         on children.person_id = persons.person_id
     left join recodes

@@ -2,6 +2,7 @@
 -- file. Ages are at the period end. Each item is 1 when the record shows it during the year, else 0
 -- (the DfE's convention: not recorded is not done); items that do not apply to the child's age are blank:
 --   SDQ_SCORE / SDQ_REASON: the latest questionnaire completed in the year (a score, or why there is none);
+--     with neither, SDQ1 (aged under 4 or over 16 when due) for a child aged 4 or 17 at the period end;
 --   CONVICTED (10 and over, rule 543): a conviction or caution in the year, or the OC2 supplement's answer;
 --   HEALTH_CHECK (under 5, rules 545/546): a development check completed in the year;
 --   IMMUNISATIONS: the supplement's answer, else the latest immunisation status recorded by the period end;
@@ -148,7 +149,13 @@ final as (
         person_id as child,
         date_of_birth as dob,
         sdq_score,
-        case when sdq_score is null then sdq_reason end as sdq_reason,
+        case
+            when sdq_score is not null then null
+            when sdq_reason is not null then sdq_reason
+            -- SDQ1: no questionnaire because the child was under 4 or over 16 when it was due. Asked for
+            -- children who turned 4 or 17 in the year (rule 197B); never given for the under-4s (rule 188).
+            when age_at_period_end in (4, 17) then 'SDQ1'
+        end as sdq_reason,
         case when age_at_period_end >= 10 then convicted end as convicted,
         case when age_at_period_end < 5 then cast(had_development_check as varchar) end as health_check,
         immunisations,

@@ -1,7 +1,7 @@
--- One row per collection year and child in that year's return who is or was an unaccompanied
--- asylum-seeking child: the UASC file. DUC is the date UASC status ceased (at 18 at the latest), blank
--- while it continues past the period end. Former UASC stay in the file, with the date it ceased, as the
--- year-boundary rules (205A-D) expect.
+-- One row per collection year and child in that year's return who was an unaccompanied asylum-seeking
+-- child at some point in the year: the UASC file. DUC is the date UASC status ceases, the 18th birthday,
+-- given even when it falls after the year (rule 104 only rejects a date before the year starts; rule
+-- 205B expects it to be the 18th birthday).
 
 with
 
@@ -14,12 +14,7 @@ header as (
 ),
 
 uasc_spells as (
-    select
-        person_id,
-        min(start_date) as first_uasc_date,
-        max(end_date) as uasc_ceased_date
-    from {{ ref('int_uasc_spells') }}
-    group by person_id
+    select * from {{ ref('int_uasc_spells') }}
 ),
 
 final as (
@@ -29,11 +24,12 @@ final as (
         children.person_id as child,
         header.sex,
         header.dob,
-        case when uasc_spells.uasc_ceased_date <= children.period_end then uasc_spells.uasc_ceased_date end as duc
+        uasc_spells.end_date as duc
     from children
     inner join uasc_spells
         on children.person_id = uasc_spells.person_id
-        and uasc_spells.first_uasc_date <= children.period_end
+        and uasc_spells.start_date <= children.period_end
+        and uasc_spells.end_date >= children.year_start
     inner join header
         on children.collection_year = header.collection_year
         and children.person_id = header.child
