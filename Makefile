@@ -17,6 +17,7 @@ install:
 # dbt_models/target/manifest.json: what Dagster reads to turn the dbt project into assets.
 manifest:
 	@mkdir -p $(DAGSTER_HOME)
+	@test -f $(DAGSTER_HOME)/dagster.yaml || cp dagster_project/instance/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	@$(UV) run --frozen python -m dagster_project.defs.transformation.project
 
 run: install

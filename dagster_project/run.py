@@ -29,42 +29,40 @@ def _instance() -> dg.DagsterInstance:
 
 def run_warehouse(extract_id: str | None = None, instance: dg.DagsterInstance | None = None,
                   return_years: list[str] | None = None):
-    """Rebuild the warehouse, then write the return files for the given collection years (default: the
-    latest two complete years and the year-to-date draft). Returns the Dagster results, warehouse first;
-    stops at the first failure."""
+    """Rebuild and publish the warehouse (the nightly job writes the latest two complete years' returns
+    and the draft), then write any further collection years asked for from the published warehouse.
+    Returns the Dagster results, nightly job first; stops at the first failure, which is recorded in
+    output/status.json (what is published stays as it was)."""
     from dagster_project.definitions import defs
+    from dagster_project.lib import publication
 
     definitions = defs()
     instance = instance or _instance()
     run_config = {"ops": {"raw_extract": {"config": {"extract_id": extract_id}}}} if extract_id else None
-    results = [definitions.resolve_job_def("warehouse_job").execute_in_process(
-        instance=instance, run_config=run_config, raise_on_error=False)]
-    if not results[0].success:
+    nightly = definitions.resolve_job_def("warehouse_job").execute_in_process(
+        instance=instance, run_config=run_config, raise_on_error=False)
+    results = [nightly]
+    if not nightly.success:
+        publication.record_failure(Settings.from_environment().output_dir, run_id=nightly.run_id,
+                                   extract_id=extract_id, reason=failure_reason(nightly))
         return results
-    if return_years is None:
-        return_years = default_return_years(Settings.from_environment())
     returns_job = definitions.resolve_job_def("ssda903_returns_job")
-    for year in return_years:
+    for year in return_years or []:
         results.append(returns_job.execute_in_process(instance=instance, partition_key=year, raise_on_error=False))
         if not results[-1].success:
             break
     return results
 
 
-def default_return_years(settings: Settings) -> list[str]:
-    """The latest two complete collection years and the year in progress."""
-    import duckdb
-
-    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
-    try:
-        rows = con.execute(
-            "select collection_year, is_complete from intermediate.int_collection_years order by 1"
-        ).fetchall()
-    finally:
-        con.close()
-    complete = [year for year, is_complete in rows if is_complete]
-    in_progress = [year for year, is_complete in rows if not is_complete]
-    return complete[-2:] + in_progress
+def failure_reason(result) -> str:
+    """The first failed step and its message, for status.json and the console (no personal data: our
+    failures carry counts, file names, rows and columns only)."""
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            detail = (error.message.strip().splitlines() or [""])[0] if error else event.message
+            return f"step {event.step_key} failed: {detail}"
+    return "the run failed"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,10 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     minutes = (time.monotonic() - started) / 60
     failed = [result for result in results if not result.success]
     if failed:
-        print(f"\nThe run failed after {minutes:.1f} min. What went wrong:", file=sys.stderr)
-        for event in failed[0].all_events:
-            if event.is_step_failure or event.event_type_value == "RUN_FAILURE":
-                print(f"  - {event.step_key or 'run'}: {event.message}", file=sys.stderr)
+        print(f"\nThe run failed after {minutes:.1f} min: {failure_reason(failed[0])}", file=sys.stderr)
+        print("Nothing published before this run was changed; see output/status.json.", file=sys.stderr)
         return 1
 
     print(f"\nWarehouse rebuilt in {minutes:.1f} min. Outputs:")

@@ -10,7 +10,11 @@ Every path can be overridden, so a council can point the warehouse at its own sh
 | `CLA_RETURNS_DIR` | `output/returns/` | DfE return files |
 | `CLA_REPORTS_DIR` | `output/reports/` | IRO annual reports |
 | `CLA_DATA_QUALITY_DIR` | `output/data_quality/` | data-quality reports and worklists |
+| `CLA_HISTORY_DIR` | `output/history/` | every extract loaded, as Parquet (see lib/history.py) |
+| `CLA_HISTORY_RETENTION_DAYS` | `400` | how long the raw history keeps an extract (the newest is always kept) |
 | `CLA_LA_CODE` | `E06000015` | the council's 9-character ONS code; an extract for another LA is refused |
+| `CLA_ENCRYPTION_KEY` | (none) | when set, the published DuckDB files are encrypted with it |
+| `CLA_PSEUDONYMISATION_KEY` | (generated) | key of the hash that replaces child ids in the analyst warehouse |
 
 Relative paths are taken from the project root, not the working directory, so `make run`, `dagster dev`
 and the tests agree.
@@ -39,6 +43,7 @@ class Settings:
     returns_dir: Path
     reports_dir: Path
     data_quality_dir: Path
+    history_dir: Path
     la_code: str
 
     @property
@@ -56,6 +61,7 @@ class Settings:
             returns_dir=_path("CLA_RETURNS_DIR", output_dir / "returns"),
             reports_dir=_path("CLA_REPORTS_DIR", output_dir / "reports"),
             data_quality_dir=_path("CLA_DATA_QUALITY_DIR", output_dir / "data_quality"),
+            history_dir=_path("CLA_HISTORY_DIR", output_dir / "history"),
             la_code=os.environ.get("CLA_LA_CODE", "E06000015"),
         )
 
@@ -65,4 +71,5 @@ class Settings:
             "return files": self.returns_dir,
             "reports": self.reports_dir,
             "data-quality reports": self.data_quality_dir,
+            "status of the last run": self.output_dir / "status.json",
         }

@@ -1,7 +1,9 @@
-"""Landing: the newest complete extract (or the one named in the run config) into the raw layer."""
+"""Landing: the newest complete extract (or the one named in the run config) into the raw layer of the
+run's working warehouse, and into the raw history."""
 
 import dagster as dg
 
+from dagster_project.lib import history, publication, writer_lock
 from dagster_project.lib.contract import load_contract
 from dagster_project.lib.extract_reader import (
     ExtractError,
@@ -25,7 +27,8 @@ INGEST_LOG_TABLES = {
 
 class IngestionConfig(dg.Config):
     extract_id: str | None = None
-    """Folder name of the extract to load; by default the newest complete one (a folder with manifest.json)."""
+    """Folder name of the extract to load; by default the newest complete one (a folder with manifest.json).
+    An extract no longer in the landing folder is rebuilt from the raw history."""
 
 
 def _table_specs() -> list[dg.AssetSpec]:
@@ -46,19 +49,49 @@ def _table_specs() -> list[dg.AssetSpec]:
     return specs
 
 
+def _open_extract(config: IngestionConfig, warehouse: WarehouseResource):
+    """The extract's tables, from the landing folder, or from the raw history when asked for one that has
+    left the landing folder."""
+    try:
+        extract = find_extract(warehouse.landing_dir_path, config.extract_id)
+    except ExtractError:
+        if config.extract_id and any(row["extract_id"] == config.extract_id
+                                     for row in history.read_index(warehouse.history_path)):
+            extract, loads = history.load(warehouse.history_path, config.extract_id)
+            check_council(extract, warehouse.la_code)
+            return extract, loads, True
+        raise
+    check_council(extract, warehouse.la_code)
+    return extract, read_extract(extract), False
+
+
 @dg.multi_asset(specs=_table_specs(), name="raw_extract", can_subset=False)
 def raw_extract(context: dg.AssetExecutionContext, config: IngestionConfig, warehouse: WarehouseResource):
     """Read every contract table of one extract, normalise it and land it in the raw schema."""
     try:
-        extract = find_extract(warehouse.landing_dir_path, config.extract_id)
-        check_council(extract, warehouse.la_code)
-        context.log.info(f"Loading extract {extract.extract_id} ({extract.cms})")
-        loads = read_extract(extract)
+        writer_lock.acquire(warehouse.output_path, context.run_id)
+    except writer_lock.WriterBusy as exc:
+        raise dg.Failure(description=str(exc)) from exc
+    try:
+        extract, loads, from_history = _open_extract(config, warehouse)
     except ExtractError as exc:
         raise dg.Failure(description=str(exc)) from exc
+    context.log.info(f"Loading extract {extract.extract_id} ({extract.cms})"
+                     + (" from the raw history" if from_history else ""))
 
     when = loaded_at()
-    with warehouse.connect() as con:
+    digest = history.content_hash(loads)
+    identical_to = history.find_identical(warehouse.history_path, digest, extract.extract_id)
+    if identical_to:
+        context.log.info(f"Extract {extract.extract_id} is identical to extract {identical_to}, loaded before")
+    history.save(warehouse.history_path, extract, loads, when)
+    forgotten = history.apply_retention(warehouse.history_path)
+    if forgotten:
+        context.log.info(f"Raw history: {len(forgotten)} extract(s) past the retention period removed")
+    publication.clear_old_workspaces(warehouse.output_path, keep=context.run_id)
+
+    workspace = warehouse.start_workspace(context.run_id)
+    with warehouse.connect(context.run_id) as con:
         write_raw_layer(con, extract, loads, when)
 
     for name, load in loads.items():
@@ -89,5 +122,10 @@ def raw_extract(context: dg.AssetExecutionContext, config: IngestionConfig, ware
         "quarantined_rows": sum(len(load.quarantined) for load in loads.values()),
     }
     for name, rows in totals.items():
-        yield dg.MaterializeResult(asset_key=["raw", name],
-                                   metadata={"extract_id": extract.extract_id, "rows": rows})
+        yield dg.MaterializeResult(asset_key=["raw", name], metadata={
+            "extract_id": extract.extract_id,
+            "rows": rows,
+            "content_hash": digest,
+            "identical_to_extract": identical_to or "none",
+            "workspace": str(workspace.root),
+        })

@@ -13,8 +13,9 @@ from dagster_project.lib.resources import WarehouseResource
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project,
             dagster_dbt_translator=WarehouseDbtTranslator())
 def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    # dbt runs as a subprocess and finds the warehouse file through profiles.yml's CLA_WAREHOUSE_PATH.
-    os.environ["CLA_WAREHOUSE_PATH"] = str(warehouse.warehouse_path)
+    # dbt runs as a subprocess and finds the warehouse file through profiles.yml's CLA_WAREHOUSE_PATH:
+    # the run's working copy, never the published warehouse.
+    os.environ["CLA_WAREHOUSE_PATH"] = str(warehouse.working_warehouse_path(context.run_id))
     # --full-refresh: seeds are re-created, so a changed column type in a seed takes effect. The project
     # has no incremental models (history the warehouse keeps across runs is written by Python assets).
     yield from dbt.cli(["build", "--full-refresh"], context=context).stream()

@@ -7,6 +7,8 @@ warehouse_job = dg.define_asset_job(
     name="warehouse_job",
     selection=dg.AssetSelection.all() - dg.AssetSelection.assets(ssda903_return_files),
     description="Load the newest complete extract and rebuild the whole warehouse and its outputs.",
+    # one writer at a time: the instance's run queue limits runs with this tag to one (instance/dagster.yaml)
+    tags={"cla/writer": "warehouse"},
 )
 
 # One collection year's return files (the partition is the year, e.g. 2025-26).

@@ -1,0 +1,119 @@
+"""The SSDA903 return for the default synthetic council, end to end: generated extract -> Dagster -> dbt
+-> return files, checked by the DfE's public validator and against what the generator simulated.
+
+Slow (a few minutes): one pipeline run per code style, shared by the tests of that style.
+"""
+
+import csv
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from dagster_project.lib.dfe_validator import run_validator, unexplained_crashes, unexplained_errors
+from dagster_project.lib.settings import Settings
+from dagster_project.lib.ssda903_files import RETURN_FILES
+
+pytestmark = [pytest.mark.slow]
+
+AS_AT = "2026-11-23"
+YEARS = ["2023-24", "2024-25", "2025-26"]
+
+
+@pytest.fixture(scope="module", params=["liquid_logic", "codes"])
+def council(request, tmp_path_factory):
+    """The default council (about 500 in care, 6 years) in one code style, through the whole pipeline."""
+    from dagster_project.run import run_warehouse
+    from dagster_project.synth import generate
+
+    root = tmp_path_factory.mktemp(f"council-{request.param}")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CLA_LANDING_DIR", str(root / "landing"))
+        patch.setenv("CLA_OUTPUT_DIR", str(root / "output"))
+        for variable in ("CLA_WAREHOUSE_DIR", "CLA_RETURNS_DIR", "CLA_REPORTS_DIR", "CLA_DATA_QUALITY_DIR"):
+            patch.delenv(variable, raising=False)
+        settings = Settings.from_environment()
+        extract = generate(out=settings.landing_dir, as_at=AS_AT, seed=42, style=request.param)
+        results = run_warehouse(instance=dg.DagsterInstance.ephemeral(), return_years=YEARS)
+        assert all(result.success for result in results)
+        yield {"style": request.param, "settings": settings, "extract": Path(extract),
+               "returns": settings.returns_dir / "ssda903"}
+
+
+@pytest.mark.validator
+@pytest.mark.parametrize("year, previous_year", [("2024-25", "2023-24"), ("2025-26", "2024-25")])
+def test_the_dfe_validator_finds_nothing_beyond_its_known_defects(council, year, previous_year):
+    result = run_validator(council["returns"] / year, year, "E06000015",
+                           previous_year_dir=council["returns"] / previous_year)
+    assert set(result.tables_loaded) >= {"Header", "Episodes", "Reviews", "UASC", "OC2", "OC3", "AD1",
+                                         "PlacedAdoption", "PrevPerm", "Missing", "SWEpisodes",
+                                         "Header_last", "Episodes_last"}
+    assert unexplained_crashes(result, year) == []
+    assert unexplained_errors(result, year) == {}
+    # the episode chain rules ran, and fired for nobody
+    for rule in ["355", "356", "357", "388", "431", "432", "433", "434", "435", "436", "501", "502", "503A", "504"]:
+        assert rule in result.rules_run and rule not in result.errors_by_rule
+
+
+def test_every_return_file_has_exactly_the_validators_columns_and_dfe_dates(council):
+    folder = council["returns"] / "2025-26"
+    for return_file in RETURN_FILES:
+        with open(folder / return_file.file_name, newline="") as f:
+            rows = list(csv.reader(f))
+        assert tuple(rows[0]) == return_file.columns, return_file.file_name
+        assert len(rows) > 1, f"{return_file.file_name} is empty for the default council"
+        for column in return_file.date_columns:
+            index = rows[0].index(column)
+            for row in rows[1:]:
+                value = row[index]
+                assert value == "" or (len(value) == 10 and value[2] == "/" and value[5] == "/"), (column, value)
+    assert (folder / "ssda903_E06000015_2025-26.zip").exists()
+
+
+def test_derived_episode_history_equals_what_was_simulated(council):
+    """Independent check: every 903 episode the warehouse derives from the SSD tables is the episode the
+    generator simulated, field by field, and none is missed (for periods of care inside the extract)."""
+    con = duckdb.connect(str(council["settings"].warehouse_path), read_only=True)
+    truth = council["extract"] / "_truth" / "episodes.csv"
+    differences = con.execute(f"""
+        with truth as (
+            select * from read_csv('{truth}', all_varchar = true)
+            where nullif(DEC, '') is null or cast(DEC as date) >= cast('{AS_AT}' as date) - interval 6 year
+        ),
+        derived as (select * from intermediate.int_ssda903_episodes)
+        select
+            count(*) filter (where derived.person_id is null) as not_derived,
+            count(*) filter (where truth.CHILD is null) as not_simulated,
+            count(*) filter (where truth.RNE is distinct from derived.reason_new_episode_code) as rne,
+            count(*) filter (where truth.LS is distinct from derived.legal_status_code) as ls,
+            count(*) filter (where truth.CIN is distinct from derived.category_of_need_code) as cin,
+            count(*) filter (where truth.PLACE is distinct from derived.placement_type_code
+                and not (derived.placement_type_code = 'T0' and truth.PLACE like 'T%')) as place,
+            count(*) filter (where nullif(truth.PLACE_PROVIDER, '') is distinct from derived.provider_code) as provider,
+            count(*) filter (where cast(nullif(truth.DEC, '') as date) is distinct from derived.dec) as dec,
+            count(*) filter (where nullif(truth.REC, '') is distinct from derived.reason_episode_ceased_code) as rec,
+            count(*) filter (where nullif(truth.REASON_PLACE_CHANGE, '') is distinct from derived.reason_place_change_code)
+                as reason_place_change,
+            count(*) filter (where truth.LS not in ('V3', 'V4')
+                and nullif(truth.URN, '') is distinct from derived.urn) as urn
+        from truth
+        full outer join derived
+            on truth.CHILD = derived.person_id and cast(truth.DECOM as date) = derived.decom
+    """).df().iloc[0].to_dict()
+    assert differences == {name: 0 for name in differences}
+
+
+def test_an_episode_open_across_31_march_carries_over_with_its_start_date(council):
+    con = duckdb.connect(str(council["settings"].warehouse_path), read_only=True)
+    carried = con.execute("""
+        select last_year.child, last_year.decom, this_year.dec
+        from marts.ssda903_episodes as last_year
+        inner join marts.ssda903_episodes as this_year
+            on last_year.child = this_year.child and last_year.decom = this_year.decom
+        where last_year.collection_year = '2024-25' and this_year.collection_year = '2025-26'
+            and last_year.dec is null
+    """).fetchall()
+    assert len(carried) > 100
+    starts_before = [decom for _, decom, _ in carried if str(decom) < "2025-04-01"]
+    assert len(starts_before) == len(carried)
