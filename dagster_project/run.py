@@ -60,6 +60,8 @@ def failure_reason(result) -> str:
     for event in result.all_events:
         if event.is_step_failure:
             error = event.step_failure_data.error
+            while error is not None and error.cause is not None:  # the root cause, not the wrapper
+                error = error.cause
             detail = (error.message.strip().splitlines() or [""])[0] if error else event.message
             return f"step {event.step_key} failed: {detail}"
     return "the run failed"
@@ -71,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-sample", action="store_true", help="do not generate a sample council")
     args = parser.parse_args(argv)
 
+    from dagster_project.defs.transformation.project import prepare_manifest
+
+    prepare_manifest()  # the dbt manifest Dagster loads must match the models on disk
     settings = Settings.from_environment()
     if not find_complete_extracts(settings.landing_dir):
         if args.no_sample:

@@ -13,11 +13,11 @@ from dagster_project.lib.contract import load_contract
 
 @pytest.fixture(scope="session", autouse=True)
 def dbt_manifest():
-    """Dagster reads the dbt manifest at import time; build it once per test session if it is missing."""
-    from dagster_project.defs.transformation.project import dbt_project, prepare_manifest
+    """Dagster reads the dbt manifest at import time: parse the project once per test session, so the
+    manifest always matches the models and seeds on disk."""
+    from dagster_project.defs.transformation.project import prepare_manifest
 
-    if not Path(dbt_project.manifest_path).exists():
-        prepare_manifest()
+    prepare_manifest()
 
 
 @pytest.fixture

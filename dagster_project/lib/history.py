@@ -33,11 +33,25 @@ def retention_days() -> int:
     return int(os.environ.get("CLA_HISTORY_RETENTION_DAYS", "400"))
 
 
-def content_hash(loads: dict[str, TableLoad]) -> str:
+def _digest(file_hashes: dict[str, str | None]) -> str:
     digest = hashlib.sha256()
-    for name in sorted(loads):
-        digest.update(f"{name}:{loads[name].status}:{loads[name].file_hash or ''}\n".encode())
+    for name in sorted(file_hashes):
+        digest.update(f"{name}:{file_hashes[name] or 'absent'}\n".encode())
     return digest.hexdigest()[:24]
+
+
+def content_hash(loads: dict[str, TableLoad]) -> str:
+    """The extract's content: the bytes of each contract table's file (what was loaded follows from them)."""
+    return _digest({name: load.file_hash for name, load in loads.items()})
+
+
+def content_hash_of_folder(folder: Path) -> str:
+    """The same hash, from an extract folder's files, without loading them (for the file-drop sensor)."""
+    hashes = {}
+    for name in load_contract():
+        path = folder / f"{name}.csv"
+        hashes[name] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+    return _digest(hashes)
 
 
 def read_index(history_dir: Path) -> list[dict]:

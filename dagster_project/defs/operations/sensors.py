@@ -32,18 +32,22 @@ def new_extract_sensor(context: dg.SensorEvaluationContext):
         waiting = _incomplete_folders(settings)
         return dg.SkipReason("No new complete extract." + (
             f" Still being written (no {MANIFEST_NAME} yet): {', '.join(waiting)}." if waiting else ""))
-    loaded = {row["extract_id"] for row in history.read_index(settings.history_dir)}
-    requests = [
-        dg.RunRequest(
+    # an extract delivered again (same files under a new folder name) is recognised and not run twice
+    loaded = {row["content_hash"]: row["extract_id"] for row in history.read_index(settings.history_dir)}
+    requests, repeats = [], []
+    for extract in new:
+        earlier = loaded.get(history.content_hash_of_folder(extract.folder))
+        if earlier is not None:
+            repeats.append(f"{extract.extract_id} (identical to {earlier})")
+            continue
+        requests.append(dg.RunRequest(
             run_key=extract.extract_id,
             run_config={"ops": {"raw_extract": {"config": {"extract_id": extract.extract_id}}}},
             tags={"cla/extract_id": extract.extract_id},
-        )
-        for extract in new if extract.extract_id not in loaded
-    ]
+        ))
     context.update_cursor(json.dumps(sorted(seen | {extract.extract_id for extract in new})))
     if not requests:
-        return dg.SkipReason("The new extract(s) were already loaded: " + ", ".join(e.extract_id for e in new))
+        return dg.SkipReason("Already loaded: " + ", ".join(repeats))
     return requests
 
 

@@ -7,12 +7,32 @@ stops the run before it), so a failed night never replaces what people are readi
 import dagster as dg
 
 from dagster_project.defs.returns.assets import ssda903_nightly_returns
-from dagster_project.lib import publication, writer_lock
+from dagster_project.defs.transformation.project import mart_asset_keys
+from dagster_project.lib import publication, pseudonymisation, writer_lock
 from dagster_project.lib.resources import WarehouseResource
+
+
+@dg.asset(group_name="publication", deps=mart_asset_keys(), kinds={"duckdb"})
+def analyst_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """Every mart in a separate warehouse file with children pseudonymised (keyed hash for ids, month of
+    birth, postcode sector; names and UPNs dropped), for analysts who do not need to know who a child is."""
+    workspace = warehouse.workspace(context.run_id)
+    result = pseudonymisation.export_analyst_warehouse(
+        warehouse.working_warehouse_path(context.run_id), workspace.analyst_warehouse_path,
+        pseudonymisation.pseudonymisation_key(warehouse.output_path))
+    if result["unclassified"]:
+        # column names only; the columns themselves were not exported
+        context.log.warning("Columns with no pseudonymisation rule, not exported: " + "; ".join(
+            f"{table}: {', '.join(columns)}" for table, columns in result["unclassified"].items()))
+    return dg.MaterializeResult(metadata={
+        "tables": result["tables"],
+        "unclassified_columns": sum(len(columns) for columns in result["unclassified"].values()),
+    })
+
 
 # The night's outputs. Every asset that writes into the run's workspace belongs here, so that it is
 # finished before the workspace is published.
-NIGHTLY_OUTPUTS = [ssda903_nightly_returns]
+NIGHTLY_OUTPUTS = [ssda903_nightly_returns, analyst_warehouse]
 
 
 def summarise_checks(instance: dg.DagsterInstance, run_id: str) -> dict[str, int]:

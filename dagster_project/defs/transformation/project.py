@@ -1,6 +1,8 @@
 """The one handle on the dbt project. Its manifest is built by `dbt parse` (`make manifest`, and the test
 session does it too); `dagster dev` rebuilds it on start."""
 
+from pathlib import Path
+
 from dagster_dbt import DbtProject
 
 from dagster_project.lib.paths import DBT_PROJECT_DIR
@@ -16,3 +18,17 @@ def prepare_manifest() -> None:
 
 if __name__ == "__main__":
     prepare_manifest()
+
+
+def mart_asset_keys() -> list:
+    """Asset keys of every dbt model in the marts layer (from the manifest, so new marts are included)."""
+    import json
+
+    import dagster as dg
+
+    manifest = json.loads(Path(dbt_project.manifest_path).read_text())
+    return sorted(
+        (dg.AssetKey(["marts", node["name"]]) for node in manifest["nodes"].values()
+         if node["resource_type"] == "model" and node["fqn"][1] == "marts"),
+        key=lambda key: key.path,
+    )

@@ -1,0 +1,111 @@
+"""The analyst warehouse: every mart, with children's identifiers pseudonymised by declared rules.
+
+The rules are data (seeds/privacy/pseudonymisation_rules.csv), one per column name, so the same column is
+treated the same way in every mart and a new mart is covered by name:
+
+- hash: an HMAC-SHA256 of the value under a secret key, first 16 hex characters: the same child has the
+  same pseudonym in every table and every night, so analysts can still link records, but cannot reverse it;
+- month: a date of birth (or a date that gives one away) cut to the first of its month;
+- sector: a postcode cut to its sector ("DE22 3");
+- drop: not exported;
+- keep: exported as it is.
+
+A column without a rule is not exported (default deny) and is reported, so a new identifying column
+never slips through.
+
+The key is CLA_PSEUDONYMISATION_KEY; when it is not set, a random key is made once and kept in
+output/.secrets/pseudonymisation.key (readable by its owner only), so pseudonyms stay stable.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+import duckdb
+
+from dagster_project.lib.paths import SEEDS_DIR
+
+RULES_PATH = SEEDS_DIR / "privacy" / "pseudonymisation_rules.csv"
+
+
+def load_rules() -> dict[str, str]:
+    with open(RULES_PATH, newline="", encoding="utf-8") as f:
+        return {row["column_name"]: row["treatment"] for row in csv.DictReader(f)}
+
+
+def pseudonymisation_key(output_dir: Path) -> bytes:
+    configured = os.environ.get("CLA_PSEUDONYMISATION_KEY")
+    if configured:
+        return configured.encode()
+    path = output_dir / ".secrets" / "pseudonymisation.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.chmod(0o700)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip().encode()
+
+
+def pseudonym(key: bytes, value: str | None) -> str | None:
+    if value is None:
+        return None
+    return hmac.new(key, str(value).encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def _expression(column: str, treatment: str) -> str | None:
+    quoted = '"' + column.replace('"', '""') + '"'
+    if treatment == "keep":
+        return quoted
+    if treatment == "hash":
+        return f"pseudonym(cast({quoted} as varchar))"
+    if treatment == "month":
+        return f"cast(date_trunc('month', cast({quoted} as date)) as date)"
+    if treatment == "sector":
+        # outward code, a space, and the first character of the inward code: "DE22 3AB" -> "DE22 3"
+        return (f"case when {quoted} is null then null "
+                f"else trim(substr(replace({quoted}, ' ', ''), 1, length(replace({quoted}, ' ', '')) - 3)) "
+                f"|| ' ' || substr(right(replace({quoted}, ' ', ''), 3), 1, 1) end")
+    return None  # drop
+
+
+def export_analyst_warehouse(source: Path, target: Path, key: bytes, schemas=("marts",)) -> dict:
+    """Write the pseudonymised copy of the given schemas. Returns tables written and unclassified columns."""
+    rules = load_rules()
+    target.unlink(missing_ok=True)
+    con = duckdb.connect(str(target))
+    unclassified: dict[str, list[str]] = {}
+    tables = 0
+    try:
+        con.create_function("pseudonym", lambda value: pseudonym(key, value), ["VARCHAR"], "VARCHAR",
+                            null_handling="special", side_effects=False)
+        con.execute(f"attach '{source}' as source (read_only)")
+        for schema in schemas:
+            con.execute(f"create schema if not exists {schema}")
+            names = [r[0] for r in con.execute(
+                "select table_name from information_schema.tables where table_catalog = 'source' "
+                "and table_schema = ? order by 1", [schema]).fetchall()]
+            for table in names:
+                columns = [r[0] for r in con.execute(
+                    "select column_name from information_schema.columns where table_catalog = 'source' "
+                    "and table_schema = ? and table_name = ? order by ordinal_position", [schema, table]).fetchall()]
+                selected = []
+                for column in columns:
+                    if column not in rules:
+                        unclassified.setdefault(f"{schema}.{table}", []).append(column)
+                        continue
+                    expression = _expression(column, rules[column])
+                    if expression is not None:
+                        selected.append(f'{expression} as "{column}"')
+                if selected:
+                    con.execute(f'create table {schema}."{table}" as select {", ".join(selected)} '
+                                f'from source.{schema}."{table}"')
+                    tables += 1
+        con.execute("detach source")
+    finally:
+        con.close()
+    return {"tables": tables, "unclassified": unclassified}
