@@ -1,0 +1,196 @@
+"""Nights in the life of the warehouse, on a small generated council: a good night, a bad extract, a run
+killed half-way, encryption at rest, and nothing personal in Dagster's logs."""
+
+import csv
+import hashlib
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from dagster_project.lib import publication
+from dagster_project.lib.settings import Settings
+
+pytestmark = [pytest.mark.slow]
+
+AS_AT = "2026-11-23"
+
+
+def small_council(landing: Path, extract_id: str, seed: int = 7, **kwargs) -> Path:
+    from dagster_project.synth import generate
+
+    return Path(generate(out=landing, extract_id=extract_id, as_at=AS_AT, children=40, years=3, seed=seed, **kwargs))
+
+
+def run_night(instance=None, extract_id=None):
+    from dagster_project.run import run_warehouse
+
+    return run_warehouse(extract_id=extract_id, instance=instance or dg.DagsterInstance.ephemeral())[0]
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def night(isolated_warehouse):
+    """A council whose first extract has been loaded and published."""
+    small_council(isolated_warehouse.landing_dir, "2026-11-22T0200")
+    result = run_night()
+    assert result.success
+    return isolated_warehouse
+
+
+def test_a_good_night_publishes_the_warehouse_returns_and_status(night):
+    status = json.loads((night.output_dir / "status.json").read_text())
+    assert status["published_extract_id"] == "2026-11-22T0200"
+    assert status["checks_passed"] is True and status["checks"]["passed"] > 0
+    assert night.warehouse_path.exists()
+    assert (night.warehouse_dir / "analyst_warehouse.duckdb").exists()
+    years = sorted(p.name for p in (night.returns_dir / "ssda903").iterdir())
+    assert years == ["2024-25", "2025-26", "2026-27-ytd"]
+    assert not any((night.output_dir / ".work").iterdir())  # the working copy is gone
+    con = duckdb.connect(str(night.warehouse_path), read_only=True)  # analysts open it read-only
+    assert con.execute("select extract_id from raw.extract_manifest").fetchone()[0] == "2026-11-22T0200"
+
+
+def test_the_analyst_warehouse_holds_no_child_identifier_and_every_mart_column_is_classified(night):
+    con = duckdb.connect(str(night.warehouse_path), read_only=True)
+    columns = con.execute("select table_name, column_name from information_schema.columns "
+                          "where table_schema = 'marts'").fetchall()
+    from dagster_project.lib.pseudonymisation import load_rules
+
+    rules = load_rules()
+    assert [f"{t}.{c}" for t, c in columns if c not in rules] == []
+    ids = {r[0] for r in con.execute("select person_id from staging.stg_ssd__persons").fetchall()}
+    dobs = {r[0] for r in con.execute("select date_of_birth from staging.stg_ssd__persons "
+                                      "where extract(day from date_of_birth) <> 1").fetchall()}
+    analyst = duckdb.connect(str(night.warehouse_dir / "analyst_warehouse.duckdb"), read_only=True)
+    children = {r[0] for r in analyst.execute("select child from marts.ssda903_header").fetchall()}
+    assert children and not (children & ids)
+    assert all(len(child) == 16 for child in children)
+    born = {r[0] for r in analyst.execute("select dob from marts.ssda903_header").fetchall()}
+    assert all(day.day == 1 for day in born) and not (born & dobs)
+    postcodes = [r[0] for r in analyst.execute("select home_post from marts.ssda903_episodes "
+                                               "where home_post is not null").fetchall()]
+    assert postcodes and all(re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]? \d", p) for p in postcodes)
+    assert "upn" not in {r[0] for r in analyst.execute("select column_name from information_schema.columns "
+                                                        "where table_name = 'ssda903_header'").fetchall()}
+
+
+@pytest.mark.parametrize("break_it, expected_reason", [
+    ("required_table_absent", "ssd_legal_status.csv: not available: the extract has no such file"),
+    ("another_council", "is for LA E06000018, but this warehouse is configured for LA E06000015"),
+])
+def test_a_bad_extract_fails_the_night_and_loses_nothing_published(night, break_it, expected_reason):
+    published_before = sha256(night.warehouse_path)
+    returns_before = sha256(night.returns_dir / "ssda903" / "2025-26" / "episodes.csv")
+    bad = small_council(night.landing_dir, "2026-11-23T0200", seed=8)
+    if break_it == "required_table_absent":
+        (bad / "ssd_legal_status.csv").unlink()
+    else:
+        manifest = json.loads((bad / "manifest.json").read_text())
+        (bad / "manifest.json").write_text(json.dumps({**manifest, "la_code": "E06000018"}))
+    result = run_night()
+    assert not result.success
+    assert sha256(night.warehouse_path) == published_before
+    assert sha256(night.returns_dir / "ssda903" / "2025-26" / "episodes.csv") == returns_before
+    status = json.loads((night.output_dir / "status.json").read_text())
+    assert status["published_extract_id"] == "2026-11-22T0200"
+    assert expected_reason in status["last_failure"]["reason"]
+    assert status["last_failure"]["published_warehouse_unchanged"] is True
+
+
+def test_a_run_killed_half_way_leaves_the_publication_intact_and_the_next_run_completes(night):
+    published_before = sha256(night.warehouse_path)
+    small_council(night.landing_dir, "2026-11-23T0200", seed=9)
+    process = subprocess.Popen([sys.executable, "-m", "dagster_project.run", "--no-sample"],
+                               env=os.environ.copy(), start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # wait until the new run's dbt build is under way in its working copy, then kill it and its dbt
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and process.poll() is None:
+        runs = [p.parent.name for p in (night.output_dir / ".work").glob("*/warehouse.duckdb")]
+        if runs and list(Path("dbt_models/target").glob(f"warehouse_dbt_models-{runs[0][:7]}*/dbt.log")):
+            time.sleep(1)
+            break
+        time.sleep(0.2)
+    assert process.poll() is None, "the run finished before it could be killed"
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+    assert sha256(night.warehouse_path) == published_before
+    status = json.loads((night.output_dir / "status.json").read_text())
+    assert status["published_extract_id"] == "2026-11-22T0200"
+
+    result = run_night()  # the lock died with the killed process; the next night runs normally
+    assert result.success
+    status = json.loads((night.output_dir / "status.json").read_text())
+    assert status["published_extract_id"] == "2026-11-23T0200"
+
+
+def test_with_a_key_the_published_files_are_encrypted_at_rest(isolated_warehouse, monkeypatch):
+    monkeypatch.setenv("CLA_ENCRYPTION_KEY", "a long passphrase the council keeps in its vault")
+    small_council(isolated_warehouse.landing_dir, "2026-11-22T0200")
+    assert run_night().success
+    for name in ("warehouse.duckdb", "analyst_warehouse.duckdb"):
+        path = isolated_warehouse.warehouse_dir / name
+        with pytest.raises(duckdb.Error, match="encrypted"):
+            duckdb.connect(str(path), read_only=True).execute("select 1 from marts.ssda903_header")
+    con = publication.open_published(isolated_warehouse.warehouse_path, os.environ["CLA_ENCRYPTION_KEY"])
+    assert con.execute("select count(*) from marts.ssda903_header").fetchone()[0] > 0
+    con.close()
+    small_council(isolated_warehouse.landing_dir, "2026-11-23T0200", seed=9)
+    assert run_night().success  # the next night reads the encrypted publication to carry state over
+    assert json.loads((isolated_warehouse.output_dir / "status.json").read_text())["encrypted_at_rest"] is True
+
+
+def test_no_identifier_name_date_of_birth_or_postcode_reaches_dagster_or_run_logs(isolated_warehouse, tmp_path):
+    extract = small_council(isolated_warehouse.landing_dir, "2026-11-22T0200")
+    (tmp_path / "dagster_home").mkdir()
+    instance = dg.DagsterInstance.local_temp(tempdir=str(tmp_path / "dagster_home"))
+    result = run_night(instance=instance)
+    assert result.success
+
+    with open(extract / "ssd_person.csv", newline="") as f:
+        persons = list(csv.DictReader(f))
+    ids = {p["pers_person_id"] for p in persons}
+    names = {f"{p['pers_forename']} {p['pers_surname']}" for p in persons if p["pers_forename"]}
+    dates = set()
+    for p in persons:
+        for field in ("pers_dob", "pers_expected_dob"):
+            day = p[field][:10]
+            if day and day != AS_AT:
+                dates |= {day, f"{day[8:10]}/{day[5:7]}/{day[:4]}"}
+    # dates written in the project's own code (dbt unit-test fixtures, which dbt logs) are not children's
+    code_dates = {match for path in Path("dbt_models/models").rglob("*.yml")
+                  for match in re.findall(r"\d{4}-\d{2}-\d{2}", path.read_text())}
+    dates -= code_dates | {f"{d[8:10]}/{d[5:7]}/{d[:4]}" for d in code_dates}
+    postcodes = set()
+    for table, column in (("ssd_address", "addr_address_postcode"), ("ssd_cla_placement", "clap_cla_placement_postcode")):
+        with open(extract / f"{table}.csv", newline="") as f:
+            postcodes |= {row[column] for row in csv.DictReader(f) if row[column]}
+
+    texts = [dg.serialize_value(entry) for entry in instance.all_logs(result.run_id)]
+    texts += [path.read_text(errors="replace") for path in Path("dbt_models/target").glob(
+        f"warehouse_dbt_models-{result.run_id[:7]}*/dbt.log")]
+    texts += [path.read_text(errors="replace") for path in (tmp_path / "dagster_home").rglob("*")
+              if path.is_file() and path.suffix in (".log", ".out", ".err", ".txt", ".json")]
+    texts.append((isolated_warehouse.output_dir / "status.json").read_text())
+    assert len(texts) > 100
+    everything = "\n".join(texts)
+    found = {
+        "ids": sorted(ids & set(re.findall(r"\b\d{5,10}\b", everything))),
+        "names": sorted(name for name in names if name in everything),
+        "dates of birth": sorted(day for day in dates if day in everything),
+        "postcodes": sorted(code for code in postcodes if code in everything),
+    }
+    assert found == {"ids": [], "names": [], "dates of birth": [], "postcodes": []}
