@@ -220,3 +220,70 @@ def modified(dataset: dict, part: str, file: str, child: str, row: int = 0, **ch
     rows = [r for r in out[part][file] if r["CHILD"] == child]
     rows[row].update(changes)
     return out
+
+
+# ------------------------------------------------------------------------------------------------------
+# Extra children for the known-defect proofs (added to a copy of the clean dataset)
+# ------------------------------------------------------------------------------------------------------
+
+
+def with_rows(dataset: dict, part: str, file: str, rows: list[dict], at: int | None = None) -> dict:
+    """A deep copy of dataset with ``rows`` added to part/file (the file is created when absent): appended,
+    or inserted before the ``at``-th row (the validator's row label of a row is its position in the file)."""
+    out = copy.deepcopy(dataset)
+    table = out.setdefault(part, {}).setdefault(file, [])
+    position = len(table) if at is None else at
+    table[position:position] = copy.deepcopy(rows)
+    return out
+
+
+def with_child(dataset: dict, child_rows: dict) -> dict:
+    """A deep copy of dataset with another child's rows ({"this_year"/"prev_year": {file: rows}}) appended;
+    any other key of ``child_rows`` (e.g. "history") is ignored."""
+    out = copy.deepcopy(dataset)
+    for part in ("this_year", "prev_year"):
+        for file, rows in child_rows.get(part, {}).items():
+            out = with_rows(out, part, file, rows)
+    return out
+
+
+def short_break_child(end_year: int = 2026, child: str = "C1007", urn: str = "", pl_post: str = "") -> dict:
+    """A disabled boy, 11, whose only care in the year is one short break (LS V3, RNE S, CIN N2) of three
+    nights from 8 August in the council's own children's home (K2, PR1), ended E13. Short breaks carry no
+    location (rule 214: PL_POST and URN blank; no HOME_POST either), unless ``urn`` / ``pl_post`` are given.
+    Previous permanence Z1 (rule 630); social worker since 1 February before the collection year; no
+    MOTHER and no reviews (rule 399: short breaks only). {"this_year": {file: rows}}."""
+    E = end_year
+    dob = f"05/05/{E - 12}"
+    return {"this_year": {
+        "header.csv": [{"CHILD": child, "SEX": "M", "DOB": dob, "ETHNIC": "WBRI", "UPN": "E567890123456",
+                        "MOTHER": "", "MC_DOB": ""}],
+        "episodes.csv": [{
+            "CHILD": child, "DECOM": f"08/08/{E - 1}", "RNE": "S", "LS": "V3", "CIN": "N2", "PLACE": "K2",
+            "PLACE_PROVIDER": "PR1", "DEC": f"11/08/{E - 1}", "REC": "E13", "REASON_PLACE_CHANGE": "",
+            "HOME_POST": "", "PL_POST": pl_post, "URN": urn}],
+        "previous_permanence.csv": [{"CHILD": child, "DOB": dob, "PREV_PERM": "Z1", "LA_PERM": "",
+                                     "DATE_PERM": ""}],
+        "sw_episodes.csv": [{"CHILD": child, "DOB": dob, "SW_ID": "SW0007", "SW_DECOM": f"01/02/{E - 1}",
+                             "SW_DEC": "", "SW_REASON": "FCONTA"}],
+    }}
+
+
+def care_leaver(child: str, dob: str, decom: str, dec: str, rec: str = "E17", upn: str = "F678901234567") -> dict:
+    """A young woman who is a care leaver (in touch, full-time education other than higher, in supported
+    lodgings): in this year's Header and OC3 and last year's Header (she had an OC3 row last year too).
+    Her last period of care - one long-term foster placement (U4, care order C2) from ``decom`` to ``dec``,
+    ended ``rec`` - is returned under "history" (it belongs to the return of the year it ended in); add it
+    to a part yourself when it falls in that part's year."""
+    header = {"CHILD": child, "SEX": "F", "DOB": dob, "ETHNIC": "WBRI", "UPN": upn, "MOTHER": "", "MC_DOB": ""}
+    return {
+        "this_year": {
+            "header.csv": [dict(header)],
+            "oc3.csv": [{"CHILD": child, "DOB": dob, "IN_TOUCH": "YES", "ACTIV": "F2", "ACCOM": "E1"}],
+        },
+        "prev_year": {"header.csv": [dict(header)]},
+        "history": {"episodes.csv": [{
+            "CHILD": child, "DECOM": decom, "RNE": "S", "LS": "C2", "CIN": "N1", "PLACE": "U4",
+            "PLACE_PROVIDER": "PR1", "DEC": dec, "REC": rec, "REASON_PLACE_CHANGE": "", "HOME_POST": HOME,
+            "PL_POST": IN_AREA_3, "URN": "SC063460"}]},
+    }

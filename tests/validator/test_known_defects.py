@@ -15,13 +15,28 @@ import pytest
 from dagster_project.lib import dfe_validator as dv
 from dagster_project.lib.dfe_validator import known_defects, unexplained_crashes, unexplained_errors
 
-from .datasets import clean_dataset, modified
+from .datasets import (
+    care_leaver,
+    clean_dataset,
+    modified,
+    short_break_child,
+    with_child,
+    with_rows,
+    write_dataset,
+)
 
 pytestmark = pytest.mark.validator
 
 
 def _rows(result, code):
     return sorted((r.child_id, r.table, r.row_index) for r in result.errors_for(code).itertuples())
+
+
+def _rulesets_defining(validator_python, code):
+    """The rulesets (lac2022_23 ...) whose folder holds rule_<code>.py in the validator's environment; a later
+    ruleset uses the latest earlier definition unless its __init__.py deletes the rule."""
+    site = next(validator_python.parent.parent.glob("lib/python*/site-packages"))
+    return sorted(f.parent.name for f in (site / "lac_validator" / "rules").glob(f"*/rule_{code}.py"))
 
 
 def test_every_known_defect_names_a_test_that_proves_it():
@@ -163,3 +178,193 @@ def test_165_no_longer_tests_sex(validate):
                 row["SEX"] = {"M": "1", "F": "2"}[row["SEX"]]
     r23 = validate(ds23, 2024, selected_rules=["165"])
     assert _rows(r23, "165") == [("C1005", "Header", 4)]
+
+
+def test_218_asks_a_urn_of_a_short_break_that_214_forbids(validate, validator_python):
+    """C1007 (11, disabled) has one short break in the year: three nights in the council's children's home
+    (V3, K2). 214 wants PL_POST and URN blank on a V3/V4 episode, 218 wants a URN on every K2 episode: the
+    episode (row 7) fails one of them whichever way the URN is filled."""
+    ds = with_child(clean_dataset(2026), short_break_child(2026))
+    r = validate(ds, 2026)
+    assert _rows(r, "218") == [("C1007", "Episodes", 7)] and "214" not in r.errors_by_rule
+    assert unexplained_errors(r) == {}
+    # the other way round: the children's home's URN given -> 218 is satisfied, 214 fires (a genuine error
+    # for us: the return leaves the location of short breaks blank)
+    with_urn = with_child(clean_dataset(2026), short_break_child(2026, urn="SC063460"))
+    r_urn = validate(with_urn, 2026, selected_rules=["214", "218"])
+    assert _rows(r_urn, "214") == [("C1007", "Episodes", 7)] and "218" not in r_urn.errors_by_rule
+    assert unexplained_errors(r_urn) == {"214": 1}
+    # 2026/27 uses the same rule_218.py; and a series of short breaks (V4) is no different, 218 has no LS
+    # condition at all
+    v4 = modified(with_child(clean_dataset(2027), short_break_child(2027)), "this_year", "episodes.csv", "C1007",
+                  LS="V4")
+    r27 = validate(v4, 2027, selected_rules=["214", "218"])
+    assert _rows(r27, "218") == [("C1007", "Episodes", 7)] and "214" not in r27.errors_by_rule
+    # earlier rulesets pass the blank URN only because a blank PL_POST gives PL_LA NaN -> 'NAN', which their
+    # startswith(('N', 'W', 'S', 'C')) counts as out of England; with a Derby placement postcode they fire too
+    for end_year in (2024, 2025):  # 2023-24 (rules/lac2022_23) and 2024-25 (rules/lac2024_25)
+        assert "218" not in validate(with_child(clean_dataset(end_year), short_break_child(end_year)), end_year,
+                                     selected_rules=["218"]).errors_by_rule
+    with_postcode = with_child(clean_dataset(2025), short_break_child(2025, pl_post="DE22 1AA"))
+    assert _rows(validate(with_postcode, 2025, selected_rules=["218"]), "218") == [("C1007", "Episodes", 7)]
+    assert _rulesets_defining(validator_python, "218") == ["lac2022_23", "lac2024_25", "lac2025_26"]
+    assert _rulesets_defining(validator_python, "214") == ["lac2022_23"]
+    assert "218" in known_defects("2026-27") and "218" not in known_defects("2024-25")
+
+
+def test_241_flags_every_out_of_area_k3_placement(validate, validator_python, tmp_path, clean_result_2025_26):
+    """C1004 (16, UASC) in registered supported accommodation (K3, URN 2789456) in Nottingham (NG1 1BQ,
+    E06000018) instead of Derby: a lawful placement the validator cannot check - it has no list of the
+    providers' premises (no Ofsted lists are loaded, and the rule runs anyway)."""
+    ds = modified(clean_dataset(2026), "this_year", "episodes.csv", "C1004", PL_POST="NG1 1BQ")
+    r = validate(ds, 2026)
+    assert not r.ofsted_lists and "241" in r.rules_run
+    assert _rows(r, "241") == [("C1004", "Episodes", 5)]
+    assert r.errors_for("241").iloc[0]["values"] == {"URN": "2789456"}
+    assert unexplained_errors(r) == {}
+    # what it really compares is the placement's LA with the submitting LA: in Derbyshire (DE56 1AA) it
+    # fires too, in Derby (the clean dataset, DE22 1AA) it does not, and under Nottingham's own code it
+    # passes the Nottingham placement
+    derbyshire = modified(clean_dataset(2026), "this_year", "episodes.csv", "C1004", PL_POST="DE56 1AA")
+    assert _rows(validate(derbyshire, 2026, selected_rules=["241"]), "241") == [("C1004", "Episodes", 5)]
+    assert "241" in clean_result_2025_26.rules_run and "241" not in clean_result_2025_26.errors_by_rule
+    paths = write_dataset(ds, tmp_path / "nottingham")
+    as_nottingham = dv.run_validator(paths["this_year"], "2025-26", "E06000018", paths["prev_year"],
+                                     selected_rules=["241"])
+    assert "241" in as_nottingham.rules_run and "241" not in as_nottingham.errors_by_rule
+    # 2026/27 inherits the rule
+    ds27 = modified(clean_dataset(2027), "this_year", "episodes.csv", "C1004", PL_POST="NG1 1BQ")
+    assert _rows(validate(ds27, 2027, selected_rules=["241"]), "241") == [("C1004", "Episodes", 5)]
+    assert _rulesets_defining(validator_python, "241") == ["lac2025_26"]
+
+
+# Care leavers for the 1001/1002 cases (2025/26): each is in this year's Header and OC3 and last year's Header.
+# Their last period of care (`history`) ended before 1 April 2024, so it is in neither loaded Episodes file.
+LEFT_AT_17 = care_leaver("C1008", "15/11/2006", "01/09/2020", "20/01/2024", rec="E5")  # 19, left at 17
+AGED_20 = care_leaver("C1009", "12/06/2005", "04/03/2019", "12/06/2023", upn="G789012345678")  # left at 18
+AGED_21 = care_leaver("C1010", "20/01/2005", "15/09/2018", "20/01/2023", upn="H890123456789")  # left at 18
+
+
+def _with_history_loaded(dataset, *leavers):
+    """A probe, not a return: the leavers' earlier care added to last year's Episodes (where it does not
+    belong, having ended before that year), to see what the rule does once it has the episodes."""
+    for leaver in leavers:
+        dataset = with_rows(dataset, "prev_year", "episodes.csv", leaver["history"]["episodes.csv"])
+    return dataset
+
+
+def test_1001_flags_every_care_leaver_aged_20_or_over(validate, validator_python):
+    """C1009 (20 at 31 March) and C1010 (21) left care on their 18th birthdays after years in foster care:
+    former relevant children, due an OC3 row at their 20th/21st birthday. 1001 flags both (OC3 rows 1, 2)."""
+    ds = with_child(with_child(clean_dataset(2026), AGED_20), AGED_21)
+    r = validate(ds, 2026)
+    assert _rows(r, "1001") == [("C1009", "OC3", 1), ("C1010", "OC3", 2)]
+    assert unexplained_errors(r) == {}  # 1002 flags them too (no episode in either year): its own defect
+    # the cause is the age cut, not the missing episodes: with their care loaded, 1002 is satisfied but 1001
+    # still flags both, while the same probe clears a 19-year-old (C1008, next test)
+    probe = _with_history_loaded(with_child(ds, LEFT_AT_17), AGED_20, AGED_21, LEFT_AT_17)
+    rp = validate(probe, 2026, selected_rules=["1001", "1002"])
+    assert _rows(rp, "1001") == [("C1009", "OC3", 1), ("C1010", "OC3", 2)]
+    assert "1002" not in rp.errors_by_rule
+    assert _rulesets_defining(validator_python, "1001") == ["lac2022_23"]  # every year uses this file
+
+
+def test_1001_flags_a_care_leaver_who_left_care_before_last_year(validate, clean_result_2025_26):
+    """C1008 (19) was looked after from 13 (foster care, care order) until, at 17, she moved to
+    supported lodgings (E5) on 20/01/2024: a relevant child then, a former relevant child now, with an OC3 row at her 19th birthday.
+    Her care ended before 1 April 2024, so neither loaded year has an episode of hers: 1001 flags her."""
+    ds = with_child(clean_dataset(2026), LEFT_AT_17)
+    r = validate(ds, 2026)
+    assert _rows(r, "1001") == [("C1008", "OC3", 1)]
+    assert unexplained_errors(r) == {}
+    # with her care loaded (probe) 1001 is satisfied: only the missing history made it fire
+    assert "1001" not in validate(_with_history_loaded(ds, LEFT_AT_17), 2026,
+                                  selected_rules=["1001"]).errors_by_rule
+    # control: C1006 (19), who left care at 18 during last year, is in last year's Episodes and passes
+    assert "1001" in clean_result_2025_26.rules_run and "1001" not in clean_result_2025_26.errors_by_rule
+
+
+def test_1001_drops_other_childrens_episodes_that_share_a_row_label_with_a_short_break(
+        validate, clean_result_2025_26):
+    """C1006, the clean dataset's care leaver (19, left foster care at 18 last year), has her only episode
+    on row 3 of last year's Episodes. C1007's short break (V3) is put on row 3 of this year's Episodes: 1001
+    drops every row labelled 3 together with the short break, C1006 is left with no care and is flagged."""
+    short_break = short_break_child(2026)
+    episode = short_break["this_year"].pop("episodes.csv")
+    ds = with_child(clean_dataset(2026), short_break)
+    assert ds["prev_year"]["episodes.csv"][3]["CHILD"] == "C1006"
+    colliding = with_rows(ds, "this_year", "episodes.csv", episode, at=3)
+    r = validate(colliding, 2026)
+    assert _rows(r, "1001") == [("C1006", "OC3", 0)]
+    assert unexplained_errors(r) == {}  # (and 218 on the short break, its own defect)
+    # the same files with the short break on a row label last year's file does not have (row 7): nothing
+    apart = with_rows(ds, "this_year", "episodes.csv", episode)
+    assert "1001" not in validate(apart, 2026, selected_rules=["1001"]).errors_by_rule
+    # without the short-break child (the clean dataset): nothing
+    assert "1001" not in clean_result_2025_26.errors_by_rule
+
+
+def test_1002_flags_a_care_leaver_who_left_care_before_last_year(validate, clean_result_2025_26, validator_python):
+    """The care leavers of the 1001 tests: C1008 (19, left care at 17 on 20/01/2024), C1009 (20) and C1010
+    (21), who left care at 18 in 2023: none has an episode in 2024/25 or 2025/26, all are flagged 'no
+    previous episodes of care' (OC3 rows 1-3)."""
+    ds = with_child(with_child(with_child(clean_dataset(2026), LEFT_AT_17), AGED_20), AGED_21)
+    r = validate(ds, 2026, selected_rules=["1002"])
+    assert _rows(r, "1002") == [("C1008", "OC3", 1), ("C1009", "OC3", 2), ("C1010", "OC3", 3)]
+    # control: C1006 (19), whose care ended during last year, passes
+    assert "1002" in clean_result_2025_26.rules_run and "1002" not in clean_result_2025_26.errors_by_rule
+    assert _rulesets_defining(validator_python, "1002") == ["lac2022_23"]
+
+
+def _with_sw_episodes(dataset, child, *episodes):
+    """A deep copy of dataset where `child`'s social worker episodes this year are (SW_ID, SW_DECOM, SW_DEC,
+    SW_REASON) tuples, first in the file."""
+    out = copy.deepcopy(dataset)
+    rows = out["this_year"]["sw_episodes.csv"]
+    template = next(r for r in rows if r["CHILD"] == child)
+    mine = [dict(template, SW_ID=i, SW_DECOM=start, SW_DEC=end, SW_REASON=why) for i, start, end, why in episodes]
+    out["this_year"]["sw_episodes.csv"] = mine + [r for r in rows if r["CHILD"] != child]
+    return out
+
+
+@pytest.mark.parametrize("end_year", [2026, 2024, 2025, 2027])
+def test_sw11bstg2_flags_a_social_worker_change_in_the_last_days_of_march(validate, validator_python, end_year):
+    """(a) C1001, looked after all year, had social worker SW0001 from 12 May three years ago, SW0009 from
+    10 October, and SW0008 from 27 March when SW0009 left (SW0009 ended the same day): SW0009's episode
+    (row 1) is flagged although SW0008's starts that very day. (b) C1002 leaves care on 28 March (special
+    guardianship to his relative carers, E45) and his only social worker episode ends with it: flagged."""
+    E = end_year
+    changed = _with_sw_episodes(clean_dataset(E), "C1001",
+                                ("SW0001", f"12/05/{E - 3}", f"10/10/{E - 1}", "FCONTA"),
+                                ("SW0009", f"10/10/{E - 1}", f"27/03/{E}", "LEFTRL"),
+                                ("SW0008", f"27/03/{E}", "", "LEFTRL"))
+    r = validate(changed, E, selected_rules=None if E == 2026 else ["SW11bSTG2"])
+    assert _rows(r, "SW11bSTG2") == [("C1001", "SWEpisodes", 1)]
+    assert r.errors_for("SW11bSTG2").iloc[0]["values"] == {"SW_DEC": f"27/03/{E}"}
+    if E != 2026:
+        return
+    assert unexplained_errors(r) == {}
+
+    # (b) the single-episode branch: C1002 ceased to be looked after on 28 March
+    ceased = modified(clean_dataset(E), "this_year", "episodes.csv", "C1002", row=1, DEC=f"28/03/{E}", REC="E45")
+    ceased = modified(ceased, "this_year", "sw_episodes.csv", "C1002", SW_DEC=f"28/03/{E}")
+    rc = validate(ceased, E)
+    assert _rows(rc, "SW11bSTG2") == [("C1002", "SWEpisodes", 1)]
+    assert unexplained_errors(rc) == {}
+
+    # controls, all in one run, none flagged: the window is 26-31 March (C1001's change on 25 March instead;
+    # C1002 ceasing on 20 March instead), and a child's FIRST episode is never caught by the second branch:
+    # C1005 (looked after since 1 July) with only two episodes, changing on 27 March, passes - by accident,
+    # not because the rule sees the following episode
+    controls = _with_sw_episodes(clean_dataset(E), "C1001",
+                                 ("SW0001", f"12/05/{E - 3}", f"10/10/{E - 1}", "FCONTA"),
+                                 ("SW0009", f"10/10/{E - 1}", f"25/03/{E}", "LEFTRL"),
+                                 ("SW0008", f"25/03/{E}", "", "LEFTRL"))
+    controls = _with_sw_episodes(controls, "C1005", ("SW0005", f"01/07/{E - 1}", f"27/03/{E}", "FCONTA"),
+                                 ("SW0010", f"27/03/{E}", "", "LEFTRL"))
+    controls = modified(controls, "this_year", "episodes.csv", "C1002", row=1, DEC=f"20/03/{E}", REC="E45")
+    controls = modified(controls, "this_year", "sw_episodes.csv", "C1002", SW_DEC=f"20/03/{E}")
+    rk = validate(controls, E, selected_rules=["SW11bSTG2"])
+    assert "SW11bSTG2" in rk.rules_run and "SW11bSTG2" not in rk.errors_by_rule
+    assert _rulesets_defining(validator_python, "SW11bSTG2") == ["lac2023_24"]
+    assert "SW11bSTG2" in known_defects("2023-24") and "SW11bSTG2" in known_defects("2026-27")
