@@ -1,6 +1,6 @@
 """The analyst warehouse: every mart, with children's identifiers pseudonymised by declared rules.
 
-The rules are data (seeds/privacy/pseudonymisation_rules.csv), one per column name, so the same column is
+The rules are data (seeds/privacy/pseudonymisation_rules*.csv), one per column name, so the same column is
 treated the same way in every mart and a new mart is covered by name:
 
 - hash: an HMAC-SHA256 of the value under a secret key, first 16 hex characters: the same child has the
@@ -30,12 +30,18 @@ import duckdb
 
 from dagster_project.lib.paths import SEEDS_DIR
 
-RULES_PATH = SEEDS_DIR / "privacy" / "pseudonymisation_rules.csv"
+RULES_DIR = SEEDS_DIR / "privacy"
 
 
 def load_rules() -> dict[str, str]:
-    with open(RULES_PATH, newline="", encoding="utf-8") as f:
-        return {row["column_name"]: row["treatment"] for row in csv.DictReader(f)}
+    """Every pseudonymisation_rules*.csv (one per domain: the 903 return, IRO KPIs, data quality...)."""
+    rules: dict[str, str] = {}
+    for path in sorted(RULES_DIR.glob("pseudonymisation_rules*.csv")):
+        with open(path, newline="", encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                if rules.setdefault(row["column_name"], row["treatment"]) != row["treatment"]:
+                    raise ValueError(f"{path.name}: column {row['column_name']} has two treatments")
+    return rules
 
 
 def pseudonymisation_key(output_dir: Path) -> bytes:

@@ -15,3 +15,21 @@
 {% macro years_after(years, from_date) -%}
     cast({{ dbt.dateadd('year', years, from_date) }} as date)
 {%- endmacro %}
+
+{#- ISO day of the week, Monday 1 to Sunday 7 (adapter-specific, so kept here). -#}
+{% macro day_of_week_iso(date_expression) -%}
+    {{ return(adapter.dispatch('day_of_week_iso')(date_expression)) }}
+{%- endmacro %}
+
+{% macro default__day_of_week_iso(date_expression) -%}
+    extract(isodow from {{ date_expression }})
+{%- endmacro %}
+
+{#- The date a number of working days after another: joins int_calendar_days twice. Use as
+        {{ working_days_after('start_calendar', 'due_calendar', 20) }}
+    in the join condition of the second calendar: due_calendar.working_day_count = start + n and due is a
+    working day. -#}
+{% macro working_days_after(from_alias, to_alias, days) -%}
+    {{ to_alias }}.working_day_count = {{ from_alias }}.working_day_count + {{ days }}
+    and {{ to_alias }}.is_working_day
+{%- endmacro %}
