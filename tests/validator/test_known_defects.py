@@ -368,3 +368,18 @@ def test_sw11bstg2_flags_a_social_worker_change_in_the_last_days_of_march(valida
     assert "SW11bSTG2" in rk.rules_run and "SW11bSTG2" not in rk.errors_by_rule
     assert _rulesets_defining(validator_python, "SW11bSTG2") == ["lac2023_24"]
     assert "SW11bSTG2" in known_defects("2023-24") and "SW11bSTG2" in known_defects("2026-27")
+
+
+def test_624_asks_a_care_leaver_to_repeat_motherhood_details_that_628_forbids(validate):
+    """C1006 was looked after last year and was a mother (MOTHER 1, first child born 04/02/2024). This year
+    she is a care leaver (OC3) and not looked after, so rule 628 says her motherhood details are not
+    required: with them blank, 624 flags her because MC_DOB differs from last year's. Filling them in
+    (MOTHER 1 and the same MC_DOB) clears 624 and makes 628 fire instead: the two cannot both pass."""
+    ds = modified(clean_dataset(2026), "prev_year", "header.csv", "C1006", MOTHER="1", MC_DOB="04/02/2024")
+    r = validate(ds, 2026, selected_rules=["624", "628", "612", "611"])
+    assert _rows(r, "624") == [("C1006", "Header", 5)]
+    assert "628" not in r.errors_by_rule and "612" not in r.errors_by_rule
+    repeated = modified(ds, "this_year", "header.csv", "C1006", MOTHER="1", MC_DOB="04/02/2024")
+    r2 = validate(repeated, 2026, selected_rules=["624", "628", "612", "611"])
+    assert "624" not in r2.errors_by_rule
+    assert _rows(r2, "628") == [("C1006", "Header", 5)]
