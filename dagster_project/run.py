@@ -33,6 +33,9 @@ def run_warehouse(extract_id: str | None = None, instance: dg.DagsterInstance | 
     and the draft), then write any further collection years asked for from the published warehouse.
     Returns the Dagster results, nightly job first; stops at the first failure, which is recorded in
     output/status.json (what is published stays as it was)."""
+    from dagster_project.defs.transformation.project import prepare_manifest_if_stale
+
+    prepare_manifest_if_stale()  # before the definitions load it: it must match the models on disk
     from dagster_project.definitions import defs
     from dagster_project.lib import publication
 
@@ -73,9 +76,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-sample", action="store_true", help="do not generate a sample council")
     args = parser.parse_args(argv)
 
-    from dagster_project.defs.transformation.project import prepare_manifest
-
-    prepare_manifest()  # the dbt manifest Dagster loads must match the models on disk
     settings = Settings.from_environment()
     if not find_complete_extracts(settings.landing_dir):
         if args.no_sample:

@@ -16,6 +16,19 @@ def prepare_manifest() -> None:
     dbt_project.preparer.prepare(dbt_project)
 
 
+def prepare_manifest_if_stale() -> None:
+    """Parse again only when a model, macro, seed or project file is newer than the manifest."""
+    from dagster_project.lib.paths import SEEDS_DIR
+
+    manifest = Path(dbt_project.manifest_path)
+    sources = [Path(dbt_project.project_dir) / "dbt_project.yml"]
+    for folder in ("models", "macros", "snapshots", "tests"):
+        sources += [p for p in (Path(dbt_project.project_dir) / folder).rglob("*") if p.is_file()]
+    sources += [p for p in SEEDS_DIR.rglob("*") if p.is_file()]
+    if not manifest.exists() or max(p.stat().st_mtime for p in sources) > manifest.stat().st_mtime:
+        prepare_manifest()
+
+
 if __name__ == "__main__":
     prepare_manifest()
 
