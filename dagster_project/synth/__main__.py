@@ -21,27 +21,48 @@ def main(argv: list[str] | None = None) -> int:
         prog="cla-synth",
         description="Generate a synthetic council's children's services extract (SSD tables, IRO tables, truth).",
     )
-    parser.add_argument("--out", default="landing", help="landing root; the extract goes in OUT/<extract id>/")
+    parser.add_argument(
+        "--out", default="landing", help="landing root; the extract goes in OUT/<extract id>/"
+    )
     parser.add_argument("--extract-id", help="folder name of the extract (default <as-at>T0200)")
     when = parser.add_mutually_exclusive_group()
     when.add_argument("--as-at", type=date.fromisoformat, help="extract date YYYY-MM-DD (default: today)")
-    when.add_argument("--year-end", type=_year_end, help="take the extract at a collection year end (YYYY-03-31)")
+    when.add_argument(
+        "--year-end", type=_year_end, help="take the extract at a collection year end (YYYY-03-31)"
+    )
     size = parser.add_mutually_exclusive_group()
     size.add_argument("--children", type=int, help="children looked after on any day (default 500)")
     size.add_argument("--scale", type=float, help="council size as a multiple of 500 children in care")
     parser.add_argument("--years", type=int, default=6, help="years of history in the extract (default 6)")
     parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
-    parser.add_argument("--style", choices=STYLES, default="liquid_logic",
-                        help="codes: DfE codes and ISO dates; liquid_logic: as the Liquid Logic SSD script writes them")
-    parser.add_argument("--late-review-share", type=float, default=0.08,
-                        help="share of reviews held after their due date (default 0.08)")
+    parser.add_argument(
+        "--style",
+        choices=STYLES,
+        default="liquid_logic",
+        help="codes: DfE codes and ISO dates; liquid_logic: as the Liquid Logic SSD script writes them",
+    )
+    parser.add_argument(
+        "--late-review-share",
+        type=float,
+        default=0.08,
+        help="share of reviews held after their due date (default 0.08)",
+    )
     parser.add_argument("--workers", type=int, help="processes to use (default: up to 4; output is the same)")
     parser.add_argument("--quiet", action="store_true", help="print only the extract folder")
     args = parser.parse_args(argv)
     folder = generate(
-        out=args.out, extract_id=args.extract_id, as_at=args.as_at, year_end=args.year_end, children=args.children,
-        scale=args.scale, years=args.years, seed=args.seed, style=args.style,
-        late_review_share=args.late_review_share, workers=args.workers, verbose=not args.quiet,
+        out=args.out,
+        extract_id=args.extract_id,
+        as_at=args.as_at,
+        year_end=args.year_end,
+        children=args.children,
+        scale=args.scale,
+        years=args.years,
+        seed=args.seed,
+        style=args.style,
+        late_review_share=args.late_review_share,
+        workers=args.workers,
+        verbose=not args.quiet,
     )
     print(folder)
     return 0

@@ -22,12 +22,37 @@ from dagster_project.synth.dates import add_months, days
 from dagster_project.synth.people import weighted
 from dagster_project.synth.workforce import Professional
 
-SW_CHANGE_REASONS = (("MANAGE", 30), ("ORGRST", 8), ("ABSENC", 12), ("CHCHAN", 6), ("PCCHAN", 6), ("OTHERS", 12))
+SW_CHANGE_REASONS = (
+    ("MANAGE", 30),
+    ("ORGRST", 8),
+    ("ABSENC", 12),
+    ("CHCHAN", 6),
+    ("PCCHAN", 6),
+    ("OTHERS", 12),
+)
 CP_CATEGORIES = (("NEG", 50), ("EMO", 35), ("PHY", 7), ("SAB", 4), ("MUL", 4))
 REFERRAL_SOURCES = (
-    ("1A", 6), ("1B", 2), ("1C", 2), ("1D", 2), ("2A", 18), ("2B", 2), ("3A", 4), ("3B", 4), ("3C", 1),
-    ("3D", 2), ("3E", 4), ("3F", 4), ("4", 3), ("5A", 6), ("5B", 3), ("5C", 2), ("6", 28), ("7", 2), ("8", 3),
-    ("9", 1), ("10", 1),
+    ("1A", 6),
+    ("1B", 2),
+    ("1C", 2),
+    ("1D", 2),
+    ("2A", 18),
+    ("2B", 2),
+    ("3A", 4),
+    ("3B", 4),
+    ("3C", 1),
+    ("3D", 2),
+    ("3E", 4),
+    ("3F", 4),
+    ("4", 3),
+    ("5A", 6),
+    ("5B", 3),
+    ("5C", 2),
+    ("6", 28),
+    ("7", 2),
+    ("8", 3),
+    ("9", 1),
+    ("10", 1),
 )
 
 
@@ -40,8 +65,14 @@ class Allocation:
     team_id: int
 
 
-def worker_chain(ctx, rng: random.Random, segments: list[tuple[str, date]], end: date | None,
-                 first_reason: str = "FCONTA", change_per_year: float = 0.35) -> list[Allocation]:
+def worker_chain(
+    ctx,
+    rng: random.Random,
+    segments: list[tuple[str, date]],
+    end: date | None,
+    first_reason: str = "FCONTA",
+    change_per_year: float = 0.35,
+) -> list[Allocation]:
     """Who was allocated over time: a new worker when the team changes (TSPROC), when the worker leaves
     (LEFTRL), or now and then for other reasons; ``end`` None means still allocated at the extract."""
     as_at = ctx.as_at
@@ -61,9 +92,8 @@ def worker_chain(ctx, rng: random.Random, segments: list[tuple[str, date]], end:
             if prof.end is not None and (stop is None or prof.end < stop) and prof.end > t:
                 stop, next_reason = prof.end, "LEFTRL" if rng.random() > 0.002 else "SWDIED"
             change = t + days(1 + int(rng.expovariate(change_per_year / 365)))
-            if stop is None or change < stop:
-                if change <= as_at:
-                    stop, next_reason = change, weighted(rng, SW_CHANGE_REASONS)
+            if (stop is None or change < stop) and change <= as_at:
+                stop, next_reason = change, weighted(rng, SW_CHANGE_REASONS)
             if stop is not None and stop > as_at:
                 stop = None
             out.append(Allocation(prof, t, stop, reason, prof.team.team_id))
@@ -97,8 +127,9 @@ def worker_ref(out, prof: Professional) -> str:
     return str(prof.professional_id)
 
 
-def emit_allocations(out, ctx, rng, person_id: int, role: str, chain: list[Allocation],
-                     referral_id: int | None, keep) -> None:
+def emit_allocations(
+    out, ctx, rng, person_id: int, role: str, chain: list[Allocation], referral_id: int | None, keep
+) -> None:
     """ssd_involvements rows for the allocations ``keep`` accepts (by dates)."""
     for a in chain:
         if not keep(a.start, a.end):
@@ -123,10 +154,13 @@ def allocated_on(chain: list[Allocation], d: date) -> Professional | None:
     for a in chain:
         if a.start <= d and (a.end is None or d < a.end):
             return a.professional
-    return chain[0].professional if chain and d < chain[0].start else (chain[-1].professional if chain else None)
+    return (
+        chain[0].professional if chain and d < chain[0].start else (chain[-1].professional if chain else None)
+    )
 
 
 # --- referrals and child protection ----------------------------------------------------------------
+
 
 @dataclass
 class CpPlan:
@@ -135,8 +169,19 @@ class CpPlan:
     end: date | None
 
 
-def emit_referral(out, ctx, rng, person_id, referral_id, referral_date, need, close_date, close_reason,
-                  nfa, worker: Professional | None) -> None:
+def emit_referral(
+    out,
+    ctx,
+    rng,
+    person_id,
+    referral_id,
+    referral_date,
+    need,
+    close_date,
+    close_reason,
+    nfa,
+    worker: Professional | None,
+) -> None:
     out.row(
         "ssd_cin_episodes",
         cine_referral_id=referral_id,
@@ -165,9 +210,20 @@ def emit_cin_plan(out, ctx, rng, person_id, referral_id, start, end, worker: Pro
     )
 
 
-def child_protection(out, ctx, rng, person_id: int, referral_id: int, s47_start: date, end_hint: date | None,
-                     social_worker: Professional, keep, transfer_in: bool = False,
-                     plan_likely: float = 0.85, conference: bool = True) -> CpPlan | None:
+def child_protection(
+    out,
+    ctx,
+    rng,
+    person_id: int,
+    referral_id: int,
+    s47_start: date,
+    end_hint: date | None,
+    social_worker: Professional,
+    keep,
+    transfer_in: bool = False,
+    plan_likely: float = 0.85,
+    conference: bool = True,
+) -> CpPlan | None:
     """Section 47 enquiry -> initial conference -> plan -> review conferences.
 
     ``end_hint``: the plan ends on this date (the child becomes looked after) if given, else at the
@@ -188,8 +244,12 @@ def child_protection(out, ctx, rng, person_id: int, referral_id: int, s47_start:
                 s47e_s47_start_date=s47_start,
                 s47e_s47_end_date=s47_end if s47_end <= as_at else None,
                 s47e_s47_nfa="N" if to_conference or rng.random() < 0.5 else "Y",
-                s47e_s47_outcome_json=json.dumps({"OUTCOME_CP_CONFERENCE_FLAG": "Y" if to_conference else "N",
-                                                  "OUTCOME_NFA_FLAG": "N" if to_conference else "Y"}),
+                s47e_s47_outcome_json=json.dumps(
+                    {
+                        "OUTCOME_CP_CONFERENCE_FLAG": "Y" if to_conference else "N",
+                        "OUTCOME_NFA_FLAG": "N" if to_conference else "Y",
+                    }
+                ),
                 s47e_s47_completed_by_team=social_worker.team.team_id,
                 s47e_s47_completed_by_worker_id=worker_ref(out, social_worker),
             )
@@ -243,8 +303,9 @@ def child_protection(out, ctx, rng, person_id: int, referral_id: int, s47_start:
             icpc_icpc_target_date=target,
             icpc_icpc_date=held,
             icpc_icpc_outcome_cp_flag="Y" if plan_made else "N",
-            icpc_icpc_outcome_json=json.dumps({"OUTCOME_CP_FLAG": "Y" if plan_made else "N",
-                                               "OUTCOME_NFA_FLAG": "N" if plan_made else "Y"}),
+            icpc_icpc_outcome_json=json.dumps(
+                {"OUTCOME_CP_FLAG": "Y" if plan_made else "N", "OUTCOME_NFA_FLAG": "N" if plan_made else "Y"}
+            ),
             icpc_icpc_team=social_worker.team.team_id,
             icpc_icpc_worker_id=worker_ref(out, social_worker),
         )
@@ -277,12 +338,21 @@ def child_protection(out, ctx, rng, person_id: int, referral_id: int, s47_start:
                 cppr_cp_review_meeting_id=out.new_id("meeting"),
                 cppr_cp_review_outcome_continue_cp="Y" if continues else "N",
                 cppr_cp_review_quorate="Y" if rng.random() < 0.97 else "N",
-                cppr_cp_review_participation=weighted(rng, (("Attended", 35), ("Views conveyed", 30),
-                                                            ("Did not attend", 20), ("Not applicable", 15))),
+                cppr_cp_review_participation=weighted(
+                    rng,
+                    (
+                        ("Attended", 35),
+                        ("Views conveyed", 30),
+                        ("Did not attend", 20),
+                        ("Not applicable", 15),
+                    ),
+                ),
             )
         # conferences are chaired by a CP chair, or by an IRO who also chairs conferences
         chair_pool = "cp_chairs" if rng.random() < 0.7 else "iro"
-        chain = worker_chain(ctx, rng, [(chair_pool, held)], plan.end, first_reason="FCONTA", change_per_year=0.15)
+        chain = worker_chain(
+            ctx, rng, [(chair_pool, held)], plan.end, first_reason="FCONTA", change_per_year=0.15
+        )
         emit_allocations(out, ctx, rng, person_id, "CP_CHAIR", chain, referral_id, keep)
         if rng.random() < 0.04:
             emit_dispute(out, ctx, rng, person_id, "CP", chain, plan.start, plan.end or as_at, keep)
@@ -317,10 +387,15 @@ QUALITY = (("OUTSTANDING", 8), ("GOOD", 58), ("REQUIRES_IMPROVEMENT", 28), ("INA
 def emit_review_details(out, ctx, rng, review, chair: Professional, age: int, period_start: date) -> None:
     wd, as_at = ctx.wd, ctx.as_at
     if review.cancelled:
-        out.row("iro_review_details", irrd_cla_review_id=review.review_id, irrd_chair_professional_id=chair.professional_id)
+        out.row(
+            "iro_review_details",
+            irrd_cla_review_id=review.review_id,
+            irrd_chair_professional_id=chair.professional_id,
+        )
         return
-    seen = weighted(rng, (("SEEN", 82), ("NOT_SEEN", 7), ("NOT_APPROPRIATE", 5 if age < 2 else 2),
-                          ("NOT_NECESSARY", 6)))
+    seen = weighted(
+        rng, (("SEEN", 82), ("NOT_SEEN", 7), ("NOT_APPROPRIATE", 5 if age < 2 else 2), ("NOT_NECESSARY", 6))
+    )
     seen_date = None
     if seen == "SEEN":
         seen_date = max(period_start, review.held - days(rng.randint(0, 25)))
@@ -345,13 +420,15 @@ def emit_review_details(out, ctx, rng, review, chair: Professional, age: int, pe
         irrd_qa_legal_status_appropriate="Y" if rng.random() < 0.96 else "N",
         irrd_qa_placement_meets_needs="Y" if rng.random() < 0.92 else "N",
         irrd_qa_care_plan_quality=weighted(rng, QUALITY),
-        irrd_qa_corporate_parenting_quality=weighted(rng, (("OUTSTANDING", 10), ("GOOD", 60),
-                                                           ("REQUIRES_IMPROVEMENT", 25), ("INADEQUATE", 5))),
+        irrd_qa_corporate_parenting_quality=weighted(
+            rng, (("OUTSTANDING", 10), ("GOOD", 60), ("REQUIRES_IMPROVEMENT", 25), ("INADEQUATE", 5))
+        ),
     )
 
 
-def emit_dispute(out, ctx, rng, person_id: int, case_type: str, chain: list[Allocation], first: date, last: date,
-                 keep) -> None:
+def emit_dispute(
+    out, ctx, rng, person_id: int, case_type: str, chain: list[Allocation], first: date, last: date, keep
+) -> None:
     """An IRO challenge through the dispute resolution process (informal, or formal stages 1-4, 5 = Cafcass)."""
     wd, as_at = ctx.wd, ctx.as_at
     if last <= first + days(10):
@@ -359,8 +436,17 @@ def emit_dispute(out, ctx, rng, person_id: int, case_type: str, chain: list[Allo
     raised = first + days(rng.randint(5, (last - first).days))
     if raised > as_at:
         return
-    reason = weighted(rng, (("DRIFT_DELAY", 35), ("TASKS_NOT_COMPLETED", 25), ("STATUTORY_REQUIREMENTS_NOT_MET", 15),
-                            ("PERSISTENT_POOR_PRACTICE", 7), ("EXCELLENT_PRACTICE", 8), ("OTHER", 10)))
+    reason = weighted(
+        rng,
+        (
+            ("DRIFT_DELAY", 35),
+            ("TASKS_NOT_COMPLETED", 25),
+            ("STATUTORY_REQUIREMENTS_NOT_MET", 15),
+            ("PERSISTENT_POOR_PRACTICE", 7),
+            ("EXCELLENT_PRACTICE", 8),
+            ("OTHER", 10),
+        ),
+    )
     formal = reason != "EXCELLENT_PRACTICE" and rng.random() < 0.3
     stage = weighted(rng, ((1, 60), (2, 25), (3, 10), (4, 4), (5, 1))) if formal else 0
     response_due = wd.add(raised, 5 if not formal else 10)

@@ -19,8 +19,18 @@ from dagster_project.synth.people import ETHNICITY, forename, nationality, surna
 from dagster_project.synth.periods import lognormal_days
 from dagster_project.synth.world import pick_postcode
 
-NEEDS = (("N1", 45), ("N2", 4), ("N3", 7), ("N4", 10), ("N5", 15), ("N6", 4), ("N7", 1), ("N8", 3), ("N9", 6),
-         ("N0", 5))
+NEEDS = (
+    ("N1", 45),
+    ("N2", 4),
+    ("N3", 7),
+    ("N4", 10),
+    ("N5", 15),
+    ("N6", 4),
+    ("N7", 1),
+    ("N8", 3),
+    ("N9", 6),
+    ("N0", 5),
+)
 
 
 def simulate_child_in_need(ctx, out, seq: int, first_referral: date, person_id: int) -> bool:
@@ -32,8 +42,29 @@ def simulate_child_in_need(ctx, out, seq: int, first_referral: date, person_id: 
     if unborn:
         dob = first_referral + days(rng.randint(20, 160))
     else:
-        age_years = weighted(rng, ((0, 12), (1, 4), (2, 4), (3, 4), (4, 4), (5, 5), (6, 5), (7, 5), (8, 5), (9, 5),
-                                   (10, 5.5), (11, 5.5), (12, 6), (13, 6.5), (14, 6.5), (15, 6), (16, 5), (17, 3)))
+        age_years = weighted(
+            rng,
+            (
+                (0, 12),
+                (1, 4),
+                (2, 4),
+                (3, 4),
+                (4, 4),
+                (5, 5),
+                (6, 5),
+                (7, 5),
+                (8, 5),
+                (9, 5),
+                (10, 5.5),
+                (11, 5.5),
+                (12, 6),
+                (13, 6.5),
+                (14, 6.5),
+                (15, 6),
+                (16, 5),
+                (17, 3),
+            ),
+        )
         dob = first_referral - days(age_years * 365 + rng.randint(0, 364))
     born = dob <= as_at
     sex = ("M" if rng.random() < 0.51 else "F") if born else "U"
@@ -52,7 +83,9 @@ def simulate_child_in_need(ctx, out, seq: int, first_referral: date, person_id: 
             break
         t = close + days(lognormal_days(rng, 250, 0.8, 20, 2000))
     if rng.random() < 0.01 and born:
-        casework.emit_other_la_plan(out, ctx, rng, person_id, first_referral + days(rng.randint(0, 300)), keep)
+        casework.emit_other_la_plan(
+            out, ctx, rng, person_id, first_referral + days(rng.randint(0, 300)), keep
+        )
     if not out.held_tables():
         out.discard()
         return False
@@ -63,7 +96,9 @@ def simulate_child_in_need(ctx, out, seq: int, first_referral: date, person_id: 
         "ssd_person",
         pers_person_id=person_id,
         pers_legacy_id=str(person_id - 800_000) if first_referral < date(2014, 4, 1) else "",
-        pers_upn=upn(person_id, dob, rng, ctx.council.old_la_code) if born and age_on(dob, as_at) >= 5 and rng.random() < 0.92 else "",
+        pers_upn=upn(person_id, dob, rng, ctx.council.old_la_code)
+        if born and age_on(dob, as_at) >= 5 and rng.random() < 0.92
+        else "",
         pers_forename=forename(rng, sex) if born else "",
         pers_surname=surname(rng),
         pers_sex=out.mapped("sex", sex, rng),
@@ -74,7 +109,9 @@ def simulate_child_in_need(ctx, out, seq: int, first_referral: date, person_id: 
         pers_death_date=died,
         pers_nationality=nationality(rng, ethnicity),
         pers_send_flag="Y" if rng.random() < 0.15 else "N",
-        pers_single_unique_id=str(rng.randint(4_000_000_000, 6_999_999_999)) if born and rng.random() < 0.6 else "",
+        pers_single_unique_id=str(rng.randint(4_000_000_000, 6_999_999_999))
+        if born and rng.random() < 0.6
+        else "",
     )
     out.row(
         "ssd_address",
@@ -114,11 +151,23 @@ def _referral(ctx, out, rng, keep, person_id: int, dob: date, t: date) -> date |
         s47 = t + days(rng.randint(0, 15))
         transfer_in = rng.random() < 0.04
         conference = transfer_in or rng.random() < 0.55
-        chain = casework.worker_chain(ctx, rng, [("referral", t), ("child_protection", s47 + days(rng.randint(8, 20)))],
-                                      None)
+        chain = casework.worker_chain(
+            ctx, rng, [("referral", t), ("child_protection", s47 + days(rng.randint(8, 20)))], None
+        )
         worker = casework.allocated_on(chain, s47)
-        plan = casework.child_protection(out, ctx, rng, person_id, referral_id, s47, None, worker, keep,
-                                         transfer_in=transfer_in, conference=conference)
+        plan = casework.child_protection(
+            out,
+            ctx,
+            rng,
+            person_id,
+            referral_id,
+            s47,
+            None,
+            worker,
+            keep,
+            transfer_in=transfer_in,
+            conference=conference,
+        )
         if plan is not None:
             if plan.end is None:
                 close = None
@@ -139,13 +188,25 @@ def _referral(ctx, out, rng, keep, person_id: int, dob: date, t: date) -> date |
         start, end = cin_plan
         worker = casework.allocated_on(chain, start) or ctx.workforce.pick("child_in_need", start, rng)
         if keep(start, end if end and end <= as_at else None):
-            casework.emit_cin_plan(out, ctx, rng, person_id, referral_id, start, end if end and end <= as_at else None,
-                                   worker)
+            casework.emit_cin_plan(
+                out, ctx, rng, person_id, referral_id, start, end if end and end <= as_at else None, worker
+            )
     chain = casework.cut_chain(chain, close)
     if keep(t, close):
-        reason = "" if close is None else ("RC8" if outcome in ("nfa", "assessed") and rng.random() < 0.6 else
-                                           "RC9" if outcome in ("nfa", "assessed") else "RC7")
+        reason = (
+            ""
+            if close is None
+            else (
+                "RC8"
+                if outcome in ("nfa", "assessed") and rng.random() < 0.6
+                else "RC9"
+                if outcome in ("nfa", "assessed")
+                else "RC7"
+            )
+        )
         first = chain[0].professional if chain else None
-        casework.emit_referral(out, ctx, rng, person_id, referral_id, t, need, close, reason, outcome == "nfa", first)
+        casework.emit_referral(
+            out, ctx, rng, person_id, referral_id, t, need, close, reason, outcome == "nfa", first
+        )
     casework.emit_allocations(out, ctx, rng, person_id, "SOCIAL_WORKER", chain, referral_id, keep)
     return close

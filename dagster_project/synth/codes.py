@@ -23,7 +23,10 @@ TEMPORARY = ("T0", "T1", "T2", "T3", "T4")
 OTHER_2025 = ("Z11", "Z12", "Z13", "Z14")
 
 # Validity windows (first day a new placement may start, last day an episode of that type may end).
-P2_LAST_END = date(2023, 10, 28)  # rule 217t: a P2 episode may not cease after 28/10/2023
+# From 28/10/2023 supported accommodation for 16-17 year olds must be registered with Ofsted: H5
+# placements carry the setting's URN from then (rule 230), independent living (P2) ends (rule 217t).
+SUPPORTED_REGISTRATION = date(2023, 10, 28)
+P2_LAST_END = SUPPORTED_REGISTRATION
 H5_LAST_END = date(2024, 4, 1)  # H5 to the end of 2023/24: the move to K3 happens on 1 April 2024
 K3_FIRST_START = date(2024, 4, 1)  # K3 is in the 903 code list from 2024/25
 Z1_LAST_END = date(2025, 3, 31)  # Z1 is not a 2025/26 code: its episodes end by 31 March 2025
@@ -35,8 +38,16 @@ NO_PROVIDER = TEMPORARY + ("Z1",) + OTHER_2025
 
 # Reasons for a change of placement (REASON_PLACE_CHANGE); PLACE means same carer, status change only.
 MOVE_REASONS = (
-    ("CARPL", 32), ("CREQB", 14), ("CREQO", 10), ("CHILD", 8), ("LAREQ", 7), ("STAND", 4),
-    ("ALLEG", 3), ("CLOSE", 5), ("APPRR", 2), ("OTHER", 3),
+    ("CARPL", 32),
+    ("CREQB", 14),
+    ("CREQO", 10),
+    ("CHILD", 8),
+    ("LAREQ", 7),
+    ("STAND", 4),
+    ("ALLEG", 3),
+    ("CLOSE", 5),
+    ("APPRR", 2),
+    ("OTHER", 3),
 )
 SAME_CARER_REASON = "PLACE"
 CUSTODY_REASON = "CUSTOD"

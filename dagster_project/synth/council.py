@@ -14,20 +14,45 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dagster_project.synth import casework, wellbeing
-from dagster_project.synth.codes import ADOPTIVE, FOSTER, KINSHIP, SHORT_BREAK_STATUSES
+from dagster_project.synth.codes import ADOPTIVE, FOSTER, KINSHIP
 from dagster_project.synth.dates import add_months, add_years, age_on, collection_year_end, days
 from dagster_project.synth.episodes import Episode, build_903_episodes, group_ssd_episodes
 from dagster_project.synth.people import (
-    ETHNICITY, UASC_ORIGINS, forename, nationality, surname, upn, weighted,
+    ETHNICITY,
+    UASC_ORIGINS,
+    forename,
+    nationality,
+    surname,
+    upn,
+    weighted,
 )
-from dagster_project.synth.periods import ChildPlan, PeriodPlan, Status, plan_child, resolve_903_statuses
+from dagster_project.synth.periods import (
+    ChildPlan,
+    PeriodPlan,
+    Status,
+    lognormal_days,
+    plan_child,
+    resolve_903_statuses,
+)
 from dagster_project.synth.placements import ChildContext, Placement, PlacementBuilder, distance_miles
 from dagster_project.synth.reviews import Review, participation, schedule
 from dagster_project.synth.world import pick_postcode
 
 SYSTEM_MIGRATION = date(2014, 4, 1)  # records older than this came from the previous system (legacy ids)
-STREETS = ("Osmaston Road", "London Road", "Burton Road", "Kedleston Road", "Normanton Road", "Uttoxeter Road",
-           "Ashbourne Road", "Nottingham Road", "Duffield Road", "Stenson Road", "Sinfin Lane", "Mackworth Road")
+STREETS = (
+    "Osmaston Road",
+    "London Road",
+    "Burton Road",
+    "Kedleston Road",
+    "Normanton Road",
+    "Uttoxeter Road",
+    "Ashbourne Road",
+    "Nottingham Road",
+    "Duffield Road",
+    "Stenson Road",
+    "Sinfin Lane",
+    "Mackworth Road",
+)
 UASC_STATUS_AFTER = ("Refugee Status Granted", "Limited Leave to Remain", "Indefinite Leave to Remain")
 DISABILITIES = ("MOB", "HAND", "PC", "INC", "COMM", "LD", "HEAR", "VIS", "BEH", "CON", "AUT", "DDA")
 
@@ -50,6 +75,40 @@ class ChildFacts:
     expected_dob: date | None = None  # the due date, for a baby known before birth
 
 
+ORDER_TYPES = {
+    "E45": "Special Guardianship Order",
+    "E46": "Special Guardianship Order",
+    "E47": "Special Guardianship Order",
+    "E48": "Special Guardianship Order",
+    "E41": "Child Arrangements Order",
+    "E11": "Adoption Order",
+    "E12": "Adoption Order",
+}
+
+
+@dataclass
+class Adoption:
+    """Milestones of a plan for adoption: the decision (the 903's DATE_INT and DATE_PLACED), the
+    placement order, matching and placement, the adopters, or the decision's reversal."""
+
+    decision: date
+    placement_order: date | None
+    siblings: tuple = ("N", None, None)
+    ffa_decision: date | None = None
+    ffa_placed: date | None = None
+    placement: Placement | None = None
+    matched: date | None = None
+    adopters: tuple = (None, None, None)  # number, sex, legal status
+    with_carer_since: date | None = None
+    reversed_on: date | None = None
+    reversed_reason: str = ""
+    worker: object = None
+
+    @property
+    def by_carer(self) -> bool:
+        return self.placement is not None and self.placement.place in ("A3", "A5")
+
+
 @dataclass
 class PeriodOfCare:
     plan: PeriodPlan
@@ -64,6 +123,8 @@ class PeriodOfCare:
     reviews: list[Review]
     after: str | None = None  # the order in force once care ends: SGO, CAO, ADOPTED or SO
     missing: list = field(default_factory=list)
+    adoption: Adoption | None = None
+    oc2: list = field(default_factory=list)  # (31 March, OC2 answers, PEP up to date) while in the OC2 cohort
     referral_id: int | None = None
     iro_chain: list = field(default_factory=list)
 
@@ -74,10 +135,12 @@ class PeriodOfCare:
 
 def make_keep(window_start: date, as_at: date):
     """Whether a record dated start..end (end None = still open) overlaps the extract window."""
+
     def keep(start: date, end: date | None = ..., /) -> bool:
         if end is ...:
             end = start
         return start <= as_at and (end is None or end >= window_start)
+
     return keep
 
 
@@ -96,11 +159,24 @@ def _age_out_reason(rng: random.Random, child: ChildFacts, pathway: str, last: P
     return weighted(rng, (("E5", 60), ("E8", 30), ("E4A", 10)))
 
 
+def _special_guardians(rec: str, last_place: str) -> str:
+    """The SGO code says who the guardians are: the former foster carers (relatives or friends, E45, or
+    not, E46, rule 516) or other carers (relatives or friends E47, others E48)."""
+    if last_place in KINSHIP:
+        return "E45"
+    if last_place in FOSTER:
+        return "E46"
+    return "E47" if rec in ("E45", "E47") else "E48"
+
+
 def _truncate(period: PeriodPlan, legal: list[Status], placements: list[Placement], as_at: date):
     """The records as they stand at the extract date for a period still running then."""
     legal = [Status(s.code, s.start, s.end if s.end <= as_at else None) for s in legal if s.start <= as_at]
-    statuses = [Status(s.code, s.start, s.end if s.end is not None and s.end <= as_at else None)
-                for s in period.statuses if s.start <= as_at]
+    statuses = [
+        Status(s.code, s.start, s.end if s.end is not None and s.end <= as_at else None)
+        for s in period.statuses
+        if s.start <= as_at
+    ]
     kept = [pl for pl in placements if pl.start <= as_at]
     last = kept[-1]
     if last.end is not None and last.end > as_at:
@@ -122,23 +198,37 @@ class LookedAfterChild:
         else:
             ethnicity = weighted(rng, ETHNICITY)
             nat = nationality(rng, ethnicity)
-        disabled = plan.kind.startswith("short_breaks") or any(p.pathway == "disabled" for p in plan.periods) \
+        disabled = (
+            plan.kind.startswith("short_breaks")
+            or any(p.pathway == "disabled" for p in plan.periods)
             or rng.random() < 0.06
+        )
         self.child = ChildFacts(
-            person_id=person_id, dob=plan.dob, sex=plan.sex, ethnicity=ethnicity, nationality=nat, uasc=plan.uasc,
-            disabled=disabled, home_postcode="" if plan.uasc else pick_postcode(rng, "home_address").postcode,
+            person_id=person_id,
+            dob=plan.dob,
+            sex=plan.sex,
+            ethnicity=ethnicity,
+            nationality=nat,
+            uasc=plan.uasc,
+            disabled=disabled,
+            home_postcode="" if plan.uasc else pick_postcode(rng, "home_address").postcode,
             missing_propensity=rng.random(),
         )
         sb_setting = None
         if plan.kind.startswith("short_breaks"):
             w = ctx.world
-            sb_setting = rng.choice(w.short_break_units) if rng.random() < 0.6 else rng.choice(w.short_break_carers)
-        self.pctx = ChildContext(seq, plan.dob, plan.sex, plan.uasc, disabled, self.child.home_postcode, ctx.world, rng,
-                                 sb_setting)
+            sb_setting = (
+                rng.choice(w.short_break_units) if rng.random() < 0.6 else rng.choice(w.short_break_carers)
+            )
+        self.pctx = ChildContext(
+            seq, plan.dob, plan.sex, plan.uasc, disabled, self.child.home_postcode, ctx.world, rng, sb_setting
+        )
         if plan.periods and (plan.periods[0].start - plan.dob).days < 14 and rng.random() < 0.45:
             # known before birth: a pre-birth referral (often a pre-birth child protection plan)
             self.child.expected_dob = plan.dob + days(rng.randint(-14, 14))
         self.periods: list[PeriodOfCare] = []
+        self.leaver_contacts: list[wellbeing.LeaverContact] = []
+        self.left_care: date | None = None
         self._short_break_referral: int | None = None
         for pp in plan.periods:
             if pp.start > ctx.as_at:
@@ -153,12 +243,11 @@ class LookedAfterChild:
             return
         first = max(pp.start + days(60), add_years(child.dob, 14) + days(180))
         last = min(pp.end - days(75), add_years(child.dob, 18) - days(75))
-        if last <= first or rng.random() > 0.025 * (last - first).days / 365:
+        if last <= first or "p1_from" in pp.hints or rng.random() > 0.025 * (last - first).days / 365:
             return
         birth = first + days(rng.randint(0, (last - first).days))
+        # the move closes an episode after the birth in the birth's collection year (rule 625)
         move = min(birth + days(rng.randint(0, 14)), collection_year_end(birth))
-        if "adoptive_from" in pp.hints or "p1_from" in pp.hints:
-            return
         child.mother_birth = birth
         pp.hints["mother_move"] = move
 
@@ -170,8 +259,7 @@ class LookedAfterChild:
         rec = pp.rec or _age_out_reason(rng, child, pp.pathway, placements[-1])
         last_place = placements[-1].place
         if rec in ("E45", "E46", "E47", "E48"):
-            # the SGO code says who the guardians are: former foster carers (relatives or not) or others
-            rec = "E45" if last_place in KINSHIP else "E46" if last_place in FOSTER else ("E47" if rec in ("E45", "E47") else "E48")
+            rec = _special_guardians(rec, last_place)
         if rec in ("E11", "E12") and last_place not in ADOPTIVE:
             rec = "E4A"
         cla_id = self.out.new_id("cla")
@@ -182,7 +270,9 @@ class LookedAfterChild:
             end, rec = None, ""
         if rec == "E2":
             child.died = pp.end
-        episodes = build_903_episodes(legal, placements, end, rec, pp.cin, child.home_postcode, ctx.postcodes, child.uasc)
+        episodes = build_903_episodes(
+            legal, placements, end, rec, pp.cin, child.home_postcode, ctx.postcodes, child.uasc
+        )
         reviews: list[Review] = []
         if not pp.short_break:
             reviews = schedule(rng, ctx.wd, pp.start, pp.end, ctx.as_at, child.dob, ctx.late_review_share)
@@ -190,7 +280,9 @@ class LookedAfterChild:
             # agreements have a review of the short-break plan now and then
             held = add_months(pp.start, 6) - days(rng.randint(0, 20))
             if held <= min(pp.end, ctx.as_at):
-                reviews = [Review(held, add_months(pp.start, 6), 1, False, participation(rng, child.dob, held))]
+                reviews = [
+                    Review(held, add_months(pp.start, 6), 1, False, participation(rng, child.dob, held))
+                ]
         for r in reviews:
             r.review_id = self.out.new_id("review")
         period = PeriodOfCare(pp, cla_id, pp.start, end, rec, legal, statuses, placements, episodes, reviews)
@@ -202,23 +294,41 @@ class LookedAfterChild:
                 period.after = "SO"
         if not pp.short_break:
             period.missing = wellbeing.missing_episodes(rng, child, period, ctx.as_at)
+        period.adoption = self._adoption(period)
         return period
 
     # --- writing -----------------------------------------------------------------------------------
     def write(self) -> bool:
         """Write the child's rows; False if nothing of the child falls in the extract window."""
-        ctx, out, rng, child, keep = self.ctx, self.out, self.rng, self.child, self.keep
+        ctx, child, keep = self.ctx, self.child, self.keep
         emitted = [p for p in self.periods if keep(p.start, p.end)]
         qualifies, left = wellbeing.care_leaver_status(child, self.periods, ctx.as_at)
-        leaver_in_window = qualifies and left is not None and any(
-            left <= add_years(child.dob, a) <= ctx.as_at and keep(add_years(child.dob, a)) for a in range(17, 22))
-        pa_in_window = qualifies and add_years(child.dob, 17) <= ctx.as_at and keep(add_years(child.dob, 16), add_years(child.dob, 21))
+        self.left_care = left
+        leaver_in_window = (
+            qualifies
+            and left is not None
+            and any(
+                left <= add_years(child.dob, a) <= ctx.as_at and keep(add_years(child.dob, a))
+                for a in range(17, 22)
+            )
+        )
+        pa_in_window = (
+            qualifies
+            and add_years(child.dob, 17) <= ctx.as_at
+            and keep(add_years(child.dob, 16), add_years(child.dob, 21))
+        )
         if not emitted and not leaver_in_window:
             return False
         first_contact = min([p.start for p in self.periods] + [child.dob])
         if first_contact < SYSTEM_MIGRATION:
             child.legacy_id = str(child.person_id - 800_000)
         child.upn = self._upn()
+        if qualifies and left is not None:
+            last = [p for p in self.periods if not p.short_break][-1]
+            self.leaver_contacts = wellbeing.care_leaver_contacts(ctx, self.rng, child, left, last.rec, keep)
+            died = next((c.contact for c in self.leaver_contacts if c.in_touch == "DIED"), None)
+            if died is not None:  # died after leaving care, before the contact that recorded it
+                child.died = max(left, died - days(self.rng.randint(10, 200)))
         self._person()
         for period in emitted:
             self._period_rows(period)
@@ -229,27 +339,27 @@ class LookedAfterChild:
         return True
 
     def _upn(self) -> str:
+        """The UPN the 903 wants: a real one, or why not (UN1 not yet of school age, UN2 never at an
+        English maintained school, e.g. some unaccompanied children, UN3/UN5 rarely)."""
         child, rng = self.child, self.rng
+        real = upn(child.person_id, child.dob, rng, self.ctx.council.old_la_code)
         ends = [p.end for p in self.periods if p.end is not None]
         reference = self.ctx.as_at if any(p.end is None for p in self.periods) or not ends else max(ends)
         if child.uasc:
-            return "UN2" if rng.random() < 0.4 else upn(child.person_id, child.dob, rng, self.ctx.council.old_la_code)
-        # UN1 (no UPN yet, not of school age) only while the child was under 4 on the 31 August before the
-        # collection year of their last 903 record (rule 209)
+            return "UN2" if rng.random() < 0.4 else real
+        # UN1 only while the child was under 4 on the 31 August before the collection year of their
+        # last 903 record (rule 209)
         year_start = reference.year if reference.month >= 4 else reference.year - 1
         if add_years(child.dob, 4) > date(year_start - 1, 8, 31):
-            return "UN1" if rng.random() < 0.85 else upn(child.person_id, child.dob, rng, self.ctx.council.old_la_code)
+            return "UN1" if rng.random() < 0.85 else real
         r = rng.random()
-        if r < 0.01:
-            return "UN5"
-        if r < 0.015:
-            return "UN3"
-        return upn(child.person_id, child.dob, rng, self.ctx.council.old_la_code)
+        return "UN5" if r < 0.01 else "UN3" if r < 0.015 else real
 
     def _person(self) -> None:
         ctx, out, rng, child = self.ctx, self.out, self.rng, self.child
         in_care_female = child.sex == "F" and any(not p.short_break for p in self.periods)
-        estimated_only = child.uasc and out.quirk(0.6)  # Liquid Logic: the estimated DOB only, in expected DOB
+        # Liquid Logic: an unaccompanied child's estimated date of birth only in pers_expected_dob
+        estimated_only = child.uasc and out.quirk(0.6)
         real_upn = child.upn if not child.upn.startswith("UN") else ""
         out.row(
             "ssd_person",
@@ -265,10 +375,14 @@ class LookedAfterChild:
             pers_dob=None if estimated_only else child.dob,
             pers_expected_dob=child.dob if estimated_only else child.expected_dob,
             pers_death_date=child.died if child.died and child.died <= ctx.as_at else None,
-            pers_is_mother=("Y" if child.mother_birth and child.mother_birth <= ctx.as_at else "N") if in_care_female else "",
+            pers_is_mother=("Y" if child.mother_birth and child.mother_birth <= ctx.as_at else "N")
+            if in_care_female
+            else "",
             pers_nationality=child.nationality,
             pers_send_flag="Y" if child.disabled or rng.random() < 0.22 else "N",
-            pers_single_unique_id=str(rng.randint(4_000_000_000, 6_999_999_999)) if rng.random() < 0.7 else "",
+            pers_single_unique_id=str(rng.randint(4_000_000_000, 6_999_999_999))
+            if rng.random() < 0.7
+            else "",
         )
         # addresses: the family home (none in England for an unaccompanied child), sometimes an earlier one
         first_start = self.periods[0].start if self.periods else ctx.as_at
@@ -276,7 +390,9 @@ class LookedAfterChild:
         if not child.uasc:
             if rng.random() < 0.25 and (first_start - child.dob).days > 400:
                 moved = child.dob + days(rng.randint(100, (first_start - child.dob).days - 60))
-                self._address("OTHER", pick_postcode(rng, "home_address").postcode, child.dob, moved, "Previous Address")
+                self._address(
+                    "OTHER", pick_postcode(rng, "home_address").postcode, child.dob, moved, "Previous Address"
+                )
                 home_from = moved
             self._address("HOME", child.home_postcode, home_from, None)
         current = next((p for p in self.periods if p.end is None), None)
@@ -285,23 +401,53 @@ class LookedAfterChild:
             self._address("OTHER", pl.postcode, pl.start, None, "Placement Address")
         if child.disabled:
             for code in rng.sample(DISABILITIES, rng.choice((1, 1, 2, 3))):
-                out.row("ssd_disability", disa_table_id=out.new_id("disability"), disa_person_id=child.person_id,
-                        disa_disability_code=code)
+                out.row(
+                    "ssd_disability",
+                    disa_table_id=out.new_id("disability"),
+                    disa_person_id=child.person_id,
+                    disa_disability_code=code,
+                )
         self._immigration()
         if child.mother_birth and child.mother_birth <= ctx.as_at:
             baby = child.person_id + 2  # the id reserved for this child's baby
-            out.row("ssd_mother", moth_table_id=out.new_id("mother"), moth_person_id=child.person_id,
-                    moth_childs_person_id=baby, moth_childs_dob=child.mother_birth)
+            out.row(
+                "ssd_mother",
+                moth_table_id=out.new_id("mother"),
+                moth_person_id=child.person_id,
+                moth_childs_person_id=baby,
+                moth_childs_dob=child.mother_birth,
+            )
             sex = "M" if rng.random() < 0.51 else "F"
-            out.row("ssd_person", pers_person_id=baby, pers_forename=forename(rng, sex), pers_surname=surname(rng),
-                    pers_sex=out.mapped("sex", sex, rng), pers_gender={"M": "Male", "F": "Female"}[sex],
-                    pers_ethnicity=child.ethnicity, pers_dob=child.mother_birth, pers_nationality="British",
-                    pers_upn_unknown="UN1", pers_send_flag="N")
-            self._address("HOME", self.periods[-1].placements[-1].postcode if self.periods else child.home_postcode,
-                          child.mother_birth, None, person_id=baby)
+            out.row(
+                "ssd_person",
+                pers_person_id=baby,
+                pers_forename=forename(rng, sex),
+                pers_surname=surname(rng),
+                pers_sex=out.mapped("sex", sex, rng),
+                pers_gender={"M": "Male", "F": "Female"}[sex],
+                pers_ethnicity=child.ethnicity,
+                pers_dob=child.mother_birth,
+                pers_nationality="British",
+                pers_upn_unknown="UN1",
+                pers_send_flag="N",
+            )
+            self._address(
+                "HOME",
+                self.periods[-1].placements[-1].postcode if self.periods else child.home_postcode,
+                child.mother_birth,
+                None,
+                person_id=baby,
+            )
 
-    def _address(self, kind: str, postcode: str, start: date, end: date | None, ll_text: str = "",
-                 person_id: int | None = None) -> None:
+    def _address(
+        self,
+        kind: str,
+        postcode: str,
+        start: date,
+        end: date | None,
+        ll_text: str = "",
+        person_id: int | None = None,
+    ) -> None:
         out, rng = self.out, self.rng
         value = out.mapped("address_type", kind, rng)
         if out.style.is_liquid_logic and ll_text:
@@ -331,38 +477,62 @@ class LookedAfterChild:
         if child.uasc and self.periods:
             duc = self._duc()
             start = self.periods[0].start
-            out.row("ssd_immigration_status", immi_immigration_status_id=out.new_id("immigration"),
-                    immi_person_id=child.person_id, immi_immigration_status=out.mapped("immigration_status", "UASC", rng),
-                    immi_immigration_status_start_date=start,
-                    immi_immigration_status_end_date=duc if duc <= ctx.as_at else None)
+            out.row(
+                "ssd_immigration_status",
+                immi_immigration_status_id=out.new_id("immigration"),
+                immi_person_id=child.person_id,
+                immi_immigration_status=out.mapped("immigration_status", "UASC", rng),
+                immi_immigration_status_start_date=start,
+                immi_immigration_status_end_date=duc if duc <= ctx.as_at else None,
+            )
             if duc <= ctx.as_at:
                 status = out.mapped("immigration_status", "NOT_UASC", rng)
                 if out.style.is_liquid_logic:
                     status = out.style_rng.choice(UASC_STATUS_AFTER)
-                out.row("ssd_immigration_status", immi_immigration_status_id=out.new_id("immigration"),
-                        immi_person_id=child.person_id, immi_immigration_status=status,
-                        immi_immigration_status_start_date=duc, immi_immigration_status_end_date=None)
+                out.row(
+                    "ssd_immigration_status",
+                    immi_immigration_status_id=out.new_id("immigration"),
+                    immi_person_id=child.person_id,
+                    immi_immigration_status=status,
+                    immi_immigration_status_start_date=duc,
+                    immi_immigration_status_end_date=None,
+                )
         elif rng.random() < 0.04:
-            out.row("ssd_immigration_status", immi_immigration_status_id=out.new_id("immigration"),
-                    immi_person_id=child.person_id, immi_immigration_status=out.mapped("immigration_status", "NOT_UASC", rng),
-                    immi_immigration_status_start_date=child.dob, immi_immigration_status_end_date=None)
+            out.row(
+                "ssd_immigration_status",
+                immi_immigration_status_id=out.new_id("immigration"),
+                immi_person_id=child.person_id,
+                immi_immigration_status=out.mapped("immigration_status", "NOT_UASC", rng),
+                immi_immigration_status_start_date=child.dob,
+                immi_immigration_status_end_date=None,
+            )
 
     def _period_rows(self, p: PeriodOfCare) -> None:
         ctx, out, rng, child, keep = self.ctx, self.out, self.rng, self.child, self.keep
         pid = child.person_id
         # legal statuses, and the order that follows care (SGO, CAO, adoption, supervision)
         for s in p.statuses:
-            out.row("ssd_legal_status", lega_legal_status_id=out.new_id("legal"), lega_person_id=pid,
-                    lega_legal_status=out.mapped("legal_status", s.code, rng), lega_legal_status_start_date=s.start,
-                    lega_legal_status_end_date=s.end)
+            out.row(
+                "ssd_legal_status",
+                lega_legal_status_id=out.new_id("legal"),
+                lega_person_id=pid,
+                lega_legal_status=out.mapped("legal_status", s.code, rng),
+                lega_legal_status_start_date=s.start,
+                lega_legal_status_end_date=s.end,
+            )
         if p.end is not None and p.after:
             nxt = next((q.start for q in self.periods if q.start > p.start), None)
             end = {"SO": add_months(p.end, 12), "ADOPTED": None}.get(p.after, add_years(child.dob, 18))
             if nxt and (end is None or end > nxt):
                 end = nxt
-            out.row("ssd_legal_status", lega_legal_status_id=out.new_id("legal"), lega_person_id=pid,
-                    lega_legal_status=out.mapped("legal_status", p.after, rng), lega_legal_status_start_date=p.end,
-                    lega_legal_status_end_date=end if end and end <= ctx.as_at else None)
+            out.row(
+                "ssd_legal_status",
+                lega_legal_status_id=out.new_id("legal"),
+                lega_person_id=pid,
+                lega_legal_status=out.mapped("legal_status", p.after, rng),
+                lega_legal_status_start_date=p.end,
+                lega_legal_status_end_date=end if end and end <= ctx.as_at else None,
+            )
         p.referral_id = self._referral(p)
         # placements, then the system's episodes (one per placement, some split at legal changes)
         for pl in p.placements:
@@ -421,26 +591,40 @@ class LookedAfterChild:
                 clae_cla_last_iro_contact_date=contact,
                 clae_entered_care_date=p.start,
             )
-        casework.emit_allocations(out, ctx, rng, pid, "IRO", p.iro_chain, p.referral_id,
-                                  lambda s, e: True)
-        out.row("ssd_cla_previous_permanence", lapp_table_id=out.new_id("prev_perm"), lapp_person_id=pid,
-                lapp_previous_permanence_option=p.plan.prev_perm[0], lapp_previous_permanence_la=p.plan.prev_perm[1],
-                lapp_previous_permanence_order_date=p.plan.prev_perm[2])
+        casework.emit_allocations(out, ctx, rng, pid, "IRO", p.iro_chain, p.referral_id, lambda s, e: True)
+        out.row(
+            "ssd_cla_previous_permanence",
+            lapp_table_id=out.new_id("prev_perm"),
+            lapp_person_id=pid,
+            lapp_previous_permanence_option=p.plan.prev_perm[0],
+            lapp_previous_permanence_la=p.plan.prev_perm[1],
+            lapp_previous_permanence_order_date=p.plan.prev_perm[2],
+        )
         self._permanence(p)
         if p.short_break:
             return
         in_window = keep
-        immunisations = wellbeing.emit_health(out, ctx, rng, child, p, in_window)
-        wellbeing.emit_sdq(out, ctx, rng, child, p, in_window)
-        convictions, misuse = wellbeing.emit_risks(out, ctx, rng, child, p, in_window)
-        wellbeing.emit_oc2(out, ctx, rng, child, p, immunisations, convictions, misuse, in_window)
+        health = wellbeing.emit_health(out, ctx, rng, child, p, in_window)
+        wellbeing.emit_sdq(out, ctx, rng, child, p, health, in_window)
+        wellbeing.emit_risks(out, ctx, rng, child, p, health, in_window)
+        p.oc2 = wellbeing.oc2_answers(ctx, rng, child, p, health)
+        wellbeing.emit_oc2_supplement(out, child, p.oc2, in_window)
         wellbeing.emit_missing(out, rng, child, p.missing, in_window)
         wellbeing.emit_visits(out, ctx, rng, child, p, in_window)
         wellbeing.emit_care_plans(out, ctx, rng, child, p, in_window)
         years = ((p.end or ctx.as_at) - max(p.start, ctx.window_start)).days / 365
         if years > 0 and p.iro_chain and rng.random() < 0.12 * years:
-            casework.emit_dispute(out, ctx, rng, pid, "CLA", p.iro_chain, max(p.start, ctx.window_start),
-                                  p.end or ctx.as_at, keep)
+            casework.emit_dispute(
+                out,
+                ctx,
+                rng,
+                pid,
+                "CLA",
+                p.iro_chain,
+                max(p.start, ctx.window_start),
+                p.end or ctx.as_at,
+                keep,
+            )
 
     def _iro_chain(self, p: PeriodOfCare) -> list:
         """An IRO from soon after the start of care (within five working days, mostly) to its end."""
@@ -457,8 +641,9 @@ class LookedAfterChild:
             return []
         if allocated > ctx.as_at:
             return []
-        return casework.worker_chain(ctx, rng, [("iro", allocated)], p.end, first_reason="FCONTA",
-                                     change_per_year=0.12)
+        return casework.worker_chain(
+            ctx, rng, [("iro", allocated)], p.end, first_reason="FCONTA", change_per_year=0.12
+        )
 
     def _last_iro_contact(self, p: PeriodOfCare):
         """Liquid Logic repeats the child's latest IRO contact on every episode; a tidy export gives each
@@ -468,39 +653,51 @@ class LookedAfterChild:
             every = sorted(r.held for q in self.periods for r in q.reviews if not r.cancelled)
             latest = every[-1] if every else None
             return lambda se: latest
+
         def per_episode(se):
             limit = se.end or self.ctx.as_at
             before = [d for d in held if d <= limit]
             return before[-1] if before else None
+
         return per_episode
 
     def _referral(self, p: PeriodOfCare) -> int | None:
         """The referral the child came into care from, with any child protection before it."""
-        ctx, out, rng, child, keep = self.ctx, self.out, self.rng, self.child, self.keep
+        ctx, out, rng, child = self.ctx, self.out, self.rng, self.child
         pid = child.person_id
         if p.short_break and self._short_break_referral is not None:
             return self._short_break_referral  # one referral for the whole series of breaks
         referral_id = out.new_id("referral")
         if p.short_break:
             self._short_break_referral = referral_id
-        emergency = rng.random() < 0.25
-        gap = 0 if emergency else int(60 * 2.718 ** rng.gauss(0, 1.0))
-        referral_date = p.start - days(min(gap, 600))
-        unborn = (p.start - child.dob).days < 14 and not emergency and rng.random() < 0.6
+        # many children come into care from a child protection plan, a pre-birth one for some babies;
+        # others after weeks or months of child in need work, or in an emergency the day they are referred
+        unborn = child.expected_dob is not None and p is self.periods[0]
+        young_neglect = p.plan.cin == "N1" and age_on(child.dob, p.start) < 13
+        cp_route = not p.short_break and (unborn or rng.random() < (0.7 if young_neglect else 0.2))
         if unborn:
-            referral_date = child.dob - days(rng.randint(40, 150))
-            child.expected_dob = child.dob + days(rng.randint(-14, 14))
-        elif referral_date < child.dob:
+            referral_date = child.dob - days(rng.randint(60, 150))
+        elif cp_route:
+            referral_date = p.start - days(lognormal_days(rng, 200, 0.7, 45, 900))
+        elif rng.random() < 0.3:
+            referral_date = p.start  # an emergency
+        else:
+            referral_date = p.start - days(lognormal_days(rng, 60, 1.0, 1, 600))
+        if referral_date < child.dob and not unborn:
             referral_date = child.dob
+        cp_route = cp_route and (p.start - referral_date).days >= 30
         team = {"remand": "cic1", "uasc": "cic2"}.get(p.plan.pathway, ("cic1", "cic2", "cic3")[self.seq % 3])
         if child.disabled and p.plan.pathway in ("disabled", "short_breaks_v3", "short_breaks_v4"):
             team = "disabled"
-        cp_route = (p.start - referral_date).days >= 30 and rng.random() < (
-            0.6 if p.plan.cin == "N1" and age_on(child.dob, p.start) < 13 else 0.15)
         segments = [("referral", referral_date)]
         if cp_route or (p.start - referral_date).days > 45:
-            segments.append(("child_protection" if cp_route else "child_in_need",
-                             referral_date + days(rng.randint(10, min(40, max(10, (p.start - referral_date).days - 5))))))
+            segments.append(
+                (
+                    "child_protection" if cp_route else "child_in_need",
+                    referral_date
+                    + days(rng.randint(10, min(40, max(10, (p.start - referral_date).days - 5)))),
+                )
+            )
         if team != "disabled":
             segments.append((team, p.start + days(rng.randint(0, 45))))
         else:
@@ -515,22 +712,51 @@ class LookedAfterChild:
         close_reason = ""
         if p.end is not None:
             close = p.end + days(rng.randint(0, 40))
-            close_reason = {"E11": "RC1", "E12": "RC1", "E2": "RC2", "E41": "RC3", "E45": "RC4", "E46": "RC4",
-                            "E47": "RC4", "E48": "RC4", "E3": "RC5", "E7": "RC6"}.get(p.rec, "RC7")
+            close_reason = {
+                "E11": "RC1",
+                "E12": "RC1",
+                "E2": "RC2",
+                "E41": "RC3",
+                "E45": "RC4",
+                "E46": "RC4",
+                "E47": "RC4",
+                "E48": "RC4",
+                "E3": "RC5",
+                "E7": "RC6",
+            }.get(p.rec, "RC7")
             if close > ctx.as_at:
                 close, close_reason = None, ""
         if p.short_break:
             close, close_reason = None, ""
-        casework.emit_referral(out, ctx, rng, pid, referral_id, referral_date, p.plan.cin, close, close_reason, False,
-                               first_worker)
-        casework.emit_allocations(out, ctx, rng, pid, "SOCIAL_WORKER", chain, referral_id,
-                                  lambda s, e: True)
+        casework.emit_referral(
+            out,
+            ctx,
+            rng,
+            pid,
+            referral_id,
+            referral_date,
+            p.plan.cin,
+            close,
+            close_reason,
+            False,
+            first_worker,
+        )
+        casework.emit_allocations(out, ctx, rng, pid, "SOCIAL_WORKER", chain, referral_id, lambda s, e: True)
         if cp_route:
             s47 = referral_date + days(rng.randint(0, min(20, (p.start - referral_date).days - 25)))
             end_hint = p.start if rng.random() < 0.7 else p.start + days(rng.randint(1, 60))
-            casework.child_protection(out, ctx, rng, pid, referral_id, s47, end_hint,
-                                      casework.allocated_on(chain, s47) or first_worker, lambda s, e: True,
-                                      plan_likely=0.97)
+            casework.child_protection(
+                out,
+                ctx,
+                rng,
+                pid,
+                referral_id,
+                s47,
+                end_hint,
+                casework.allocated_on(chain, s47) or first_worker,
+                lambda s, e: True,
+                plan_likely=0.97,
+            )
         elif (p.start - referral_date).days > 60 and rng.random() < 0.3:
             worker = casework.allocated_on(chain, referral_date + days(30)) or first_worker
             casework.emit_cin_plan(out, ctx, rng, pid, referral_id, referral_date + days(30), p.start, worker)
@@ -543,60 +769,89 @@ class LookedAfterChild:
         first = self.periods[0]
         end = self.periods[-1].end
         chain = casework.worker_chain(self.ctx, self.rng, [("disabled", first.start - days(30))], end)
-        casework.emit_allocations(self.out, self.ctx, self.rng, self.child.person_id, "SOCIAL_WORKER", chain,
-                                  self._short_break_referral, self.keep)
+        casework.emit_allocations(
+            self.out,
+            self.ctx,
+            self.rng,
+            self.child.person_id,
+            "SOCIAL_WORKER",
+            chain,
+            self._short_break_referral,
+            self.keep,
+        )
+
+    def _adoption(self, p: PeriodOfCare) -> Adoption | None:
+        """The adoption milestones of a period whose plan was adoption (once the decision was made)."""
+        rng, h = self.rng, p.plan.hints
+        decision = h.get("adm_decision")
+        if p.plan.pathway != "adoption" or decision is None or decision > self.ctx.as_at:
+            return None
+        a = Adoption(decision=decision, placement_order=h.get("placement_order"))
+        if a.placement_order and a.placement_order > self.ctx.as_at:
+            a.placement_order = None
+        if rng.random() < 0.3:
+            together = rng.choice((0, 1, 1, 2))
+            a.siblings = ("Y", together, rng.choice((0, 1)) if together else 1)
+        ffa = next((pl for pl in p.placements if pl.place in ("U5", "U2")), None)
+        if ffa is not None:
+            a.ffa_decision, a.ffa_placed = max(p.start, ffa.start - days(rng.randint(3, 30))), ffa.start
+        adoptive = next((pl for pl in p.placements if pl.place in ADOPTIVE), None)
+        if adoptive is not None:
+            a.placement = adoptive
+            a.matched = max(adoptive.start - days(rng.randint(7, 60)), decision)
+            a.adopters = _adopters(rng)
+            if adoptive.place in ("A3", "A5"):
+                first_with_carer = adoptive.start
+                for pl in reversed(p.placements[: p.placements.index(adoptive)]):
+                    if pl.carer != adoptive.carer:
+                        break
+                    first_with_carer = pl.start
+                a.with_carer_since = first_with_carer
+        if "reversed_on" in h and h["reversed_on"] <= self.ctx.as_at:
+            a.reversed_on, a.reversed_reason = h["reversed_on"], h["reversed_reason"]
+        a.worker = self.ctx.workforce.pick("adoption", decision, rng)
+        return a
 
     def _permanence(self, p: PeriodOfCare) -> None:
-        ctx, out, rng, child = self.ctx, self.out, self.rng, self.child
-        h = p.plan.hints
-        adoption = p.plan.pathway == "adoption"
-        order_types = {"E45": "Special Guardianship Order", "E46": "Special Guardianship Order",
-                       "E47": "Special Guardianship Order", "E48": "Special Guardianship Order",
-                       "E41": "Child Arrangements Order", "E11": "Adoption Order", "E12": "Adoption Order"}
-        if not adoption and p.rec not in order_types:
+        out, child = self.out, self.child
+        a = p.adoption
+        if a is None and p.rec not in ORDER_TYPES:
             return
         person_ref = child.person_id
         if child.legacy_id and out.quirk(0.3):
             person_ref = child.legacy_id  # the Liquid Logic script joins the legacy id here
-        values = dict(perm_table_id=out.new_id("permanence"), perm_person_id=person_ref, perm_cla_id=p.cla_id,
-                      perm_permanence_order_date=p.end if p.rec in order_types else None,
-                      perm_permanence_order_type=order_types.get(p.rec, ""))
-        if adoption:
-            adoptive = next((pl for pl in p.placements if pl.place in ADOPTIVE), None)
-            decision = h.get("adm_decision")
-            values.update(perm_adm_decision_date=decision, perm_placement_order_date=h.get("placement_order"))
-            if rng.random() < 0.3:
-                together = rng.choice((0, 1, 1, 2))
-                values.update(perm_part_of_sibling_group="Y", perm_siblings_placed_together=together,
-                              perm_siblings_placed_apart=rng.choice((0, 1)) if together else 1)
-            else:
-                values.update(perm_part_of_sibling_group="N")
-            ffa = next((pl for pl in p.placements if pl.place in ("U5", "U2")), None)
-            if ffa is not None:
-                values.update(perm_ffa_cp_decision_date=max(p.start, ffa.start - days(rng.randint(3, 30))),
-                              perm_placed_ffa_cp_date=ffa.start)
-            if adoptive is not None:
-                matched = adoptive.start - days(rng.randint(7, 60))
-                if decision:
-                    matched = max(matched, decision)
-                number, sex, status = _adopters(rng)
-                by_carer = adoptive.place in ("A3", "A5")
-                values.update(perm_matched_date=matched, perm_placed_for_adoption_date=adoptive.start,
-                              perm_adopter_sex=sex, perm_adopter_legal_status=status, perm_number_of_adopters=number,
-                              perm_adopted_by_carer_flag="Y" if by_carer else "N",
-                              perm_placement_provider_urn=adoptive.urn)
-                if by_carer:
-                    first_with_carer = adoptive.start
-                    for pl in reversed(p.placements[: p.placements.index(adoptive)]):
-                        if pl.carer != adoptive.carer:
-                            break
-                        first_with_carer = pl.start
-                    values.update(perm_placed_foster_carer_date=first_with_carer)
-            if "reversed_on" in h:
-                values.update(perm_decision_reversed_date=h["reversed_on"],
-                              perm_decision_reversed_reason=h["reversed_reason"])
-            worker = ctx.workforce.pick("adoption", decision or p.start, rng)
-            values.update(perm_adoption_worker_id=casework.worker_ref(out, worker))
+        values = {
+            "perm_table_id": out.new_id("permanence"),
+            "perm_person_id": person_ref,
+            "perm_cla_id": p.cla_id,
+            "perm_permanence_order_date": p.end if p.rec in ORDER_TYPES else None,
+            "perm_permanence_order_type": ORDER_TYPES.get(p.rec, ""),
+        }
+        if a is not None:
+            values.update(
+                perm_adm_decision_date=a.decision,
+                perm_placement_order_date=a.placement_order,
+                perm_part_of_sibling_group=a.siblings[0],
+                perm_siblings_placed_together=a.siblings[1],
+                perm_siblings_placed_apart=a.siblings[2],
+                perm_ffa_cp_decision_date=a.ffa_decision,
+                perm_placed_ffa_cp_date=a.ffa_placed,
+                perm_decision_reversed_date=a.reversed_on,
+                perm_decision_reversed_reason=a.reversed_reason,
+                perm_adoption_worker_id=casework.worker_ref(out, a.worker),
+            )
+            if a.placement is not None:
+                number, sex, status = a.adopters
+                values.update(
+                    perm_matched_date=a.matched,
+                    perm_placed_for_adoption_date=a.placement.start,
+                    perm_adopter_sex=sex,
+                    perm_adopter_legal_status=status,
+                    perm_number_of_adopters=number,
+                    perm_adopted_by_carer_flag="Y" if a.by_carer else "N",
+                    perm_placed_foster_carer_date=a.with_carer_since,
+                    perm_placement_provider_urn=a.placement.urn,
+                )
         out.row("ssd_permanence", **values)
 
     def _leaving_care(self, left: date | None) -> None:
@@ -609,37 +864,108 @@ class LookedAfterChild:
         if start > ctx.as_at:
             return
         end = twenty_one if twenty_one <= ctx.as_at else None
-        chain = casework.worker_chain(ctx, rng, [("care_leavers", start)], end, first_reason="TSPROC",
-                                      change_per_year=0.2)
+        chain = casework.worker_chain(
+            ctx, rng, [("care_leavers", start)], end, first_reason="TSPROC", change_per_year=0.2
+        )
         casework.emit_allocations(out, ctx, rng, child.person_id, "PERSONAL_ADVISER", chain, None, self.keep)
-        if left is not None:
-            last = [p for p in self.periods if not p.short_break][-1]
-            wellbeing.emit_care_leaver(out, ctx, rng, child, left, last.rec, last.placements[-1].place, chain, self.keep)
+        wellbeing.emit_care_leaver(out, rng, child, self.leaver_contacts, chain)
 
     def _truth(self) -> None:
         out, child = self.out, self.child
         duc = self._duc()
-        out.truth("children", [
-            child.person_id, child.sex, child.dob, child.ethnicity, child.upn,
-            "1" if child.mother_birth and child.mother_birth <= self.ctx.as_at else "0" if child.sex == "F" else "",
-            child.mother_birth if child.mother_birth and child.mother_birth <= self.ctx.as_at else None,
-            "1" if child.uasc else "0", duc,
-        ])
+        for c in self.leaver_contacts:
+            accommodation = c.accommodation + c.suitable if c.accommodation != "0" else "0"
+            out.truth(
+                "care_leavers",
+                [
+                    child.person_id,
+                    c.age,
+                    c.birthday,
+                    self.left_care,
+                    c.contact,
+                    c.in_touch,
+                    c.activity,
+                    accommodation,
+                ],
+            )
+        out.truth(
+            "children",
+            [
+                child.person_id,
+                child.sex,
+                child.dob,
+                child.ethnicity,
+                child.upn,
+                "1"
+                if child.mother_birth and child.mother_birth <= self.ctx.as_at
+                else "0"
+                if child.sex == "F"
+                else "",
+                child.mother_birth if child.mother_birth and child.mother_birth <= self.ctx.as_at else None,
+                "1" if child.uasc else "0",
+                duc,
+            ],
+        )
         for p in self.periods:
             for e in p.episodes:
-                out.truth("episodes", [
-                    child.person_id, e.start, e.rne, e.ls, e.cin, e.placement.place, e.placement.provider, e.end,
-                    e.rec, e.reason, e.home_post, e.pl_post, e.urn, p.cla_id,
-                    "" if e.distance is None else e.distance,
-                ])
+                out.truth(
+                    "episodes",
+                    [
+                        child.person_id,
+                        e.start,
+                        e.rne,
+                        e.ls,
+                        e.cin,
+                        e.placement.place,
+                        e.placement.provider,
+                        e.end,
+                        e.rec,
+                        e.reason,
+                        e.home_post,
+                        e.pl_post,
+                        e.urn,
+                        p.cla_id,
+                        "" if e.distance is None else e.distance,
+                    ],
+                )
             for r in p.reviews:
-                out.truth("reviews", [
-                    child.person_id, p.cla_id, r.review_id, r.held, r.participation, r.due, r.sequence,
-                    "" if r.cancelled else int(r.on_time), int(r.cancelled),
-                ])
+                out.truth(
+                    "reviews",
+                    [
+                        child.person_id,
+                        p.cla_id,
+                        r.review_id,
+                        r.held,
+                        r.participation,
+                        r.due,
+                        r.sequence,
+                        "" if r.cancelled else int(r.on_time),
+                        int(r.cancelled),
+                    ],
+                )
             out.truth("previous_permanence", [child.person_id, p.cla_id, p.start, *p.plan.prev_perm])
             for kind, start, end in p.missing:
                 out.truth("missing", [child.person_id, kind, start, end])
+            for march, answers, _ in p.oc2:
+                out.truth("oc2", [child.person_id, march, *(answers[item] for item in wellbeing.OC2_ITEMS)])
+            a = p.adoption
+            if a is not None:
+                number, sex, status = a.adopters
+                out.truth(
+                    "adoption",
+                    [
+                        child.person_id,
+                        p.cla_id,
+                        a.decision,
+                        a.matched,
+                        "" if a.placement is None else int(a.by_carer),
+                        number,
+                        sex,
+                        status,
+                        a.reversed_on,
+                        a.reversed_reason,
+                    ],
+                )
 
 
 def _adopters(rng: random.Random) -> tuple[int, str, str]:

@@ -50,8 +50,14 @@ class SsdEpisode:
 
 
 def build_903_episodes(
-    legal: list[Status], placements: list[Placement], end: date | None, rec: str, cin: str,
-    home_post: str, postcode_index, uasc: bool,
+    legal: list[Status],
+    placements: list[Placement],
+    end: date | None,
+    rec: str,
+    cin: str,
+    home_post: str,
+    postcode_index,
+    uasc: bool,
 ) -> list[Episode]:
     bounds = sorted({p.start for p in placements} | {s.start for s in legal})
     episodes: list[Episode] = []
@@ -89,12 +95,28 @@ def build_903_episodes(
         home = "" if uasc or short_break else home_post
         distance = None if short_break or uasc else distance_miles(home, pl_post, postcode_index)
         is_last = i + 1 == len(bounds)
-        episodes.append(Episode(b, ep_end, rne, ls, cin, pl, (rec if is_last else "X1") if ep_end else "",
-                                reason, home, pl_post, "" if short_break else pl.urn, distance))
+        episodes.append(
+            Episode(
+                b,
+                ep_end,
+                rne,
+                ls,
+                cin,
+                pl,
+                (rec if is_last else "X1") if ep_end else "",
+                reason,
+                home,
+                pl_post,
+                "" if short_break else pl.urn,
+                distance,
+            )
+        )
     return episodes
 
 
-def group_ssd_episodes(episodes: list[Episode], rng: random.Random, blank_share: float = 0.02) -> list[SsdEpisode]:
+def group_ssd_episodes(
+    episodes: list[Episode], rng: random.Random, blank_share: float = 0.02
+) -> list[SsdEpisode]:
     """The case-management system's episodes: one per placement, some split at legal changes too."""
     out: list[SsdEpisode] = []
     for ep in episodes:

@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import random
 import shutil
+import threading
 import time
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -25,7 +26,8 @@ from dagster_project.lib.contract import load_contract
 from dagster_project.synth import children_in_need, council
 from dagster_project.synth.dates import WorkingDays, add_months, add_years, days
 from dagster_project.synth.periods import days_in_care, plan_child
-from dagster_project.synth.reference import bank_holidays, council as council_settings, postcode_index
+from dagster_project.synth.reference import bank_holidays, postcode_index
+from dagster_project.synth.reference import council as council_settings
 from dagster_project.synth.styles import Style
 from dagster_project.synth.tables import TRUTH_COLUMNS, ChunkOut, assemble, write_table
 from dagster_project.synth.workforce import SERVICES, TEAMS, Workforce
@@ -82,8 +84,18 @@ _CONTEXT: Context | None = None
 _TASKS: dict = {}
 
 
-def resolve_options(out="landing", extract_id=None, as_at=None, year_end=None, children=None, scale=None, years=6,
-                    seed=42, style="liquid_logic", late_review_share=0.08) -> Options:
+def resolve_options(
+    out="landing",
+    extract_id=None,
+    as_at=None,
+    year_end=None,
+    children=None,
+    scale=None,
+    years=6,
+    seed=42,
+    style="liquid_logic",
+    late_review_share=0.08,
+) -> Options:
     if year_end is not None:
         as_at = year_end
     if isinstance(as_at, str):
@@ -96,8 +108,16 @@ def resolve_options(out="landing", extract_id=None, as_at=None, year_end=None, c
     if not 0 <= late_review_share <= 1:
         raise ValueError("--late-review-share is a share between 0 and 1")
     Style(style)  # validates the name
-    return Options(str(out), extract_id or f"{as_at.isoformat()}T0200", as_at, int(children), int(years), int(seed),
-                   style, float(late_review_share))
+    return Options(
+        str(out),
+        extract_id or f"{as_at.isoformat()}T0200",
+        as_at,
+        int(children),
+        int(years),
+        int(seed),
+        style,
+        float(late_review_share),
+    )
 
 
 def _arrival_rate(seed: int, children: int) -> float:
@@ -137,7 +157,8 @@ def _entrants(opts: Options, window_start: date) -> list[tuple[int, str, date, i
         in_window = any(p.start <= opts.as_at and p.end >= window_start for p in plan.periods)
         # care leavers (17 to 21) who left care before the window are in it through their leaving-care records
         leaver = add_years(plan.dob, 22) > window_start and any(
-            p.end > add_years(plan.dob, 16) and not p.short_break for p in plan.periods)
+            p.end > add_years(plan.dob, 16) and not p.short_break for p in plan.periods
+        )
         if in_window or leaver:
             person_id = 1_000_000 + 4 * len(out) + rng.randint(0, 1)
             out.append((seq, kind, plan.arrival, person_id))
@@ -176,11 +197,25 @@ def _run_chunk(chunk: int) -> tuple:
     return chunk, dict(out.caseload), dict(out.stats), written
 
 
-def generate(out="landing", extract_id=None, as_at=None, year_end=None, children=None, scale=None, years=6, seed=42,
-             style="liquid_logic", late_review_share=0.08, workers: int | None = None, verbose: bool = False) -> Path:
+def generate(
+    out="landing",
+    extract_id=None,
+    as_at=None,
+    year_end=None,
+    children=None,
+    scale=None,
+    years=6,
+    seed=42,
+    style="liquid_logic",
+    late_review_share=0.08,
+    workers: int | None = None,
+    verbose: bool = False,
+) -> Path:
     """Write one synthetic extract and return its folder (``<out>/<extract_id>``)."""
     global _CONTEXT, _TASKS
-    opts = resolve_options(out, extract_id, as_at, year_end, children, scale, years, seed, style, late_review_share)
+    opts = resolve_options(
+        out, extract_id, as_at, year_end, children, scale, years, seed, style, late_review_share
+    )
     started = time.monotonic()
     log = print if verbose else (lambda *a, **k: None)
     as_at = opts.as_at
@@ -197,27 +232,38 @@ def generate(out="landing", extract_id=None, as_at=None, year_end=None, children
     settings = council_settings()
     workforce = Workforce(opts.seed, opts.children, first_day, as_at)
     ctx = Context(
-        seed=opts.seed, as_at=as_at, window_start=window_start, style=style_, world=World(opts.seed, opts.children),
-        workforce=workforce, wd=WorkingDays(bank_holidays(), add_years(first_day, -1), add_years(as_at, 2)),
-        postcodes=postcode_index(), council=settings, late_review_share=opts.late_review_share, teams=TEAMS,
+        seed=opts.seed,
+        as_at=as_at,
+        window_start=window_start,
+        style=style_,
+        world=World(opts.seed, opts.children),
+        workforce=workforce,
+        wd=WorkingDays(bank_holidays(), add_years(first_day, -1), add_years(as_at, 2)),
+        postcodes=postcode_index(),
+        council=settings,
+        late_review_share=opts.late_review_share,
+        teams=TEAMS,
     )
     entrants = _entrants(opts, window_start)
     referrals = _referrals(opts, window_start)
-    log(f"planned: {len(entrants)} looked-after children, {len(referrals)} other referred children "
-        f"({time.monotonic() - started:.1f}s)")
+    log(
+        f"planned: {len(entrants)} looked-after children, {len(referrals)} other referred children "
+        f"({time.monotonic() - started:.1f}s)"
+    )
     tasks = {}
     for i in range(0, len(entrants), CARE_CHUNK):
-        tasks[len(tasks)] = ("care", entrants[i:i + CARE_CHUNK], parts)
+        tasks[len(tasks)] = ("care", entrants[i : i + CARE_CHUNK], parts)
     for i in range(0, len(referrals), CIN_CHUNK):
-        tasks[len(tasks)] = ("cin", referrals[i:i + CIN_CHUNK], parts)
+        tasks[len(tasks)] = ("cin", referrals[i : i + CIN_CHUNK], parts)
     _CONTEXT, _TASKS = ctx, tasks
 
-    workers = workers or min(os.cpu_count() or 1, 4)
-    results = []
+    if workers is None:
+        # small councils are quicker in one process; forking a process that runs threads (a Dagster
+        # run, a test runner with plugins) is unsafe, so only fork from a single-threaded process
+        workers = min(os.cpu_count() or 1, 4) if len(tasks) > 4 and threading.active_count() == 1 else 1
     if workers > 1 and len(tasks) > 1:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for r in pool.imap_unordered(_run_chunk, sorted(tasks)):
-                results.append(r)
+            results = list(pool.imap_unordered(_run_chunk, sorted(tasks)))
     else:
         results = [_run_chunk(c) for c in sorted(tasks)]
     results.sort()
@@ -225,7 +271,9 @@ def generate(out="landing", extract_id=None, as_at=None, year_end=None, children
     for _, counts, _, _ in results:
         for k, v in counts.items():
             caseload[k] = caseload.get(k, 0) + v
-    log(f"simulated {sum(r[3] for r in results)} children in {len(tasks)} chunks ({time.monotonic() - started:.1f}s)")
+    log(
+        f"simulated {sum(r[3] for r in results)} children in {len(tasks)} chunks ({time.monotonic() - started:.1f}s)"
+    )
 
     contract = load_contract()
     staff_tables = {"ssd_professionals", "ssd_department", "iro_establishment"}
@@ -256,16 +304,27 @@ def _write_workforce(folder: Path, contract, ctx: Context, caseload: dict[int, i
     style = ctx.style
     rows = []
     for p in ctx.workforce.people:
-        rows.append([
-            p.professional_id, p.staff_id, p.name, p.registration, "Y" if p.agency else "N", p.title,
-            caseload.get(p.professional_id, 0) if p.end is None else "", p.team.name, p.fte,
-        ])
+        rows.append(
+            [
+                p.professional_id,
+                p.staff_id,
+                p.name,
+                p.registration,
+                "Y" if p.agency else "N",
+                p.title,
+                caseload.get(p.professional_id, 0) if p.end is None else "",
+                p.team.name,
+                p.fte,
+            ]
+        )
     write_table(folder / "ssd_professionals.csv", contract["ssd_professionals"].column_names, rows)
     teams = [[t.team_id, t.name, "", ""] for t in SERVICES]
     teams += [[t.team_id, t.name, t.parent_id, t.parent_name] for t in TEAMS.values()]
     write_table(folder / "ssd_department.csv", contract["ssd_department"].column_names, teams)
-    posts = [[p.professional_id, style.date(p.start), style.date(p.end), p.fte, "Y" if p.agency else "N"]
-             for p in ctx.workforce.iro_posts()]
+    posts = [
+        [p.professional_id, style.date(p.start), style.date(p.end), p.fte, "Y" if p.agency else "N"]
+        for p in ctx.workforce.iro_posts()
+    ]
     write_table(folder / "iro_establishment.csv", contract["iro_establishment"].column_names, posts)
 
 
@@ -293,4 +352,11 @@ use it to check what the warehouse derives. Dates are ISO (YYYY-MM-DD); codes ar
   care (PREV_PERM, LA_PERM, DATE_PERM as the 903 takes them).
 - `missing.csv`: missing (M) and away-without-authorisation (A) spells while looked after; MIS_END blank
   while the child is still missing at the extract date.
+- `adoption.csv`: one row per decision that a child should be placed for adoption: DATE_INT (the
+  decision: the 903's AD1 DATE_INT and PlacedAdoption DATE_PLACED), DATE_MATCH, FOSTER_CARE (1 adopted
+  by the foster carer, A3/A5), NB_ADOPTR, SEX_ADOPTR, LS_ADOPTR (blank until placed for adoption), and
+  DATE_PLACED_CEASED / REASON_PLACED_CEASED when the decision was reversed.
+- `oc2.csv`: the OC2 answers at each 31 March (YEAR_ENDING) a child had been looked after continuously
+  for 12 months (from the 1 April before), from the health, SDQ, offending and substance misuse records
+  (items that do not apply at the child's age are blank).
 """

@@ -22,6 +22,7 @@ Pathways follow the usual routes through care:
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from dataclasses import dataclass, field
@@ -33,8 +34,18 @@ from dagster_project.synth.people import weighted
 
 # Reasons a period ends after which the child may come back into care, and how likely that is.
 REENTRY_CHANCE = {
-    "E4A": 0.22, "E4B": 0.35, "E13": 0.20, "E41": 0.06, "E45": 0.04, "E46": 0.04, "E47": 0.05,
-    "E48": 0.05, "E14": 0.35, "E9": 0.20, "E8": 0.20, "E3": 0.02,
+    "E4A": 0.22,
+    "E4B": 0.35,
+    "E13": 0.20,
+    "E41": 0.06,
+    "E45": 0.04,
+    "E46": 0.04,
+    "E47": 0.05,
+    "E48": 0.05,
+    "E14": 0.35,
+    "E9": 0.20,
+    "E8": 0.20,
+    "E3": 0.02,
 }
 # Old 3-digit codes of councils a previous order may come from (rule 633's list; 999 = not known).
 NEIGHBOUR_LA_CODES = ("830", "892", "891", "856", "855", "860", "861", "330", "352", "831")
@@ -93,7 +104,7 @@ def resolve_903_statuses(statuses: list[Status], end: date) -> list[Status]:
     """The 903 legal status over time: where orders overlap the highest priority one applies."""
     points = sorted({s.start for s in statuses} | {s.end or end for s in statuses})
     out: list[Status] = []
-    for a, b in zip(points, points[1:]):
+    for a, b in itertools.pairwise(points):
         active = [s.code for s in statuses if s.start <= a and (s.end or end) > a]
         if not active:
             raise ValueError("gap in legal statuses")
@@ -153,22 +164,55 @@ def _need(rng: random.Random, pathway: str, statuses: list[Status]) -> str:
         return weighted(rng, (("N6", 70), ("N5", 15), ("N4", 15)))
     court = any(s.code in ("C1", "C2", "E1", "L2") for s in statuses)
     if court:
-        return weighted(rng, (("N1", 76), ("N5", 9), ("N3", 5), ("N4", 5), ("N8", 3), ("N2", 1.5), ("N7", 0.5)))
-    return weighted(rng, (("N4", 28), ("N5", 24), ("N1", 27), ("N6", 9), ("N3", 5), ("N8", 5), ("N2", 1.7), ("N7", 0.3)))
+        return weighted(
+            rng, (("N1", 76), ("N5", 9), ("N3", 5), ("N4", 5), ("N8", 3), ("N2", 1.5), ("N7", 0.5))
+        )
+    return weighted(
+        rng, (("N4", 28), ("N5", 24), ("N1", 27), ("N6", 9), ("N3", 5), ("N8", 5), ("N2", 1.7), ("N7", 0.3))
+    )
 
 
 def _pathway(rng: random.Random, age: int) -> str:
     if age < 1:
-        table = (("adoption", 33), ("return_home", 22), ("sgo", 17), ("long_term", 16), ("cao", 3), ("short", 9))
+        table = (
+            ("adoption", 33),
+            ("return_home", 22),
+            ("sgo", 17),
+            ("long_term", 16),
+            ("cao", 3),
+            ("short", 9),
+        )
     elif age < 5:
-        table = (("adoption", 16), ("return_home", 28), ("sgo", 15), ("long_term", 27), ("cao", 4), ("short", 10))
+        table = (
+            ("adoption", 16),
+            ("return_home", 28),
+            ("sgo", 15),
+            ("long_term", 27),
+            ("cao", 4),
+            ("short", 10),
+        )
     elif age < 10:
-        table = (("return_home", 30), ("sgo", 9), ("long_term", 42), ("cao", 4), ("short", 13), ("disabled", 2))
+        table = (
+            ("return_home", 30),
+            ("sgo", 9),
+            ("long_term", 42),
+            ("cao", 4),
+            ("short", 13),
+            ("disabled", 2),
+        )
     elif age < 12:
         table = (("return_home", 26), ("long_term", 44), ("short", 24), ("sgo", 3), ("disabled", 3))
     elif age < 16:
-        table = (("return_home", 20), ("long_term", 36), ("short", 26), ("remand", 10), ("pace", 2),
-                 ("sgo", 2), ("disabled", 2), ("cao", 2))
+        table = (
+            ("return_home", 20),
+            ("long_term", 36),
+            ("short", 26),
+            ("remand", 10),
+            ("pace", 2),
+            ("sgo", 2),
+            ("disabled", 2),
+            ("cao", 2),
+        )
     else:
         table = (("long_term", 45), ("short", 36), ("remand", 14), ("pace", 3), ("disabled", 2))
     return weighted(rng, table)
@@ -197,8 +241,12 @@ def _plan_period(rng: random.Random, start: date, dob: date, pathway: str) -> Pe
             tl.open("V2")
             placed = start + days(rng.randint(28, 120))
             end = placed + days(lognormal_days(rng, 150, 0.4, 70, 400))
-            hints.update(adoptive_from=placed, consent=True, carer_adopts=rng.random() < 0.2,
-                         adm_decision=start + days(rng.randint(7, (placed - start).days - 7)))
+            hints.update(
+                adoptive_from=placed,
+                consent=True,
+                carer_adopts=rng.random() < 0.2,
+                adm_decision=start + days(rng.randint(7, (placed - start).days - 7)),
+            )
             rec, after = "E11", "ADOPTED"
         else:
             hearing = _court_case(tl, rng, 0.25)
@@ -214,7 +262,10 @@ def _plan_period(rng: random.Random, start: date, dob: date, pathway: str) -> Pe
                 # the decision to place for adoption is reversed (RD1/RD3): the care order continues
                 revoked = hearing + days(lognormal_days(rng, 200, 0.5, 60, 600))
                 e1.end = revoked
-                hints.update(reversed_on=revoked, reversed_reason=weighted(rng, (("RD1", 40), ("RD3", 45), ("RD4", 15))))
+                hints.update(
+                    reversed_on=revoked,
+                    reversed_reason=weighted(rng, (("RD1", 40), ("RD3", 45), ("RD4", 15))),
+                )
                 end = revoked + days(lognormal_days(rng, 1300, 0.6, 150, 6000))
                 rec = weighted(rng, (("E45", 35), ("E46", 25), ("E4A", 15), ("E48", 10), ("E41", 15)))
                 after = {"E45": "SGO", "E46": "SGO", "E48": "SGO", "E41": "CAO"}.get(rec)
@@ -283,22 +334,48 @@ def _plan_period(rng: random.Random, start: date, dob: date, pathway: str) -> Pe
         else:
             end = start + days(lognormal_days(rng, 1000, 0.7, 120, 6000))
             if v2_only:
-                table = [("E4A", 35), ("E4B", 15), ("E13", 15), ("E41", 3), ("E45", 5), ("E47", 4), ("E3", 5),
-                         ("E8", 8), ("E16", 2), ("E2", 0.5)]
+                table = [
+                    ("E4A", 35),
+                    ("E4B", 15),
+                    ("E13", 15),
+                    ("E41", 3),
+                    ("E45", 5),
+                    ("E47", 4),
+                    ("E3", 5),
+                    ("E8", 8),
+                    ("E16", 2),
+                    ("E2", 0.5),
+                ]
             else:
-                table = [("E4A", 25), ("E4B", 5), ("E13", 10), ("E41", 4), ("E45", 18), ("E46", 10), ("E47", 8),
-                         ("E48", 4), ("E3", 6), ("E8", 6), ("E16", 1), ("E2", 0.5)]
+                table = [
+                    ("E4A", 25),
+                    ("E4B", 5),
+                    ("E13", 10),
+                    ("E41", 4),
+                    ("E45", 18),
+                    ("E46", 10),
+                    ("E47", 8),
+                    ("E48", 4),
+                    ("E3", 6),
+                    ("E8", 6),
+                    ("E16", 1),
+                    ("E2", 0.5),
+                ]
             if age_on(dob, min(end, eighteenth)) >= 16:
                 table += [("E5", 12), ("E6", 2), ("E7", 2 if pathway == "disabled" else 0.3)]
             rec = weighted(rng, table)
             after = {"E45": "SGO", "E46": "SGO", "E47": "SGO", "E48": "SGO", "E41": "CAO"}.get(rec)
             if rec in ("E45", "E41"):
-                hints["kinship_from"] = max(start + days(7), end - days(lognormal_days(rng, 400, 0.5, 90, 1500)))
+                hints["kinship_from"] = max(
+                    start + days(7), end - days(lognormal_days(rng, 400, 0.5, 90, 1500))
+                )
             elif rec == "E4A" and not v2_only and rng.random() < 0.45:
                 # placed at home with parents under the care order for a long time before it is discharged
                 hints["p1_from"] = max(start + days(120), end - days(lognormal_days(rng, 450, 0.6, 90, 2000)))
             elif rec == "E46":
-                hints["foster_final_from"] = max(start + days(7), end - days(lognormal_days(rng, 500, 0.5, 180, 2000)))
+                hints["foster_final_from"] = max(
+                    start + days(7), end - days(lognormal_days(rng, 500, 0.5, 180, 2000))
+                )
         if not v2_only and rng.random() < 0.1:
             hints["p1_trial"] = True
         hints["long_term_from"] = start + days(rng.randint(300, 700))
@@ -361,18 +438,19 @@ def _prev_perm_new_entrant(rng: random.Random, dob: date, start: date) -> tuple[
     code = "P1" if r < 0.015 else "P2" if r < 0.03 else "P3" if r < 0.045 else "P4"
     if code == "P4":
         return ("P4", "999", "zz/zz/zzzz")
-    order = dob + days(rng.randint(180, max(181, (start - dob).days - 400)))
-    return (code, rng.choice(NEIGHBOUR_LA_CODES), _partial_date(rng, order))
+    order = dob + days(rng.randint(180, (start - dob).days - 60))
+    return (code, rng.choice(NEIGHBOUR_LA_CODES), _partial_date(rng, order, start))
 
 
-def _partial_date(rng: random.Random, d: date) -> str:
-    """An order date as the 903 takes it: often only the month or the year is known."""
+def _partial_date(rng: random.Random, d: date, before: date) -> str:
+    """An order date as the 903 takes it: often only the month or the year is known. The validator reads
+    a partial date as its latest possible day, which must still come before care started (rule 632)."""
     r = rng.random()
-    if r < 0.45:
-        return d.strftime("%d/%m/%Y")
-    if r < 0.8:
+    if r >= 0.8 and date(d.year, 12, 31) < before:
+        return d.strftime("zz/zz/%Y")
+    if r >= 0.45 and add_months(d.replace(day=1), 1) - ONE_DAY < before:
         return d.strftime("zz/%m/%Y")
-    return d.strftime("zz/zz/%Y")
+    return d.strftime("%d/%m/%Y")
 
 
 def plan_child(seed: int, seq: int, kind: str, arrival: date) -> ChildPlan:
@@ -430,9 +508,9 @@ def plan_child(seed: int, seq: int, kind: str, arrival: date) -> ChildPlan:
         if start >= eighteenth - days(30):
             break
         age = age_on(dob, start)
-        pathway = _pathway(rng, age)
-        if pathway == "adoption" and age >= 2:
-            pathway = "long_term"
+        pathway = "uasc" if kind == "uasc" else _pathway(rng, age)
+        if pathway == "adoption":
+            pathway = "long_term"  # a second plan for adoption (rules 579/583) is left out
         if period.rec in ("E45", "E46", "E47", "E48"):
             prev_perm = ("P2", "831", period.end.strftime("%d/%m/%Y"))
         elif period.rec == "E41":
@@ -456,7 +534,9 @@ def _short_breaks(rng: random.Random, kind: str, arrival: date, eighteenth: date
             end = min(add_months(t, 12 if rng.random() < 0.6 else 6) - ONE_DAY, leave)
             if end <= t:
                 break
-            periods.append(PeriodPlan(t, end, "E8" if rng.random() < 0.5 else "E4A", kind, "N2", [Status("V4", t, end)]))
+            periods.append(
+                PeriodPlan(t, end, "E8" if rng.random() < 0.5 else "E4A", kind, "N2", [Status("V4", t, end)])
+            )
             t = end + ONE_DAY
         return periods
     nights_per_break = rng.choice((2, 2, 3, 3, 4, 7))

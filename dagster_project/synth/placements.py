@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from dagster_project.synth import codes
-from dagster_project.synth.codes import FOSTER, MOVE_REASONS, SAME_CARER_REASON, TEMPORARY
+from dagster_project.synth.codes import FOSTER, MOVE_REASONS, SAME_CARER_REASON
 from dagster_project.synth.dates import add_years, age_on, days
 from dagster_project.synth.people import weighted
 from dagster_project.synth.periods import PeriodPlan, Status
@@ -45,7 +45,7 @@ class Placement:
         """What the 903 compares to tell whether the placement changed (rules 434-436)."""
         return (self.place, self.postcode, self.urn, self.provider)
 
-    def copy(self, **changes) -> "Placement":
+    def copy(self, **changes) -> Placement:
         values = dict(self.__dict__)
         values.update(changes)
         return Placement(**values)
@@ -111,8 +111,9 @@ class PlacementBuilder:
 
     def _setting_for(self, kind: str, at: date, prev: Placement | None) -> Placement:
         rng, w, ctx = self.rng, self.world, self.ctx
-        age = self._age(at)
         long_term = "long_term_from" in self.period.hints and at >= self.period.hints["long_term_from"]
+        if ctx.uasc and kind in ("parents", "kinship", "parent_baby"):
+            kind = "foster"  # an unaccompanied child has no parents or relatives here
         for _ in range(20):
             if kind == "foster":
                 s = w.foster_household(rng, 0.35 if ctx.uasc else 0.52)
@@ -130,14 +131,17 @@ class PlacementBuilder:
                 pl = Placement(at, None, "K2", s.provider, s.urn, s.postcode, s.carer_id)
             elif kind == "supported":
                 s = rng.choice(w.supported)
+                registered = at >= codes.SUPPORTED_REGISTRATION
                 if codes.may_start("K3", at):
                     pl = Placement(at, None, "K3", s.provider, s.urn, s.postcode, s.carer_id)
                 elif codes.may_start("P2", at) and rng.random() < 0.25:
-                    provider = "PR1" if rng.random() < 0.3 else "PR4"
+                    # a flat or lodgings of the provider: independent living until the reform
                     pc = pick_postcode(rng, "city").postcode
-                    pl = Placement(at, None, "P2", provider, "XXXXXXX", pc, ctx.new_carer_id("IL"))
+                    pl = Placement(at, None, "P2", s.provider, "XXXXXXX", pc, s.carer_id)
                 elif codes.may_start("H5", at):
-                    pl = Placement(at, None, "H5", s.provider, "XXXXXXX", s.postcode, s.carer_id)
+                    pl = Placement(
+                        at, None, "H5", s.provider, s.urn if registered else "XXXXXXX", s.postcode, s.carer_id
+                    )
                 else:  # the month before K3 exists: supported lodgings with a foster carer instead
                     return self._setting_for("foster", at, prev)
             elif kind == "secure":
@@ -162,7 +166,9 @@ class PlacementBuilder:
                 pc = ctx.home_postcode if rng.random() < 0.75 else pick_postcode(rng, "city").postcode
                 pl = Placement(at, None, "P1", "PR0", "", pc, "parents")
             elif kind == "employment":
-                pl = Placement(at, None, "P3", "PR4", "", pick_postcode(rng, "far").postcode, ctx.new_carer_id("E"))
+                pl = Placement(
+                    at, None, "P3", "PR4", "", pick_postcode(rng, "far").postcode, ctx.new_carer_id("E")
+                )
             elif kind == "other":
                 if codes.may_start("Z11", at):
                     place = rng.choice(codes.OTHER_2025)
@@ -170,7 +176,9 @@ class PlacementBuilder:
                     place = "Z1"
                 else:
                     return self._setting_for("residential", at, prev)
-                pl = Placement(at, None, place, "", "", pick_postcode(rng, "city").postcode, ctx.new_carer_id("Z"))
+                pl = Placement(
+                    at, None, place, "", "", pick_postcode(rng, "city").postcode, ctx.new_carer_id("Z")
+                )
             elif kind == "adopters":
                 provider, urn = w.adoption_agency(rng)
                 if provider != "PR5" and rng.random() < 0.1:
@@ -200,20 +208,43 @@ class PlacementBuilder:
                 return "supported" if rng.random() < 0.72 else "foster"
             return "foster" if rng.random() < 0.82 else "residential"
         if pathway == "disabled":
-            table = [("residential", 50), ("foster", 30), ("care_home", 5 if age >= 12 else 0), ("school", 15 if age >= 5 else 0)]
+            table = [
+                ("residential", 50),
+                ("foster", 30),
+                ("care_home", 5 if age >= 12 else 0),
+                ("school", 15 if age >= 5 else 0),
+            ]
             return weighted(rng, table)
         staying = current is not None and current.place in FOSTER and rng.random() < 0.55
         if age < 1:
-            table = [("foster", 68), ("kinship", 26), ("parent_baby", 6 if current is None and ls in ("C1", "L2") else 0)]
+            table = [
+                ("foster", 68),
+                ("kinship", 26),
+                ("parent_baby", 6 if current is None and ls in ("C1", "L2") else 0),
+            ]
         elif age < 5:
             table = [("foster", 70), ("kinship", 30)]
         elif age < 12:
             table = [("foster", 64), ("kinship", 24), ("residential", 10), ("school", 1), ("health", 0.3)]
         elif age < 16:
-            table = [("foster", 40), ("kinship", 11), ("residential", 46), ("secure", 1), ("school", 1.5), ("health", 0.3)]
+            table = [
+                ("foster", 40),
+                ("kinship", 11),
+                ("residential", 46),
+                ("secure", 1),
+                ("school", 1.5),
+                ("health", 0.3),
+            ]
         else:
-            table = [("foster", 26), ("kinship", 7), ("residential", 28), ("supported", 38), ("employment", 0.4),
-                     ("other", 1.2), ("health", 0.2)]
+            table = [
+                ("foster", 26),
+                ("kinship", 7),
+                ("residential", 28),
+                ("supported", 38),
+                ("employment", 0.4),
+                ("other", 1.2),
+                ("health", 0.2),
+            ]
         if staying:
             return "foster"
         return weighted(rng, table)
@@ -229,8 +260,12 @@ class PlacementBuilder:
         h = p.hints
         planned: list[tuple[date, str]] = []  # (date, event)
         final_from = None
-        for key, event in (("adoptive_from", "adopters"), ("p1_from", "parents"), ("kinship_from", "kinship"),
-                           ("foster_final_from", "foster")):
+        for key, event in (
+            ("adoptive_from", "adopters"),
+            ("p1_from", "parents"),
+            ("kinship_from", "kinship"),
+            ("foster_final_from", "foster"),
+        ):
             if key in h:
                 planned.append((h[key], event))
                 final_from = h[key] if final_from is None else min(final_from, h[key])
@@ -252,26 +287,33 @@ class PlacementBuilder:
         if p.pathway == "adoption":
             rate = 0.1
         moves = [(d, "move") for d in _poisson_times(rng, p.start, p.end, rate, 21)]
-        if age_at_start < 12 or rng.random() < 0.5:
-            # the first weeks are the least stable: an emergency placement followed by a planned one
-            if rng.random() < 0.15 and (p.end - p.start).days > 60:
-                moves.append((p.start + days(rng.randint(7, 45)), "move"))
+        # the first weeks are the least stable: an emergency placement followed by a planned one
+        if (age_at_start < 12 or rng.random() < 0.5) and rng.random() < 0.15 and (p.end - p.start).days > 60:
+            moves.append((p.start + days(rng.randint(7, 45)), "move"))
         if age_at_start >= 13 and p.pathway in ("long_term", "short", "return_home") and not ctx.uasc:
             moves += [(d, "custody") for d in _poisson_times(rng, p.start, p.end, 0.015, 30)]
             moves += [(d, "secure") for d in _poisson_times(rng, p.start, p.end, 0.01, 30)]
         # supported accommodation from 16 for some young people still in foster or residential care
         sixteen = add_years(ctx.dob, 16)
-        if p.start < sixteen < p.end - days(60) and p.pathway in ("long_term", "disabled") and rng.random() < 0.4:
+        if (
+            p.start < sixteen < p.end - days(60)
+            and p.pathway in ("long_term", "disabled")
+            and rng.random() < 0.4
+        ):
             moves.append((sixteen + days(rng.randint(0, 200)), "sixteen"))
         moves += [(d, "carer_moves") for d in _poisson_times(rng, p.start, p.end, 0.015, 30)]
         moves += [(d, "agency_transfer") for d in _poisson_times(rng, p.start, p.end, 0.03, 30)]
 
         planned_dates = [d for d, _ in planned]
-        events = sorted(planned + [
-            (d, e) for d, e in moves
-            if (final_from is None or d < final_from - days(14))
-            and all(abs((d - x).days) > 14 for x in planned_dates)
-        ])
+        events = sorted(
+            planned
+            + [
+                (d, e)
+                for d, e in moves
+                if (final_from is None or d < final_from - days(14))
+                and all(abs((d - x).days) > 14 for x in planned_dates)
+            ]
+        )
         events = [(d, e) for d, e in events if p.start < d < p.end]
 
         current = self._setting_for(self._initial_kind(), p.start, None)
@@ -313,7 +355,9 @@ class PlacementBuilder:
         if event == "long_term":
             if current.place in ("U6", "U3") and status_on(self.legal, at) in ("C2", "V2"):
                 current.change_reason = SAME_CARER_REASON
-                return current.copy(start=at, end=None, place="U4" if current.place == "U6" else "U1", change_reason="")
+                return current.copy(
+                    start=at, end=None, place="U4" if current.place == "U6" else "U1", change_reason=""
+                )
             return None
         if event == "carer_moves":
             if current.place not in FOSTER or current.carer.startswith("K"):
@@ -327,7 +371,9 @@ class PlacementBuilder:
             if current.place not in FOSTER or current.provider not in ("PR4", "PR5"):
                 return None
             current.change_reason = SAME_CARER_REASON
-            return current.copy(start=at, end=None, provider="PR1", urn=self.world.la_fostering_urn, change_reason="")
+            return current.copy(
+                start=at, end=None, provider="PR1", urn=self.world.la_fostering_urn, change_reason=""
+            )
         if event == "adopters":
             if self.period.hints.get("carer_adopts") and current.place in FOSTER:
                 provider, urn = self.world.adoption_agency(rng)
@@ -335,7 +381,9 @@ class PlacementBuilder:
                     provider, urn = "PR1", self.world.la_adoption_urn
                 place = "A3" if self.period.hints.get("consent") else "A5"
                 current.change_reason = SAME_CARER_REASON
-                return current.copy(start=at, end=None, place=place, provider=provider, urn=urn, change_reason="")
+                return current.copy(
+                    start=at, end=None, place=place, provider=provider, urn=urn, change_reason=""
+                )
             new = self._setting_for("adopters", at, current)
         elif event == "ffa":
             new = self._setting_for("ffa", at, current)
@@ -349,7 +397,9 @@ class PlacementBuilder:
             if current.place != "P1":
                 return None
             new = self._setting_for("foster", at, current)
-            current.change_reason = weighted(rng, (("CARPL", 40), ("LAREQ", 30), ("OTHER", 10), ("CHILD", 20)))
+            current.change_reason = weighted(
+                rng, (("CARPL", 40), ("LAREQ", 30), ("OTHER", 10), ("CHILD", 20))
+            )
             return new
         elif event == "kinship":
             new = self._setting_for("kinship", at, current)
@@ -381,42 +431,37 @@ class PlacementBuilder:
         return new
 
     def _retire_codes(self, placements: list[Placement]) -> list[Placement]:
-        """Move children out of placement types on the day the code list retires them.
-
-        P2 becomes H5 on 28/10/2023 and H5 becomes K3 on 01/04/2024 with the same provider (the setting
-        registers with Ofsted: a new URN); Z1 placements end by 31/03/2025 with a move to new carers.
-        """
+        """Change placements on the day the code lists or the law change, with the same carer where it
+        stays: on 28/10/2023 independent living (P2) and unregistered supported accommodation (H5,
+        URN XXXXXXX) become registered H5 (the setting's URN); on 01/04/2024 H5 becomes K3; Z1
+        placements end by 31/03/2025 with a move to new carers."""
         out: list[Placement] = []
         queue = list(placements)
         while queue:
             pl = queue.pop(0)
-            limit = codes.latest_end(pl.place)
-            if limit is None or pl.end <= limit:
+            change = self._retirement(pl)
+            if change is None:
                 out.append(pl)
                 continue
-            if pl.place == "P2":
-                nxt = pl.copy(start=limit, place="H5")
-            elif pl.place == "H5":
-                urn = next((s.urn for s in self.world.supported if s.carer_id == pl.carer), None)
-                if urn is None:  # an independent flat that was never a registered setting
-                    s = self.rng.choice(self.world.supported)
-                    nxt = Placement(limit, pl.end, "K3", s.provider, s.urn, s.postcode, s.carer_id,
-                                    change_reason=pl.change_reason)
-                    pl = pl.copy(end=limit, change_reason="CARPL")
-                    out.append(pl)
-                    queue.insert(0, nxt)
-                    continue
-                nxt = pl.copy(start=limit, place="K3", urn=urn)
-            else:  # Z1
-                kind = "supported" if self._age(limit) >= 16 else "residential"
-                nxt = self._setting_for(kind, limit, pl)
-                nxt.end, nxt.change_reason = pl.end, pl.change_reason
-                out.append(pl.copy(end=limit, change_reason="CARPL"))
-                queue.insert(0, nxt)
-                continue
-            out.append(pl.copy(end=limit, change_reason=SAME_CARER_REASON))
+            on, nxt, reason = change
+            out.append(pl.copy(end=on, change_reason=reason))
+            nxt.end, nxt.change_reason = pl.end, pl.change_reason
             queue.insert(0, nxt)
         return out
+
+    def _retirement(self, pl: Placement) -> tuple[date, Placement, str] | None:
+        if pl.place in ("P2", "H5") and pl.urn == "XXXXXXX" and pl.end > codes.SUPPORTED_REGISTRATION:
+            on = codes.SUPPORTED_REGISTRATION
+            urn = next(s.urn for s in self.world.supported if s.carer_id == pl.carer)
+            return on, pl.copy(start=on, place="H5", urn=urn, change_reason=""), SAME_CARER_REASON
+        if pl.place == "H5" and pl.end > codes.H5_LAST_END:
+            on = codes.H5_LAST_END
+            return on, pl.copy(start=on, place="K3", change_reason=""), SAME_CARER_REASON
+        if pl.place == "Z1" and pl.end > codes.Z1_LAST_END:
+            on = codes.Z1_LAST_END
+            nxt = self._setting_for("supported" if self._age(on) >= 16 else "residential", on, pl)
+            return on, nxt, "CARPL"
+        return None
 
     def _temporary(self, placements: list[Placement]) -> list[Placement]:
         """Short temporary placements inside long ones: hospital (T1, <= 6 weeks), the carer's holiday
@@ -434,7 +479,12 @@ class PlacementBuilder:
             if pl.place not in FOSTER + ("K2", "K3", "H5", "S1") or length < 40:
                 out.append(pl)
                 continue
-            rates = [("T1", 0.02, (1, 14)), ("T4", 0.03, (1, 7)), ("T2", 0.015, (3, 14)), ("T0", 0.003, (2, 10))]
+            rates = [
+                ("T1", 0.02, (1, 14)),
+                ("T4", 0.03, (1, 7)),
+                ("T2", 0.015, (3, 14)),
+                ("T0", 0.003, (2, 10)),
+            ]
             if pl.place in FOSTER:
                 rates.append(("T3", 0.08, (5, 21)))
             temps: list[tuple[date, date, str]] = []

@@ -54,7 +54,9 @@ def postcode_index() -> dict[str, Postcode]:
 
 @cache
 def bank_holidays() -> frozenset[date]:
-    return frozenset(date.fromisoformat(r["holiday_date"]) for r in _rows(SEEDS_DIR / "reference" / "bank_holidays.csv"))
+    return frozenset(
+        date.fromisoformat(r["holiday_date"]) for r in _rows(SEEDS_DIR / "reference" / "bank_holidays.csv")
+    )
 
 
 @cache

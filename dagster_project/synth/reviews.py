@@ -44,8 +44,16 @@ def participation(rng: random.Random, dob: date, on: date) -> str:
     return weighted(rng, table)
 
 
-def schedule(rng: random.Random, wd: WorkingDays, start: date, end: date, as_at: date, dob: date,
-             late_share: float, first_due: date | None = None) -> list[Review]:
+def schedule(
+    rng: random.Random,
+    wd: WorkingDays,
+    start: date,
+    end: date,
+    as_at: date,
+    dob: date,
+    late_share: float,
+    first_due: date | None = None,
+) -> list[Review]:
     """Reviews of one period of care, from its start to its (true) end, up to the extract date."""
     reviews: list[Review] = []
     due = first_due or wd.add(start, 20)

@@ -23,12 +23,63 @@ ID_BLOCK = 1_000_000
 
 TRUTH_COLUMNS = {
     "children": ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB", "UASC", "DUC"],
-    "episodes": ["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
-                 "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN", "period_of_care_id", "distance_miles"],
-    "reviews": ["CHILD", "period_of_care_id", "review_id", "REVIEW", "REVIEW_CODE", "due_date", "sequence",
-                "on_time", "cancelled"],
+    "episodes": [
+        "CHILD",
+        "DECOM",
+        "RNE",
+        "LS",
+        "CIN",
+        "PLACE",
+        "PLACE_PROVIDER",
+        "DEC",
+        "REC",
+        "REASON_PLACE_CHANGE",
+        "HOME_POST",
+        "PL_POST",
+        "URN",
+        "period_of_care_id",
+        "distance_miles",
+    ],
+    "reviews": [
+        "CHILD",
+        "period_of_care_id",
+        "review_id",
+        "REVIEW",
+        "REVIEW_CODE",
+        "due_date",
+        "sequence",
+        "on_time",
+        "cancelled",
+    ],
     "previous_permanence": ["CHILD", "period_of_care_id", "DECOM", "PREV_PERM", "LA_PERM", "DATE_PERM"],
     "missing": ["CHILD", "MISSING", "MIS_START", "MIS_END"],
+    "adoption": [
+        "CHILD",
+        "period_of_care_id",
+        "DATE_INT",
+        "DATE_MATCH",
+        "FOSTER_CARE",
+        "NB_ADOPTR",
+        "SEX_ADOPTR",
+        "LS_ADOPTR",
+        "DATE_PLACED_CEASED",
+        "REASON_PLACED_CEASED",
+    ],
+    "care_leavers": ["CHILD", "AGE", "BIRTHDAY", "LEFT_CARE", "LATEST_CONTACT", "IN_TOUCH", "ACTIV", "ACCOM"],
+    "oc2": [
+        "CHILD",
+        "YEAR_ENDING",
+        "SDQ_SCORE",
+        "SDQ_REASON",
+        "CONVICTED",
+        "HEALTH_CHECK",
+        "IMMUNISATIONS",
+        "TEETH_CHECK",
+        "HEALTH_ASSESSMENT",
+        "SUBSTANCE_MISUSE",
+        "INTERVENTION_RECEIVED",
+        "INTERVENTION_OFFERED",
+    ],
 }
 
 
@@ -107,8 +158,9 @@ class ChunkOut:
         (self._pending_caseload if self._pending is not None else self.caseload)[professional_id] += 1
 
     def truth(self, name: str, values: list) -> None:
-        self._writer("_truth/" + name).writerow(["" if v is None else v.isoformat() if isinstance(v, date) else v
-                                                  for v in values])
+        self._writer("_truth/" + name).writerow(
+            ["" if v is None else v.isoformat() if isinstance(v, date) else v for v in values]
+        )
 
     def mapped(self, domain: str, code: str, rng: random.Random | None = None, text: str = "") -> str:
         """A mapped column's value; the choice among texts uses the style's own random numbers, so both

@@ -137,7 +137,11 @@ class Workforce:
         if bucket is None:
             month_start = on.replace(day=1)
             month_end = month_start + days(31)
-            bucket = [p for p in self._by_team[key] if p.start < month_end and (p.end is None or p.end >= month_start)]
+            bucket = [
+                p
+                for p in self._by_team[key]
+                if p.start < month_end and (p.end is None or p.end >= month_start)
+            ]
             self._buckets[bucket_key] = bucket
         return [p for p in bucket if p.start <= on and (p.end is None or p.end > on)]
 

@@ -25,16 +25,49 @@ HOME_AREA = "Derby"
 AREAS = {
     "city": (("Derby", 1.0),),
     "la_foster": (("Derby", 84), ("Derbyshire", 16)),
-    "ifa_foster": (("Derby", 48), ("Derbyshire", 30), ("Nottingham", 7), ("Nottinghamshire", 5),
-                   ("Leicester", 4), ("Staffordshire", 6)),
-    "kinship": (("Derby", 62), ("Derbyshire", 20), ("Nottingham", 6), ("Nottinghamshire", 3),
-                ("Leicester", 3), ("Birmingham", 3), ("Manchester", 3)),
-    "private_home": (("Derby", 22), ("Derbyshire", 35), ("Staffordshire", 12), ("Stoke-on-Trent", 8),
-                     ("Nottinghamshire", 8), ("Leicester", 5), ("Birmingham", 6), ("Manchester", 4)),
-    "far": (("Staffordshire", 25), ("Stoke-on-Trent", 20), ("Nottinghamshire", 15), ("Leicester", 10),
-            ("Birmingham", 18), ("Manchester", 12)),
-    "adopters": (("Derby", 40), ("Derbyshire", 30), ("Nottinghamshire", 10), ("Leicester", 8),
-                 ("Staffordshire", 7), ("Birmingham", 5)),
+    "ifa_foster": (
+        ("Derby", 56),
+        ("Derbyshire", 30),
+        ("Nottingham", 7),
+        ("Nottinghamshire", 5),
+        ("Leicester", 4),
+        ("Staffordshire", 6),
+    ),
+    "kinship": (
+        ("Derby", 62),
+        ("Derbyshire", 20),
+        ("Nottingham", 6),
+        ("Nottinghamshire", 3),
+        ("Leicester", 3),
+        ("Birmingham", 3),
+        ("Manchester", 3),
+    ),
+    "private_home": (
+        ("Derby", 22),
+        ("Derbyshire", 35),
+        ("Staffordshire", 12),
+        ("Stoke-on-Trent", 8),
+        ("Nottinghamshire", 8),
+        ("Leicester", 5),
+        ("Birmingham", 6),
+        ("Manchester", 4),
+    ),
+    "far": (
+        ("Staffordshire", 25),
+        ("Stoke-on-Trent", 20),
+        ("Nottinghamshire", 15),
+        ("Leicester", 10),
+        ("Birmingham", 18),
+        ("Manchester", 12),
+    ),
+    "adopters": (
+        ("Derby", 40),
+        ("Derbyshire", 30),
+        ("Nottinghamshire", 10),
+        ("Leicester", 8),
+        ("Staffordshire", 7),
+        ("Birmingham", 5),
+    ),
     "home_address": (("Derby", 90), ("Derbyshire", 10)),
 }
 
@@ -71,21 +104,25 @@ class World:
         rng = random.Random(f"{seed}:world")
         used: set[str] = set()
         scale = max(children_in_care, 20) / 500
-        n = lambda base: max(2, round(base * scale))  # noqa: E731 - a local sizing rule
+        n = lambda base: max(2, round(base * scale))
 
         self.la_fostering_urn = _urn(rng, used)
         self.la_adoption_urn = _urn(rng, used)  # the council's adoption agency / regional adoption agency
         self.other_la_adoption_urns = [_urn(rng, used) for _ in range(3)]
         self.voluntary_adoption_urns = [_urn(rng, used) for _ in range(2)]
-        self.la_foster = [Setting(f"LF{i}", pick_postcode(rng, "la_foster").postcode, self.la_fostering_urn, "PR1")
-                          for i in range(n(190))]
+        self.la_foster = [
+            Setting(f"LF{i}", pick_postcode(rng, "la_foster").postcode, self.la_fostering_urn, "PR1")
+            for i in range(n(190))
+        ]
         # independent fostering agencies: a few large private ones, a couple of charities, another council
         self.agencies = []
         for a in range(max(3, round(8 * min(scale, 4) ** 0.5))):
             provider = "PR5" if a % 5 == 3 else "PR2" if a % 7 == 6 else "PR4"
             urn = _urn(rng, used)
-            households = [Setting(f"IF{a}.{i}", pick_postcode(rng, "ifa_foster").postcode, urn, provider)
-                          for i in range(n(140) // 8 + 2)]
+            households = [
+                Setting(f"IF{a}.{i}", pick_postcode(rng, "ifa_foster").postcode, urn, provider)
+                for i in range(n(140) // 8 + 2)
+            ]
             self.agencies.append((provider, households))
         self.homes = []  # children's homes (K2)
         for i in range(n(3)):
@@ -97,29 +134,50 @@ class World:
             while provider == "PR2" and pc.utla_name == HOME_AREA:
                 pc = pick_postcode(rng, area)
             self.homes.append(Setting(f"H{100 + i}", pc.postcode, _urn(rng, used), provider))
-        self.short_break_units = [Setting(f"SB{i}", pick_postcode(rng, "city").postcode, _urn(rng, used), "PR1")
-                                  for i in range(max(1, n(2)))]
+        self.short_break_units = [
+            Setting(f"SB{i}", pick_postcode(rng, "city").postcode, _urn(rng, used), "PR1")
+            for i in range(max(1, n(2)))
+        ]
         self.short_break_carers = self.la_foster[: max(3, len(self.la_foster) // 12)]
         # supported accommodation: before April 2024 unregistered (H5, URN XXXXXXX); registered as K3 after
         self.supported = []
         for i in range(n(8)):
             # in the city: rule 241 expects registered supported accommodation (K3) in the council's area
             provider = weighted(rng, (("PR4", 75), ("PR1", 10), ("PR5", 15)))
-            self.supported.append(Setting(f"SA{i}", pick_postcode(rng, "city").postcode, _urn(rng, used), provider))
-        self.secure = [Setting(f"SE{i}", pick_postcode(rng, "far").postcode, _urn(rng, used), "PR2") for i in range(3)]
-        self.custody = [Setting(f"YOI{i}", pick_postcode(rng, "far").postcode, "", rng.choice(("PR3", "PR4")))
-                        for i in range(2)]
-        self.schools = [Setting(f"SCH{i}", pick_postcode(rng, "far").postcode, _urn(rng, used, school=True),
-                                rng.choice(("PR4", "PR5"))) for i in range(max(2, n(3)))]
-        self.care_homes = [Setting(f"CH{i}", pick_postcode(rng, "la_foster").postcode, "", "PR4") for i in range(2)]
-        self.hospitals = [Setting(f"NHS{i}", pick_postcode(rng, "city").postcode, "", "PR3") for i in range(2)]
-        self.parent_baby_units = [Setting(f"MB{i}", pick_postcode(rng, "far").postcode, _urn(rng, used),
-                                          rng.choice(("PR4", "PR5"))) for i in range(2)]
+            self.supported.append(
+                Setting(f"SA{i}", pick_postcode(rng, "city").postcode, _urn(rng, used), provider)
+            )
+        self.secure = [
+            Setting(f"SE{i}", pick_postcode(rng, "far").postcode, _urn(rng, used), "PR2") for i in range(3)
+        ]
+        self.custody = [
+            Setting(f"YOI{i}", pick_postcode(rng, "far").postcode, "", rng.choice(("PR3", "PR4")))
+            for i in range(2)
+        ]
+        self.schools = [
+            Setting(
+                f"SCH{i}",
+                pick_postcode(rng, "far").postcode,
+                _urn(rng, used, school=True),
+                rng.choice(("PR4", "PR5")),
+            )
+            for i in range(max(2, n(3)))
+        ]
+        self.care_homes = [
+            Setting(f"CH{i}", pick_postcode(rng, "la_foster").postcode, "", "PR4") for i in range(2)
+        ]
+        self.hospitals = [
+            Setting(f"NHS{i}", pick_postcode(rng, "city").postcode, "", "PR3") for i in range(2)
+        ]
+        self.parent_baby_units = [
+            Setting(f"MB{i}", pick_postcode(rng, "far").postcode, _urn(rng, used), rng.choice(("PR4", "PR5")))
+            for i in range(2)
+        ]
 
     def foster_household(self, rng: random.Random, in_house_share: float = 0.62) -> Setting:
         if rng.random() < in_house_share:
             return rng.choice(self.la_foster)
-        provider, households = rng.choice(self.agencies)
+        _, households = rng.choice(self.agencies)
         return rng.choice(households)
 
     def adoption_agency(self, rng: random.Random) -> tuple[str, str]:
