@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from dagster_project.synth.dates import add_months, days
@@ -130,9 +130,14 @@ def worker_ref(out, prof: Professional) -> str:
 def emit_allocations(
     out, ctx, rng, person_id: int, role: str, chain: list[Allocation], referral_id: int | None, keep
 ) -> None:
-    """ssd_involvements rows for the allocations ``keep`` accepts (by dates)."""
+    """ssd_involvements rows for the allocations ``keep`` accepts (by dates). A child's social workers
+    come from several chains (referrals, periods of care, short breaks) and are written once, as one
+    timeline, when the child is finished (ChunkOut.flush_social_workers)."""
     for a in chain:
         if not keep(a.start, a.end):
+            continue
+        if role == "SOCIAL_WORKER":
+            out.add_social_worker(person_id, a, referral_id, out.mapped("involvement_role", role, rng))
             continue
         if a.end is None:
             out.count_open(a.professional.professional_id)
@@ -148,6 +153,52 @@ def emit_allocations(
             invo_worker_change_reason=a.reason,
             invo_referral_id=referral_id,
         )
+
+
+MINIMUM_ALLOCATION_DAYS = 3  # a shorter social worker episode is a recording slip (DfE SW09STG2)
+GAP_FOR_NEW_CONTACT_DAYS = 7  # a worker starting after a longer gap is a first contact (SW10STG2)
+
+
+def social_worker_timeline(allocations: list[tuple]) -> list[tuple]:
+    """One social worker at a time, as a case-management system records a child's allocated worker:
+    (allocation, referral id, role value) tuples sorted, overlaps handed over on the later start, slips of
+    under 3 days absorbed by the allocation before, the same worker continuing merged, and a worker who
+    starts after a gap of more than 7 days recorded as a first contact (FCONTA)."""
+    items = sorted(allocations, key=lambda x: (x[0].start, x[0].end or date.max, x[0].professional.professional_id))
+    timeline: list[tuple] = []
+    for allocation, referral_id, role in items:
+        if timeline:
+            previous, previous_referral, previous_role = timeline[-1]
+            if previous.end is None or previous.end > allocation.start:  # overlap: hand over
+                if allocation.end is not None and previous.end is not None and previous.end > allocation.end:
+                    allocation = replace(allocation, end=previous.end)
+                previous = replace(previous, end=allocation.start)
+                timeline[-1] = (previous, previous_referral, previous_role)
+            if previous.professional.professional_id == allocation.professional.professional_id and \
+                    previous.end == allocation.start:  # the same worker carries on
+                timeline[-1] = (replace(previous, end=allocation.end), previous_referral, previous_role)
+                continue
+            if (previous.end - previous.start).days < MINIMUM_ALLOCATION_DAYS:
+                timeline.pop()
+                if timeline and timeline[-1][0].end == previous.start:
+                    before = timeline[-1]
+                    timeline[-1] = (replace(before[0], end=allocation.start), before[1], before[2])
+                else:
+                    allocation = replace(allocation, start=min(allocation.start, previous.start))
+        timeline.append((allocation, referral_id, role))
+    if timeline and timeline[-1][0].end is not None and \
+            (timeline[-1][0].end - timeline[-1][0].start).days < MINIMUM_ALLOCATION_DAYS and len(timeline) > 1:
+        last = timeline.pop()
+        before = timeline[-1]
+        timeline[-1] = (replace(before[0], end=last[0].end), before[1], before[2])
+    result = []
+    for index, (allocation, referral_id, role) in enumerate(timeline):
+        if index == 0 or (allocation.start - timeline[index - 1][0].end).days > GAP_FOR_NEW_CONTACT_DAYS:
+            allocation = replace(allocation, reason="FCONTA")
+        elif allocation.reason == "FCONTA":
+            allocation = replace(allocation, reason="TSPROC")
+        result.append((allocation, referral_id, role))
+    return result
 
 
 def allocated_on(chain: list[Allocation], d: date) -> Professional | None:

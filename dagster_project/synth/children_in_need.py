@@ -86,6 +86,7 @@ def simulate_child_in_need(ctx, out, seq: int, first_referral: date, person_id: 
         casework.emit_other_la_plan(
             out, ctx, rng, person_id, first_referral + days(rng.randint(0, 300)), keep
         )
+    out.flush_social_workers()
     if not out.held_tables():
         out.discard()
         return False

@@ -335,6 +335,7 @@ class LookedAfterChild:
         self._short_break_social_worker(emitted)
         if qualifies and (leaver_in_window or pa_in_window):
             self._leaving_care(left)
+        self.out.flush_social_workers()
         self._truth()
         return True
 

@@ -112,6 +112,7 @@ class ChunkOut:
         self.style_rng = random.Random(f"{style.name}:{chunk}")
         self._pending: list | None = None  # rows held back until the child is known to be in the extract
         self._pending_caseload: Counter = Counter()
+        self._social_workers: dict[int, list] = {}  # the child being written: its allocated workers
 
     def _writer(self, name: str):
         w = self._writers.get(name)
@@ -152,6 +153,32 @@ class ChunkOut:
 
     def discard(self) -> None:
         self._pending = None
+        self._social_workers.clear()
+
+    def add_social_worker(self, person_id: int, allocation, referral_id, role_value: str) -> None:
+        self._social_workers.setdefault(person_id, []).append((allocation, referral_id, role_value))
+
+    def flush_social_workers(self) -> None:
+        """Write the finished child's social workers as one timeline (casework.social_worker_timeline)."""
+        from dagster_project.synth.casework import social_worker_timeline
+
+        for person_id, allocations in sorted(self._social_workers.items()):
+            for a, referral_id, role_value in social_worker_timeline(allocations):
+                if a.end is None:
+                    self.count_open(a.professional.professional_id)
+                self.row(
+                    "ssd_involvements",
+                    invo_involvements_id=self.new_id("involvement"),
+                    invo_professional_id=a.professional.professional_id,
+                    invo_professional_role_id=role_value,
+                    invo_professional_team=a.team_id,
+                    invo_person_id=person_id,
+                    invo_involvement_start_date=a.start,
+                    invo_involvement_end_date=a.end,
+                    invo_worker_change_reason=a.reason,
+                    invo_referral_id=referral_id,
+                )
+        self._social_workers.clear()
 
     def count_open(self, professional_id: int) -> None:
         """An involvement still open at the extract date (for the professionals' caseloads)."""
