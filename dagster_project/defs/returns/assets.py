@@ -11,6 +11,7 @@ dbt computes every year's return in the marts in one build; these assets only fo
 
 import dagster as dg
 
+from dagster_project.defs.warehouse.jobs import ON_DEMAND_TAG
 from dagster_project.lib.resources import WarehouseResource
 from dagster_project.lib.ssda903_files import RETURN_FILES, read_return, write_return
 
@@ -51,7 +52,8 @@ def ssda903_nightly_returns(context: dg.AssetExecutionContext, warehouse: Wareho
     return dg.MaterializeResult(metadata={"years": ", ".join(chosen), **metadata})
 
 
-@dg.asset(group_name="returns", partitions_def=collection_year_partitions, deps=MARTS, kinds={"csv"})
+@dg.asset(group_name="returns", partitions_def=collection_year_partitions, deps=MARTS, kinds={"csv"},
+          tags={ON_DEMAND_TAG: "true"})
 def ssda903_return_files(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """One collection year's SSDA903 return, rebuilt on demand from the published warehouse."""
     with warehouse.connect_published() as con:
