@@ -140,3 +140,26 @@ def test_an_episode_open_across_31_march_carries_over_with_its_start_date(counci
     assert len(carried) > 100
     starts_before = [decom for _, decom, _ in carried if str(decom) < "2025-04-01"]
     assert len(starts_before) == len(carried)
+
+
+def test_both_code_styles_reach_staging_with_every_local_value_mapped(council):
+    """Liquid Logic description texts and DfE codes both arrive in staging as DfE codes: every value of
+    every mapped column finds its row in the mappings that apply to the extract."""
+    from dagster_project.lib.contract import load_contract
+
+    con = duckdb.connect(str(council["settings"].warehouse_path), read_only=True)
+    gaps = {}
+    for table in load_contract().values():
+        for column in (c for c in table.columns if c.kind == "mapped"):
+            unmapped = con.execute(
+                f'select count(*) from raw."{table.name}" as recorded '
+                "left join staging.stg_reference__code_mappings as mappings "
+                f'on mappings.domain = ? and mappings.lookup_key = upper(trim(recorded."{column.name}")) '
+                f'where recorded."{column.name}" is not null and mappings.code is null',
+                [column.mapping_domain]).fetchone()[0]
+            if unmapped:
+                gaps[f"{table.name}.{column.name}"] = unmapped
+    assert gaps == {}
+    # and the staging models expose the codes: e.g. every legal status recorded has its LS code
+    assert con.execute("select count(*) from staging.stg_ssd__legal_statuses "
+                       "where legal_status_as_recorded is not null and legal_status_code is null").fetchone()[0] == 0

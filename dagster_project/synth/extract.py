@@ -16,7 +16,6 @@ import multiprocessing
 import os
 import random
 import shutil
-import threading
 import time
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -65,7 +64,7 @@ class Options:
 
 @dataclass
 class Context:
-    """Everything a chunk of children needs, shared read-only (inherited by forked workers)."""
+    """Everything a chunk of children needs, shared read-only (sent once to each worker process)."""
 
     seed: int
     as_at: date
@@ -180,6 +179,12 @@ def _referrals(opts: Options, window_start: date) -> list[tuple[int, date, int]]
     return out
 
 
+def _start_worker(ctx: Context, tasks: dict) -> None:
+    """A spawned worker receives the shared context once, then runs chunks."""
+    global _CONTEXT, _TASKS
+    _CONTEXT, _TASKS = ctx, tasks
+
+
 def _run_chunk(chunk: int) -> tuple:
     ctx = _CONTEXT
     kind, tasks, parts_dir = _TASKS[chunk]
@@ -258,11 +263,13 @@ def generate(
     _CONTEXT, _TASKS = ctx, tasks
 
     if workers is None:
-        # small councils are quicker in one process; forking a process that runs threads (a Dagster
-        # run, a test runner with plugins) is unsafe, so only fork from a single-threaded process
-        workers = min(os.cpu_count() or 1, 4) if len(tasks) > 4 and threading.active_count() == 1 else 1
+        # small councils are quicker in one process
+        workers = min(os.cpu_count() or 1, 4) if len(tasks) > 4 else 1
     if workers > 1 and len(tasks) > 1:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        # spawned, not forked: the calling process may run threads (DuckDB's, a Dagster run's, a test
+        # runner's) and a forked child can inherit a lock one of them held, and wait for ever
+        with multiprocessing.get_context("spawn").Pool(workers, initializer=_start_worker,
+                                                       initargs=(ctx, tasks)) as pool:
             results = list(pool.imap_unordered(_run_chunk, sorted(tasks)))
     else:
         results = [_run_chunk(c) for c in sorted(tasks)]
