@@ -100,6 +100,9 @@ def raw_extract(context: dg.AssetExecutionContext, config: IngestionConfig, ware
             f"{load.source_file}: {load.status}, {load.rows_loaded} rows loaded, "
             f"{len(load.quarantined)} quarantined, {len(load.problems)} problems"
         )
+        if load.normalisations:
+            context.log.info(f"{load.source_file}: normalised " + "; ".join(
+                f"{column}: {count} {what}" for (column, what), count in sorted(load.normalisations.items())))
         yield dg.MaterializeResult(
             asset_key=["raw", name],
             metadata={
