@@ -1,6 +1,8 @@
 """The one handle on the dbt project. Its manifest is built by `dbt parse` (`make manifest`, and the test
 session does it too); `dagster dev` rebuilds it on start."""
 
+import shutil
+import sys
 from pathlib import Path
 
 from dagster_dbt import DbtProject
@@ -11,9 +13,19 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 dbt_project.prepare_if_dev()
 
 
+def dbt_executable() -> str:
+    """The dbt installed beside this Python, so a service started without the virtual environment on
+    its PATH (a Windows service, cron, an absolute path to the venv's python) still finds it."""
+    beside = Path(sys.executable).parent / ("dbt.exe" if sys.platform == "win32" else "dbt")
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
 def prepare_manifest() -> None:
     """Parse the dbt project so that Dagster can load it (writes dbt_models/target/manifest.json)."""
-    dbt_project.preparer.prepare(dbt_project)
+    from dagster_dbt import DbtCliResource
+
+    DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()).cli(
+        ["parse", "--quiet"], target_path=Path(dbt_project.project_dir) / "target").wait()
 
 
 def prepare_manifest_if_stale() -> None:
