@@ -52,7 +52,15 @@ def all_files(folder: Path) -> list[Path]:
 
 
 def test_same_options_give_byte_identical_files(tmp_path, extracts):
-    again = _generate(tmp_path / "again", style="liquid_logic", workers=2)
+    # the command line, in its own process, with two worker processes: the same bytes as one process
+    import subprocess
+    import sys
+
+    options = {**SMALL, "style": "liquid_logic"}
+    subprocess.run([sys.executable, "-m", "dagster_project.synth", "--out", str(tmp_path / "again"),
+                    "--children", str(options["children"]), "--as-at", str(options["as_at"]), "--seed",
+                    str(options["seed"]), "--style", "liquid_logic", "--workers", "2", "--quiet"], check=True)
+    again = next(p for p in (tmp_path / "again").iterdir() if p.is_dir())
     first = extracts["liquid_logic"]
     assert all_files(again) == all_files(first)
     for name in all_files(first):

@@ -47,7 +47,16 @@ def main(argv: list[str] | None = None) -> int:
         default=0.08,
         help="share of reviews held after their due date (default 0.08)",
     )
-    parser.add_argument("--workers", type=int, help="processes to use (default: up to 4; output is the same)")
+    parser.add_argument(
+        "--errors",
+        type=float,
+        default=0.0,
+        metavar="RATE",
+        help="plant recording errors of every kind the data-quality rules catch, about RATE x children in care "
+        "of each, listed in _truth/injected_errors.csv (default 0: none)",
+    )
+    parser.add_argument("--workers", type=int, default=0,
+                        help="processes to use (default 0: up to 4 for a large council; output is the same)")
     parser.add_argument("--quiet", action="store_true", help="print only the extract folder")
     args = parser.parse_args(argv)
     folder = generate(
@@ -63,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         late_review_share=args.late_review_share,
         workers=args.workers,
         verbose=not args.quiet,
+        errors=args.errors,
     )
     print(folder)
     return 0

@@ -215,8 +215,10 @@ def generate(
     late_review_share=0.08,
     workers: int | None = None,
     verbose: bool = False,
+    errors: float = 0.0,
 ) -> Path:
-    """Write one synthetic extract and return its folder (``<out>/<extract_id>``)."""
+    """Write one synthetic extract and return its folder (``<out>/<extract_id>``). With ``errors`` > 0,
+    recording errors are planted at that rate and listed in ``_truth/injected_errors.csv`` (errors.py)."""
     global _CONTEXT, _TASKS
     opts = resolve_options(
         out, extract_id, as_at, year_end, children, scale, years, seed, style, late_review_share
@@ -263,7 +265,10 @@ def generate(
     _CONTEXT, _TASKS = ctx, tasks
 
     if workers is None:
-        # small councils are quicker in one process
+        # one process unless asked: a pool started from inside a long-lived process (a test runner, a
+        # Dagster run) can lose a worker and wait for ever; the command line asks for "auto"
+        workers = 1
+    elif workers == 0:  # auto: small councils are quicker in one process
         workers = min(os.cpu_count() or 1, 4) if len(tasks) > 4 else 1
     if workers > 1 and len(tasks) > 1:
         # spawned, not forked: the calling process may run threads (DuckDB's, a Dagster run's, a test
@@ -292,6 +297,11 @@ def generate(
         assemble(parts, folder / "_truth" / f"{name}.csv", "_truth/" + name, columns, len(tasks))
     (folder / "_truth" / "README.md").write_text(TRUTH_README, encoding="utf-8")
     shutil.rmtree(parts)
+    if errors:
+        from dagster_project.synth.errors import inject_errors
+
+        planted = inject_errors(folder, errors, opts.seed, opts.style, as_at)
+        log(f"planted {len({(t.kind, t.child) for t in planted})} recording errors ({len(planted)} expected findings)")
     manifest = {
         "la_code": settings.la_code,
         "la_name": settings.la_name,
@@ -300,6 +310,8 @@ def generate(
         "ssd_version": SSD_VERSION,
         "generator": {"name": "dagster_project.synth", **opts.manifest_options()},
     }
+    if errors:
+        manifest["generator"]["errors"] = errors
     # written last: an extract is complete only once its manifest exists
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     _CONTEXT, _TASKS = None, {}
