@@ -26,7 +26,7 @@ from pathlib import Path
 
 import duckdb
 
-OUTPUT_KINDS = ("returns", "reports", "data_quality")
+OUTPUT_KINDS = ("returns", "reports", "data_quality", "analyst_exports")
 WORKSPACES = ".work"
 
 

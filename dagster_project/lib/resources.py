@@ -79,7 +79,8 @@ class WarehouseResource(dg.ConfigurableResource):
 
     def published_dirs(self) -> dict[str, Path]:
         return {"returns": Path(self.returns_dir), "reports": Path(self.reports_dir),
-                "data_quality": Path(self.data_quality_dir)}
+                "data_quality": Path(self.data_quality_dir),
+                "analyst_exports": self.output_path / "analyst_exports"}
 
     @staticmethod
     def encryption_key() -> str | None:

@@ -1,0 +1,119 @@
+"""The IRO annual report, and the analyst marts as Parquet and CSV files.
+
+dbt computes every figure in the KPI marts (marts/iro); these assets only gather, render and write:
+
+- `iro_nightly_annual_report` is part of the nightly job: the latest complete collection year's report,
+  written into the run's workspace (`reports/<2025-26>/`) and published with the warehouse.
+- `iro_annual_report_files` writes any one year on demand (a partition per collection year, the same
+  partitions as the SSDA903 return files) from the published warehouse into `output/reports/<2025-26>/`.
+- `analyst_mart_files` writes every table of the night's pseudonymised analyst warehouse as Parquet and
+  CSV into the run's workspace (`analyst_exports/parquet/`, `analyst_exports/csv/`), for tools that cannot
+  read DuckDB (Excel, Power BI).
+
+Metadata and logs carry counts, years and file names only.
+"""
+
+
+import os
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from dagster_project.defs.returns.assets import collection_year_partitions
+from dagster_project.defs.warehouse.jobs import ON_DEMAND_TAG
+from dagster_project.lib import report as annual_report
+from dagster_project.lib.resources import WarehouseResource
+
+KPI_MARTS = [dg.AssetKey(["marts", name]) for name in ("fct_kpi_values", "dim_kpi_measures", "dim_reporting_periods")]
+
+
+def _metadata(files: annual_report.ReportFiles) -> dict:
+    return {
+        "collection_year": files.collection_year,
+        "files": ", ".join(path.name for path in files.files),
+        "tables": files.tables,
+        "charts": files.charts,
+        "measures_not_available": files.measures_not_available,
+        "seconds": round(files.seconds, 1),
+    }
+
+
+@dg.asset(group_name="reports", deps=KPI_MARTS, kinds={"html", "docx", "xlsx"})
+def iro_nightly_annual_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """The IRO annual report for the latest complete collection year (HTML, Word and Excel; public and
+    internal versions), written into the run's workspace and published with the warehouse."""
+    with warehouse.connect(context.run_id, read_only=True) as con:
+        try:
+            year = annual_report.latest_complete_year(con)
+        except annual_report.ReportDataError as error:
+            context.log.warning(f"No annual report tonight: {error}")
+            return dg.MaterializeResult(metadata={"collection_year": "none"})
+        files = annual_report.write_report(con, year, warehouse.output_dir_for(context.run_id, "reports") / year)
+    context.log.info(f"IRO annual report {year}: {files.tables} tables, {files.charts} charts, "
+                     f"{files.measures_not_available} measures not available, {files.seconds:.1f} s")
+    return dg.MaterializeResult(metadata=_metadata(files))
+
+
+@dg.asset(group_name="reports", partitions_def=collection_year_partitions, deps=KPI_MARTS,
+          kinds={"html", "docx", "xlsx"}, tags={ON_DEMAND_TAG: "true"})
+def iro_annual_report_files(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """One collection year's IRO annual report, written on demand from the published warehouse into
+    output/reports/<year>/ (the folder is replaced whole, so readers never see half a report)."""
+    year = context.partition_key
+    target = Path(warehouse.reports_dir) / year
+    staging = target.parent / f".{year}.{context.run_id}"
+    shutil.rmtree(staging, ignore_errors=True)
+    with warehouse.connect_published() as con:
+        try:
+            files = annual_report.write_report(con, year, staging)
+        except annual_report.ReportDataError as error:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise dg.Failure(description=str(error)) from error
+    _replace_folder(staging, target)
+    files.folder = target
+    files.files = [target / path.name for path in files.files]
+    context.log.info(f"IRO annual report {year} written: {files.tables} tables, {files.charts} charts")
+    return dg.MaterializeResult(metadata=_metadata(files))
+
+
+def _replace_folder(new: Path, target: Path) -> None:
+    old = target.parent / f".{target.name}.replaced"
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(new, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+@dg.asset(group_name="reports", deps=[dg.AssetKey("analyst_warehouse")], kinds={"parquet", "csv"})
+def analyst_mart_files(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """Every table of the night's pseudonymised analyst warehouse (the marts, children's ids replaced by
+    keyed hashes) as Parquet and CSV, for Excel, Power BI and other tools that cannot read DuckDB."""
+    source = warehouse.workspace(context.run_id).analyst_warehouse_path
+    if not source.exists():
+        raise dg.Failure(description="The analyst warehouse of this run is missing: nothing to export.")
+    folder = warehouse.output_dir_for(context.run_id, "analyst_exports")
+    written = export_tables(source, folder)
+    context.log.info(f"Analyst marts exported: {len(written)} tables as Parquet and CSV")
+    return dg.MaterializeResult(metadata={"tables": len(written), "folder": "analyst_exports/{parquet,csv}"})
+
+
+def export_tables(source: Path, folder: Path) -> list[str]:
+    """marts.<table> -> <folder>/parquet/<table>.parquet and <folder>/csv/<table>.csv."""
+    (folder / "parquet").mkdir(parents=True, exist_ok=True)
+    (folder / "csv").mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(source), read_only=True)
+    try:
+        tables = [row[0] for row in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' order by 1").fetchall()]
+        for table in tables:
+            quoted = '"' + table.replace('"', '""') + '"'
+            parquet = str(folder / "parquet" / f"{table}.parquet").replace("'", "''")
+            csv = str(folder / "csv" / f"{table}.csv").replace("'", "''")
+            con.execute(f"copy (select * from marts.{quoted}) to '{parquet}' (format parquet)")
+            con.execute(f"copy (select * from marts.{quoted}) to '{csv}' (format csv, header)")
+    finally:
+        con.close()
+    return tables

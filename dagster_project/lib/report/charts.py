@@ -1,0 +1,96 @@
+"""Trend charts as PNG images (matplotlib, no display needed). They plot figures already in the marts."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
+
+# colour-blind-safe (Okabe-Ito), dark enough to print in grey
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+WIDTH_INCHES, HEIGHT_INCHES, DPI = 7.0, 2.9, 150
+
+
+def _figure():
+    plt.rcParams.update({"font.size": 8.5, "font.family": "DejaVu Sans", "axes.titlesize": 9.5,
+                         "axes.spines.top": False, "axes.spines.right": False})
+    figure, axes = plt.subplots(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI)
+    axes.grid(axis="y", color="#dddddd", linewidth=0.6)
+    axes.set_axisbelow(True)
+    return figure, axes
+
+
+def _png(figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.tight_layout()
+    figure.savefig(buffer, format="png", dpi=DPI)
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def line_chart(x_labels: list[str], series: list[tuple[str, list[float | None]]], *, y_label: str,
+               percent: bool = False, band: tuple[float, float] | None = None, band_label: str = "",
+               target: float | None = None, target_label: str = "", sparse_ticks: bool = False) -> bytes:
+    figure, axes = _figure()
+    positions = list(range(len(x_labels)))
+    if band:
+        axes.axhspan(band[0], band[1], color="#009E73", alpha=0.12, label=band_label)
+    if target is not None:
+        axes.axhline(target, color="#555555", linestyle="--", linewidth=1, label=target_label)
+    for index, (label, values) in enumerate(series):
+        points = [(x, y) for x, y in zip(positions, values) if y is not None]
+        if not points:
+            continue
+        xs, ys = zip(*points)
+        axes.plot(xs, ys, marker="o" if len(positions) <= 12 else None, markersize=4, linewidth=1.8,
+                  color=PALETTE[index % len(PALETTE)], label=label)
+    if sparse_ticks:
+        # one tick a year, at its first month: the label says which year
+        ticks = [i for i, label in enumerate(x_labels) if label.startswith("Apr")] or positions[::12]
+        axes.set_xticks(ticks)
+        axes.set_xticklabels([x_labels[i] for i in ticks])
+    else:
+        axes.set_xticks(positions)
+        axes.set_xticklabels(x_labels)
+    axes.set_ylabel(y_label)
+    if percent:
+        axes.set_ylim(0, 100)
+    else:
+        axes.set_ylim(bottom=0)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    if len(series) > 1 or band or target is not None:
+        # above the plot, so that it never hides a line
+        axes.legend(frameon=False, fontsize=7.5, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3)
+    return _png(figure)
+
+
+def bar_chart(x_labels: list[str], series: list[tuple[str, list[float | None]]], *, y_label: str,
+              stacked: bool = False, percent: bool = False) -> bytes:
+    figure, axes = _figure()
+    count = max(len(series), 1)
+    width = 0.8 if stacked else 0.8 / count
+    bottoms = [0.0] * len(x_labels)
+    for index, (label, values) in enumerate(series):
+        numbers = [value or 0 for value in values]
+        if stacked:
+            positions = list(range(len(x_labels)))
+            axes.bar(positions, numbers, width, bottom=bottoms, label=label, color=PALETTE[index % len(PALETTE)])
+            bottoms = [b + n for b, n in zip(bottoms, numbers)]
+        else:
+            positions = [x - 0.4 + width * (index + 0.5) for x in range(len(x_labels))]
+            axes.bar(positions, numbers, width, label=label, color=PALETTE[index % len(PALETTE)])
+    axes.set_xticks(list(range(len(x_labels))))
+    axes.set_xticklabels(x_labels)
+    axes.set_ylabel(y_label)
+    if percent:
+        axes.set_ylim(0, 100)
+    else:
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    if len(series) > 1:
+        axes.legend(frameon=False, fontsize=7.5, ncol=min(len(series), 4), loc="upper left",
+                    bbox_to_anchor=(0, 1.18))
+    return _png(figure)

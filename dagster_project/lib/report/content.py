@@ -1,0 +1,559 @@
+"""What the annual report holds, section by section: which mart figures go in which table and chart.
+
+The sections follow the real IRO annual reports the product automates (the service and caseloads,
+children looked after, entries and exits, placements, reviews, participation, disputes, health, child
+protection) and the catalogue's "Outputs" (/shared/domain/kpis.md). Each section: its tables, a chart
+where a trend is shown (the chosen year against the four before), and a blank box for the manager's
+commentary. Figures are looked up in the marts (data.ReportData); nothing is computed here.
+"""
+
+from __future__ import annotations
+
+from dagster_project.lib.report import charts
+from dagster_project.lib.report.data import TOTAL, ReportData
+from dagster_project.lib.report.model import Cell, Chart, Narrative, Note, Report, Row, Section, Table
+
+NARRATIVE_PROMPT = "Manager's commentary: what the figures show, why, and what the service will do about it."
+
+
+class Builder:
+    def __init__(self, data: ReportData):
+        self.data = data
+        self.tables = 0
+        self.charts = 0
+
+    # --- cells -----------------------------------------------------------------------------------
+
+    def cell(self, measure_id: str, period_id: str, breakdown=TOTAL, breakdown_2=TOTAL) -> Cell:
+        figure = self.data.figure(measure_id, period_id, breakdown, breakdown_2)
+        return Cell(value=figure.value, unit=figure.unit, numerator=figure.numerator,
+                    denominator=figure.denominator, available=figure.is_available,
+                    reason=figure.unavailable_reason, measure_id=measure_id, period_id=period_id,
+                    breakdown=breakdown, breakdown_2=breakdown_2)
+
+    def share(self, measure_id: str, period_id: str, breakdown=TOTAL, breakdown_2=TOTAL) -> Cell:
+        """A category's share of the measure's total (percent_of_total of the mart)."""
+        figure = self.data.figure(measure_id, period_id, breakdown, breakdown_2)
+        return Cell(value=figure.percent_of_total, unit="percent", numerator=figure.numerator,
+                    denominator=figure.denominator, available=figure.is_available,
+                    reason=figure.unavailable_reason, measure_id=measure_id, period_id=period_id,
+                    breakdown=breakdown, breakdown_2=breakdown_2, mart_column="percent_of_total")
+
+    # --- tables ----------------------------------------------------------------------------------
+
+    def _table(self, title: str, row_header: str, columns: list[str], rows: list[Row], measure_ids: list[str],
+               notes: list[str] | None = None) -> Table:
+        self.tables += 1
+        notes = list(notes or [])
+        for measure_id in dict.fromkeys(measure_ids):
+            measure = self.data.measures[measure_id]
+            if not measure.is_available:
+                notes.append(f"{measure.label}: {measure.unavailable_reason}.")
+        return Table(key=f"T{self.tables:02d}", title=title, row_header=row_header, columns=columns, rows=rows,
+                     notes=notes, measure_ids=list(dict.fromkeys(measure_ids)))
+
+    def year_columns(self) -> list[str]:
+        return [period.label for period in self.data.years]
+
+    def trend_table(self, title: str, lines: list[tuple[str, str] | tuple[str, str, tuple, tuple]],
+                    notes: list[str] | None = None, row_header: str = "") -> Table:
+        """Rows of measures (label, measure_id[, breakdown, breakdown_2]) over the years shown."""
+        rows = []
+        for line in lines:
+            label, measure_id = line[0], line[1]
+            breakdown = line[2] if len(line) > 2 else TOTAL
+            breakdown_2 = line[3] if len(line) > 3 else TOTAL
+            rows.append(Row(label, [self.cell(measure_id, period.period_id, breakdown, breakdown_2)
+                                    for period in self.data.years]))
+        return self._table(title, row_header, self.year_columns(), rows, [line[1] for line in lines], notes)
+
+    def breakdown_trend_table(self, title: str, measure_id: str, breakdown_name: str, row_header: str,
+                              notes: list[str] | None = None, with_share: bool = True) -> Table:
+        """Categories over the years shown (counts), with each one's share of the chosen year."""
+        year = self.data.year
+        rows = []
+        for value in self.data.breakdown_values(measure_id, breakdown_name):
+            cells = [self.cell(measure_id, period.period_id, (breakdown_name, value)) for period in self.data.years]
+            if with_share:
+                cells.append(self.share(measure_id, year.period_id, (breakdown_name, value)))
+            rows.append(Row(value, cells))
+        total = [self.cell(measure_id, period.period_id) for period in self.data.years]
+        if with_share:
+            total.append(self.share(measure_id, year.period_id))
+        rows.append(Row("Total", total, is_total=True))
+        columns = self.year_columns() + ([f"% of {year.label}"] if with_share else [])
+        return self._table(title, row_header, columns, rows, [measure_id], notes)
+
+    def quarter_table(self, title: str, lines: list[tuple], row_header: str = "",
+                      notes: list[str] | None = None, total_label: str | None = None) -> Table:
+        """Rows over the chosen year's quarters and the year itself."""
+        periods = self.data.quarters + [self.data.year]
+        months = {1: "Apr-Jun", 2: "Jul-Sep", 3: "Oct-Dec", 4: "Jan-Mar"}
+        columns = [f"Q{period.period_number} {months[period.period_number]}"
+                   + (" (to date)" if not period.is_complete else "")
+                   for period in self.data.quarters] + [total_label or self.data.year.label]
+        rows = []
+        for line in lines:
+            label, measure_id = line[0], line[1]
+            breakdown = line[2] if len(line) > 2 else TOTAL
+            breakdown_2 = line[3] if len(line) > 3 else TOTAL
+            is_total = len(line) > 4 and line[4]
+            rows.append(Row(label, [self.cell(measure_id, period.period_id, breakdown, breakdown_2)
+                                    for period in periods], is_total=is_total))
+        return self._table(title, row_header, columns, rows, [line[1] for line in lines], notes)
+
+    def breakdown_quarter_table(self, title: str, measure_id: str, breakdown_name: str, row_header: str,
+                                notes: list[str] | None = None) -> Table:
+        lines = [(value, measure_id, (breakdown_name, value))
+                 for value in self.data.breakdown_values(measure_id, breakdown_name)]
+        lines.append(("Total", measure_id, TOTAL, TOTAL, True))
+        return self.quarter_table(title, lines, row_header, notes)
+
+    def share_table(self, title: str, measure_id: str, breakdown_name: str, row_header: str,
+                    notes: list[str] | None = None) -> Table:
+        """Categories of the chosen year: number and share."""
+        year = self.data.year
+        rows = [Row(value, [self.cell(measure_id, year.period_id, (breakdown_name, value)),
+                            self.share(measure_id, year.period_id, (breakdown_name, value))])
+                for value in self.data.breakdown_values(measure_id, breakdown_name)]
+        rows.append(Row("Total", [self.cell(measure_id, year.period_id), self.share(measure_id, year.period_id)],
+                        is_total=True))
+        return self._table(title, row_header, ["Number", "%"], rows, [measure_id], notes)
+
+    def cross_table(self, title: str, measure_id: str, breakdown_name: str, breakdown_2_name: str,
+                    row_header: str, notes: list[str] | None = None) -> Table:
+        """Categories by categories, the chosen year, with margins."""
+        year = self.data.year
+        second = self.data.breakdown_2_values(measure_id, breakdown_2_name)
+        rows = []
+        for value in self.data.breakdown_values(measure_id, breakdown_name, breakdown_2_name):
+            cells = [self.cell(measure_id, year.period_id, (breakdown_name, value), (breakdown_2_name, other))
+                     for other in second]
+            cells.append(self.cell(measure_id, year.period_id, (breakdown_name, value)))
+            rows.append(Row(value, cells))
+        totals = [self.cell(measure_id, year.period_id, TOTAL, (breakdown_2_name, other)) for other in second]
+        totals.append(self.cell(measure_id, year.period_id))
+        rows.append(Row("Total", totals, is_total=True))
+        return self._table(title, row_header, second + ["Total"], rows, [measure_id], notes)
+
+    # --- charts ----------------------------------------------------------------------------------
+
+    def _chart(self, title: str, png: bytes, description: str) -> Chart:
+        self.charts += 1
+        return Chart(key=f"C{self.charts:02d}", title=title, png=png, description=description)
+
+    def values(self, measure_id: str, periods, breakdown=TOTAL, breakdown_2=TOTAL) -> list[float | None]:
+        return [self.data.figure(measure_id, period.period_id, breakdown, breakdown_2).value for period in periods]
+
+    def year_trend_chart(self, title: str, series: list[tuple[str, str] | tuple[str, str, tuple]], *,
+                         y_label: str, percent: bool = False, bars: bool = False, **options) -> Chart | Note:
+        """Measures over the years shown; a measure not available is left out, and said so."""
+        plotted = [line for line in series if self.data.measures[line[1]].is_available]
+        if not plotted:
+            return Note(f"No chart: {self.data.measures[series[0][1]].unavailable_reason}.")
+        labels = [period.collection_year for period in self.data.years]
+        data = [(line[0], self.values(line[1], self.data.years, line[2] if len(line) > 2 else TOTAL))
+                for line in plotted]
+        if bars:
+            png = charts.bar_chart(labels, data, y_label=y_label, percent=percent)
+        else:
+            png = charts.line_chart(labels, data, y_label=y_label, percent=percent, **options)
+        description = "; ".join(
+            f"{label}: " + ", ".join(f"{year} {_plain(value, percent)}" for year, value in zip(labels, values))
+            for label, values in data)
+        return self._chart(title, png, description)
+
+
+def _plain(value: float | None, percent: bool) -> str:
+    if value is None:
+        return "no figure"
+    return f"{value:.1f}%" if percent else f"{value:,.1f}".removesuffix(".0")
+
+
+# --- the sections -------------------------------------------------------------------------------------
+
+
+def build(data: ReportData, *, public: bool) -> Report:
+    builder = Builder(data)
+    year = data.year
+    sections = [
+        _summary(builder),
+        _service(builder),
+        _children_looked_after(builder),
+        _characteristics(builder),
+        _entries_and_exits(builder),
+        _placements(builder),
+        _reviews(builder),
+        _participation(builder),
+        _review_quality(builder),
+        _disputes(builder),
+        _health(builder),
+        _child_protection(builder),
+        _definitions(builder),
+    ]
+    unavailable = [(measure.label, measure.unavailable_reason) for measure in data.measures.values()
+                   if not measure.is_available]
+    return Report(
+        title="Independent Reviewing Officer Service: Annual Report",
+        la_name=data.la_name, collection_year=data.collection_year, year_label=_year_words(year),
+        extract_date=data.extract_date.strftime("%-d %B %Y"), is_public=public,
+        small_number_threshold=data.small_number_threshold, sections=sections, unavailable=unavailable)
+
+
+def _year_words(period) -> str:
+    start, end = period.start, period.end
+    words = f"1 April {start.year} to 31 March {start.year + 1}"
+    if not period.is_complete:
+        words = f"1 April {start.year} to {end.strftime('%-d %B %Y')} (year to date)"
+    return words
+
+
+def _summary(b: Builder) -> Section:
+    years = b.data.years
+    this_year, last_year = years[-1], (years[-2] if len(years) > 1 else None)
+    lines = [
+        ("Children looked after at 31 March", "A1.children_looked_after"),
+        ("Children looked after per 10,000 children", "A2.rate_per_10000"),
+        ("Children who started to be looked after", "B1.periods_of_care_started"),
+        ("Children who ceased to be looked after", "B2.periods_of_care_ended"),
+        ("Looked-after reviews held", "D1.reviews_held"),
+        ("Reviews due that were held on time", "D2.reviews_on_time"),
+        ("Children whose reviews were all on time", "D2.children_with_all_reviews_on_time"),
+        ("Children participating in their reviews (aged 4+)", "D3.participation_rate"),
+        ("Average caseload per full-time IRO", "E1.caseload_per_full_time_iro"),
+        ("Disputes raised by IROs", "E4.disputes_raised"),
+        ("Annual health assessments (in care 12 months+)", "F1.health_assessment"),
+        ("Children subject to a child protection plan", "G1.children_on_plans"),
+    ]
+    periods = [period for period in (last_year, this_year) if period]
+    rows = [Row(label, [b.cell(measure_id, period.period_id) for period in periods]) for label, measure_id in lines]
+    table = b._table("Key figures", "", [period.label for period in periods], rows, [m for _, m in lines])
+    return Section("summary", "Summary", (
+        f"The year at a glance: {this_year.label} against {last_year.label}." if last_year else
+        f"The year at a glance: {this_year.label}."), [table, Narrative(
+            "Summary: the main achievements and challenges of the year, and the priorities for next year.")])
+
+
+def _service(b: Builder) -> Section:
+    band_values = b.data.breakdown_values("E1.iros_by_caseload", "caseload")
+    above = band_values[-1] if band_values else None
+    lines = [
+        ("IROs in post at 31 March", "E1.iros_in_post"),
+        ("Full-time equivalent IROs in post", "E1.iro_full_time_equivalent"),
+        ("Children with an IRO: looked after", "E1.children_with_an_iro", ("case_type", "Looked after")),
+        ("Children with an IRO: child protection (chaired by an IRO)", "E1.children_with_an_iro",
+         ("case_type", "Child protection")),
+        ("Children with an IRO: child in need or other", "E1.children_with_an_iro",
+         ("case_type", "Child in need or other")),
+        ("All IRO cases", "E1.children_with_an_iro"),
+        ("Average cases per IRO in post", "E1.caseload_per_iro"),
+        ("Average cases per full-time IRO", "E1.caseload_per_full_time_iro"),
+    ]
+    if above:
+        lines.append((f"IROs with a caseload per full-time equivalent {above.lower()}", "E1.iros_by_caseload",
+                      ("caseload", above)))
+    lines += [
+        ("Children looked after all year who kept the same IRO", "E2.same_iro_all_period"),
+        ("Changes of IRO during the year", "E2.iro_changes"),
+        ("Children entering care with an IRO allocated within 5 working days", "E3.iro_allocated_in_time"),
+    ]
+    table = b.trend_table("IRO service and caseloads (at 31 March)", lines, notes=[
+        ("Caseload counts each child once per case type at 31 March: a child both looked after and on a child "
+        "protection plan chaired by an IRO counts twice. The IRO Handbook expects 50 to 70 cases per full-time IRO.")])
+    chart = b.year_trend_chart("Average cases per full-time IRO at 31 March",
+                               [("Cases per full-time IRO", "E1.caseload_per_full_time_iro")],
+                               y_label="Cases", band=(50, 70), band_label="IRO Handbook range 50-70")
+    quarters = b.quarter_table("IRO caseloads at the end of each quarter", [
+        ("All IRO cases", "E1.children_with_an_iro"),
+        ("Full-time equivalent IROs in post", "E1.iro_full_time_equivalent"),
+        ("Average cases per full-time IRO", "E1.caseload_per_full_time_iro"),
+    ])
+    band_table = b.breakdown_trend_table("IROs by caseload per full-time equivalent (at 31 March)",
+                                         "E1.iros_by_caseload", "caseload", "Cases per full-time equivalent",
+                                         with_share=False)
+    return Section("service", "The IRO service and caseloads", (
+        "Every child in care has an Independent Reviewing Officer who chairs their reviews and monitors their "
+        "care plan between them. Many IROs also chair child protection conferences. Caseloads are counted on "
+        "the last day of the year and of each quarter."), [table, chart, quarters, band_table,
+                                                           Narrative(NARRATIVE_PROMPT)])
+
+
+def _children_looked_after(b: Builder) -> Section:
+    lines = [
+        ("Children looked after at 31 March", "A1.children_looked_after"),
+        ("Per 10,000 children aged under 18", "A2.rate_per_10000"),
+        ("Unaccompanied asylum-seeking children", "A8.unaccompanied_asylum_seeking"),
+        ("Placed with parents under a care order or interim care order", "A9.placed_with_parents_under_an_order"),
+        ("Children on short breaks (not counted above)", "A1.short_break_children"),
+    ]
+    table = b.trend_table("Children looked after at 31 March", lines, notes=[
+        ("Children whose only care is a series of short breaks (legal status V3 or V4) are not counted as looked "
+        "after in any figure of this report; they are shown separately.")])
+    months = b.data.months
+    if b.data.measures["A1.children_looked_after"].is_available and months:
+        png = charts.line_chart([_month_label(period) for period in months],
+                                [("Children looked after", b.values("A1.children_looked_after", months))],
+                                y_label="Children", sparse_ticks=True)
+        first, last = months[0], months[-1]
+        chart = b._chart(f"Children looked after at the end of each month, {first.label} to {last.label}", png,
+                         "Children looked after at each month end: " + ", ".join(
+                             f"{period.label} {_plain(value, False)}" for period, value in
+                             zip(months, b.values("A1.children_looked_after", months))))
+    else:
+        chart = Note("No chart: the number of children looked after is not available.")
+    quarters = b.quarter_table("Children looked after at the end of each quarter", [
+        ("Children looked after", "A1.children_looked_after"),
+        ("Per 10,000 children", "A2.rate_per_10000"),
+    ])
+    rate = b.year_trend_chart("Children looked after per 10,000 children aged under 18",
+                              [("Rate per 10,000", "A2.rate_per_10000")], y_label="Per 10,000", bars=True)
+    return Section("looked_after", "Children looked after", (
+        "A child is looked after on a day when a care episode is open for them that day. The rate per 10,000 "
+        "uses the council's population aged under 18."), [table, chart, quarters, rate, Narrative(NARRATIVE_PROMPT)])
+
+
+def _month_label(period) -> str:
+    return period.label.replace(" (to date)", "")
+
+
+def _characteristics(b: Builder) -> Section:
+    age = b.breakdown_trend_table("Children looked after by age at 31 March", "A3.by_age_band", "age_band", "Age")
+    sex = b.breakdown_trend_table("Children looked after by sex at 31 March", "A4.by_sex", "sex", "Sex")
+    ethnicity = b.breakdown_trend_table("Children looked after by ethnic group at 31 March", "A5.by_ethnicity",
+                                        "ethnic_group", "Ethnic group (DfE major groups)")
+    local = b.share_table(f"Children looked after by ethnicity, the council's grouping, 31 March "
+                          f"{b.data.year.end.year}", "A5.by_ethnicity", "local_ethnic_group", "Ethnicity")
+    legal = b.breakdown_trend_table("Children looked after by legal status at 31 March", "A6.by_legal_status",
+                                    "legal_status_group", "Legal status")
+    legal_detail = b.share_table(f"Legal status in detail, 31 March {b.data.year.end.year}", "A6.by_legal_status",
+                                 "legal_status", "Legal status (LS code)")
+    length = b.breakdown_trend_table("Children looked after by time in care at 31 March", "A7.by_length_of_care",
+                                     "length_of_care_band", "Time in the current period of care")
+    chart = b.year_trend_chart("Children looked after by legal status at 31 March", [
+        (value, "A6.by_legal_status", ("legal_status_group", value))
+        for value in b.data.breakdown_values("A6.by_legal_status", "legal_status_group")[:4]],
+        y_label="Children")
+    return Section("characteristics", "Who the children looked after are", (
+        "Age in completed years, sex, ethnicity and legal status on the last day of each year, and how long "
+        "the children had been in care."), [age, sex, ethnicity, local, legal, chart, legal_detail, length,
+                                            Narrative(NARRATIVE_PROMPT)])
+
+
+def _entries_and_exits(b: Builder) -> Section:
+    starts = b.breakdown_quarter_table("Children starting to be looked after, by category of need",
+                                       "B1.periods_of_care_started", "category_of_need", "Category of need",
+                                       notes=["Counts periods of care: a child who came into care twice counts twice."])
+    ends = b.breakdown_quarter_table("Children ceasing to be looked after, by reason", "B2.periods_of_care_ended",
+                                     "reason_group", "Reason")
+    trend = b.trend_table("Entries and exits over the years", [
+        ("Periods of care started", "B1.periods_of_care_started"),
+        ("Periods of care ended", "B2.periods_of_care_ended"),
+    ] + [(f"Ended: {value}", "B2.periods_of_care_ended", ("reason_group", value))
+         for value in b.data.breakdown_values("B2.periods_of_care_ended", "reason_group")])
+    chart = b.year_trend_chart("Children starting and ceasing to be looked after", [
+        ("Started", "B1.periods_of_care_started"), ("Ceased", "B2.periods_of_care_ended")],
+        y_label="Periods of care", bars=True)
+    leavers = b.trend_table("Care leavers aged 17 to 21", [
+        ("In touch with the council", "B3.care_leavers_in_touch"),
+        ("In suitable accommodation", "B3.care_leavers_in_suitable_accommodation"),
+    ] + [(f"In suitable accommodation: {value.lower()}", "B3.care_leavers_in_suitable_accommodation",
+          ("care_leaver_age", value))
+         for value in b.data.breakdown_values("B3.care_leavers_in_suitable_accommodation", "care_leaver_age")],
+        notes=[("Care leavers whose 17th to 21st birthday fell in the year (the DfE's OC3 cohort). Years near the "
+               "start of the extract's history can miss young people who left care before it.")])
+    return Section("entries_exits", "Entries and exits", (
+        "Children starting and ceasing to be looked after in each quarter, why they came into care (the category "
+        "of need when care began) and why care ended."), [starts, ends, trend, chart, leavers,
+                                                          Narrative(NARRATIVE_PROMPT)])
+
+
+def _placements(b: Builder) -> Section:
+    types = b.cross_table(f"Placements at 31 March {b.data.year.end.year} by type and provider",
+                          "C1.placements_by_type_and_provider", "placement_group", "provider_group", "Placement type")
+    location = b.trend_table("Where children live (at 31 March)", [
+        (value, "C2.placement_distance", ("placement_distance", value))
+        for value in b.data.breakdown_values("C2.placement_distance", "placement_distance")
+    ] + [(value, "C2.placement_location", ("placement_location", value))
+         for value in b.data.breakdown_values("C2.placement_location", "placement_location")],
+        row_header="Children looked after")
+    stability = b.trend_table("Placement stability", [
+        ("Children with 3 or more placements during the year", "C3.three_or_more_placements"),
+        ("Children under 16 in care 2.5 years or more, in the same placement for 2 years",
+         "C4.long_term_stability"),
+        ("Placement moves during the year", "C5.placement_moves"),
+    ], notes=[("Placements are counted from care episodes; temporary placements (respite, holidays, hospital) "
+              "are not counted, and a move with the same carers does not break a stable placement.")])
+    chart = b.year_trend_chart("Placement stability", [
+        ("3 or more placements in the year", "C3.three_or_more_placements"),
+        ("Same placement for 2 years (in care 2.5 years+, under 16)", "C4.long_term_stability")],
+        y_label="% of children", percent=True)
+    moves = b.breakdown_trend_table("Children looked after during the year by number of placement moves",
+                                    "C5.children_by_moves", "placement_moves", "Moves in the year")
+    return Section("placements", "Placements", (
+        "The type and provider of children's placements on the last day of the year, how far from home they "
+        "live, and how stable their placements are."), [types, location, stability, chart, moves,
+                                                       Narrative(NARRATIVE_PROMPT)])
+
+
+def _reviews(b: Builder) -> Section:
+    quarters = b.quarter_table("Looked-after reviews by quarter", [
+        ("Reviews held", "D1.reviews_held"),
+        ("Reviews due and held on time", "D2.reviews_on_time"),
+    ] + [(f"On time: {value.split(' (')[0].lower()}", "D2.reviews_on_time", ("review_sequence", value))
+         for value in b.data.breakdown_values("D2.reviews_on_time", "review_sequence")] + [
+        ("Children whose reviews were all on time", "D2.children_with_all_reviews_on_time"),
+    ], notes=[("A review is on time when held on or before its due date: the first within 20 working days of "
+              "coming into care, the second within 3 months of the first, then every 6 months. A review that "
+              "fell due and was not held by its due date is late. Per child: children looked after for at "
+              "least 4 weeks at the end of the period; one late review makes all of a child's reviews late.")])
+    trend = b.trend_table("Reviews over the years", [
+        ("Reviews held", "D1.reviews_held"),
+        ("Reviews due that were held on time", "D2.reviews_on_time"),
+        ("Children whose reviews were all on time", "D2.children_with_all_reviews_on_time"),
+    ])
+    options = {}
+    if b.data.review_target_percent is not None:
+        options = {"target": b.data.review_target_percent,
+                   "target_label": f"Local target {b.data.review_target_percent:.0f}%"}
+    chart = b.year_trend_chart("Review timeliness", [
+        ("Reviews on time", "D2.reviews_on_time"),
+        ("Children with all reviews on time", "D2.children_with_all_reviews_on_time")],
+        y_label="%", percent=True, **options)
+    late = b.cross_table(f"Late reviews in {b.data.year.label} by review and lateness", "D2.late_reviews",
+                         "review_sequence", "lateness", "Review")
+    return Section("reviews", "Reviews and their timeliness", (
+        "Statutory reviews of each child's care plan, chaired by the IRO, and whether they were held when "
+        "the regulations require."), [quarters, trend, chart, late, Narrative(NARRATIVE_PROMPT)])
+
+
+def _participation(b: Builder) -> Section:
+    codes = b.share_table(f"How children took part in their reviews, {b.data.year.label}", "D3.participation",
+                          "participation_code", "Participation (PN code)")
+    groups = b.breakdown_trend_table("Participation over the years", "D3.participation", "participation_group",
+                                     "Participation")
+    rate = b.trend_table("Participation rate", [
+        ("Children aged 4 or over who took part (PN1-PN6 of PN1-PN7)", "D3.participation_rate"),
+        ("Reviews chaired or co-chaired by the child", "D4.chaired_by_child"),
+    ])
+    chart = b.year_trend_chart("Participation in reviews (children aged 4 or over)", [
+        ("Participation rate", "D3.participation_rate")], y_label="%", percent=True)
+    seen = b.breakdown_quarter_table("Children seen by their IRO before the review", "D5.seen_before_review",
+                                     "child_seen", "Seen by the IRO before the review")
+    return Section("participation", "Children's participation", (
+        "How children took part in their reviews (the DfE's PN codes; PN0 means the child was under 4), "
+        "whether they chaired their own review, and whether the IRO saw them beforehand."),
+        [codes, groups, rate, chart, seen, Narrative(NARRATIVE_PROMPT)])
+
+
+def _review_quality(b: Builder) -> Section:
+    records = b.quarter_table("Review records distributed within 20 working days", [
+        ("Records distributed within 20 working days", "D6.records_distributed_in_time")])
+    trend = b.trend_table("Permanence and the IRO's view of the care plan", [
+        ("Records distributed within 20 working days", "D6.records_distributed_in_time"),
+        ("Permanence plan agreed by the second review", "D7.permanence_plan_by_second_review"),
+        ("Reviews where the legal status was not appropriate", "D8.legal_status_not_appropriate"),
+        ("Reviews where the placement did not meet the child's needs", "D8.placement_not_meeting_needs"),
+    ])
+    care_plan = b.breakdown_quarter_table("The IRO's rating of the care plan", "D8.care_plan_quality", "rating",
+                                          "Rating")
+    parenting = b.breakdown_quarter_table("The IRO's rating of corporate parenting",
+                                          "D8.corporate_parenting_quality", "rating", "Rating")
+    return Section("review_quality", "Review records and quality assurance", (
+        "Whether review records reach children, families and professionals in time, and what IROs recorded "
+        "about each child's plan at the review."), [records, trend, care_plan, parenting, Narrative(NARRATIVE_PROMPT)])
+
+
+def _disputes(b: Builder) -> Section:
+    lines = []
+    for level in b.data.breakdown_values("E4.disputes_raised", "level", "case_type"):
+        for case_type in b.data.breakdown_2_values("E4.disputes_raised", "case_type"):
+            lines.append((f"{level}: {case_type.lower()}", "E4.disputes_raised", ("level", level),
+                          ("case_type", case_type)))
+    lines.append(("All disputes raised", "E4.disputes_raised", TOTAL, TOTAL, True))
+    quarters = b.quarter_table("Disputes raised by IROs by level and case type", lines, notes=[
+        ("The dispute resolution process: IROs raise a dispute informally first, then formally through up to four "
+        "stages, and may refer a case to Cafcass.")])
+    reasons = b.breakdown_trend_table("Disputes raised by reason", "E4.disputes_raised", "reason", "Reason")
+    stages = b.breakdown_trend_table("Disputes raised by the stage they reached", "E4.disputes_raised",
+                                     "stage_reached", "Stage reached")
+    outcome = b.trend_table("Resolution", [
+        ("Disputes raised", "E4.disputes_raised"),
+        ("Resolved within 20 working days", "E4.resolved_within_20_working_days"),
+        ("Open at 31 March", "E4.open_at_period_end"),
+    ])
+    chart = b.year_trend_chart("Disputes raised by IROs", [
+        (value, "E4.disputes_raised", ("level", value))
+        for value in b.data.breakdown_values("E4.disputes_raised", "level")] or
+        [("Disputes raised", "E4.disputes_raised")], y_label="Disputes", bars=True)
+    return Section("disputes", "Disputes and escalations", (
+        "Where an IRO is concerned about a child's plan or the service they receive, they raise it through the "
+        "dispute resolution process (also called quality assurance notifications or escalations)."),
+        [quarters, reasons, stages, outcome, chart, Narrative(NARRATIVE_PROMPT)])
+
+
+def _health(b: Builder) -> Section:
+    table = b.trend_table("Health of children looked after for 12 months or more", [
+        ("Annual health assessment", "F1.health_assessment"),
+        ("Dental check", "F2.dental_check"),
+        ("Immunisations up to date", "F3.immunisations"),
+        ("Development checks up to date (under 5)", "F4.development_checks"),
+        ("SDQ score recorded (aged 4 to 16)", "F5.sdq_completed"),
+        ("Average SDQ score", "F5.sdq_average_score"),
+        ("Identified as having a substance misuse problem", "F6.substance_misuse"),
+        ("Convicted or cautioned in the year (aged 10 or over)", "F7.convicted_or_cautioned"),
+        ("Personal education plan up to date (school age)", "F8.pep_up_to_date"),
+    ], notes=[("Children looked after continuously for 12 months or more at 31 March, short breaks excluded (the "
+              "DfE's OC2 cohort). The SDQ score runs from 0 to 40; a higher score means more difficulties.")])
+    sdq = b.breakdown_trend_table("Strengths and difficulties questionnaire scores", "F5.sdq_score_bands",
+                                  "sdq_band", "Score")
+    chart = b.year_trend_chart("Health checks of children in care 12 months or more", [
+        ("Health assessment", "F1.health_assessment"), ("Dental check", "F2.dental_check"),
+        ("Immunisations", "F3.immunisations")], y_label="%", percent=True)
+    return Section("health", "Health", (
+        "Health assessments, dental checks, immunisations and emotional wellbeing of children who had been "
+        "looked after for a year or more at 31 March."), [table, chart, sdq, Narrative(NARRATIVE_PROMPT)])
+
+
+def _child_protection(b: Builder) -> Section:
+    trend = b.trend_table("Child protection", [
+        ("Children subject to a plan at 31 March", "G1.children_on_plans"),
+        ("Per 10,000 children aged under 18", "G1.rate_per_10000"),
+        ("Plans started", "G3.plans_started"),
+        ("Plans ended", "G3.plans_ended"),
+        ("Initial conferences held", "G4.initial_conferences", ("conference_type", "Initial conference")),
+        ("Transfer-in conferences held", "G4.initial_conferences", ("conference_type", "Transfer-in conference")),
+        ("Initial conferences within 15 working days of the strategy discussion", "G4.initial_conferences_in_time"),
+        ("Initial conferences not resulting in a plan", "G4.initial_conferences_without_plan"),
+        ("Review conferences held", "G5.review_conferences"),
+        ("Review conferences on time", "G5.review_conferences_on_time"),
+        ("Plans that were a second or later plan", "G6.second_or_subsequent_plans"),
+        ("Plans starting within 2 years of a previous plan", "G6.second_plans_within_two_years"),
+        ("Plans ended that had lasted 2 years or more", "G7.ended_plans_lasting_two_years"),
+    ], notes=["Other councils' temporary plans for children staying in the area are not counted."])
+    chart = b.year_trend_chart("Children subject to a child protection plan at 31 March", [
+        ("Children on a plan", "G1.children_on_plans")], y_label="Children", bars=True)
+    category = b.cross_table(f"Children on a plan at 31 March {b.data.year.end.year} by category and age",
+                             "G2.by_category_and_age", "category", "age_band", "Category of abuse")
+    sex = b.share_table(f"Children on a plan by sex, 31 March {b.data.year.end.year}", "G2.by_sex", "sex", "Sex")
+    ethnicity = b.share_table(f"Children on a plan by ethnic group, 31 March {b.data.year.end.year}",
+                              "G2.by_ethnicity", "ethnic_group", "Ethnic group")
+    length = b.breakdown_trend_table("Plans open at 31 March by length", "G7.open_plans_by_length", "plan_length",
+                                     "Length of the plan")
+    return Section("child_protection", "Child protection", (
+        "IROs in many councils also chair child protection conferences. These are the children subject to a "
+        "child protection plan and the conferences held for them."),
+        [trend, chart, category, sex, ethnicity, length, Narrative(NARRATIVE_PROMPT)])
+
+
+def _definitions(b: Builder) -> Section:
+    rows = []
+    for measure in b.data.measures.values():
+        text = measure.definition
+        if not measure.is_available:
+            text += f" ({measure.unavailable_reason}.)"
+        rows.append(Row(f"{measure.kpi_id} {measure.label}", [Cell(None, "text", text=text),
+                                                               Cell(None, "text", text=measure.source_tables)]))
+    table = b._table("Definitions of the figures", "Figure", ["Definition", "Source tables"], rows, [])
+    return Section("definitions", "Definitions", (
+        "How each figure is counted. The warehouse computes every figure the same way each year, from the "
+        "case-management extract; analysts find them in the table marts.fct_kpi_values."), [table])

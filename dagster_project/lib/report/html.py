@@ -1,0 +1,162 @@
+"""The report as one self-contained HTML file: styles inline, charts embedded as data URIs, laid out to
+print on A4 (each section starts a page; a table or chart is never split across pages)."""
+
+from __future__ import annotations
+
+import base64
+
+import jinja2
+
+from dagster_project.lib.report.model import Chart, Report, display, is_small
+
+TEMPLATE = jinja2.Template("""<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ report.title }} {{ report.collection_year }}: {{ report.la_name }}</title>
+<style>
+@page { size: A4; margin: 16mm 15mm 18mm 15mm; }
+* { box-sizing: border-box; }
+body { font-family: Arial, "Helvetica Neue", Helvetica, sans-serif; font-size: 10.5pt; color: #1b1b1b;
+       line-height: 1.4; margin: 0 auto; max-width: 190mm; padding: 8mm 0; }
+h1 { font-size: 22pt; margin: 0 0 4mm; color: #12436d; }
+h2 { font-size: 15pt; color: #12436d; border-bottom: 2px solid #12436d; padding-bottom: 1.5mm; margin: 0 0 3mm; }
+h3 { font-size: 11pt; margin: 5mm 0 1.5mm; color: #1b1b1b; }
+p { margin: 0 0 2.5mm; }
+.cover { min-height: 240mm; display: flex; flex-direction: column; justify-content: center; }
+.cover .council { font-size: 14pt; color: #505a5f; margin-bottom: 10mm; }
+.cover .year { font-size: 16pt; margin-bottom: 14mm; }
+.cover dl { display: grid; grid-template-columns: 45mm 1fr; row-gap: 2mm; font-size: 10pt; }
+.cover dt { color: #505a5f; }
+.banner { border: 2px solid #d4351c; color: #d4351c; padding: 2mm 3mm; font-weight: bold; margin: 6mm 0; }
+.banner.public { border-color: #00703c; color: #00703c; }
+section { page-break-before: always; break-before: page; }
+.contents ol { padding-left: 6mm; }
+.contents li { margin: 1mm 0; }
+.block { page-break-inside: avoid; break-inside: avoid; margin: 0 0 5mm; }
+table { border-collapse: collapse; width: 100%; font-size: 8.8pt; font-variant-numeric: tabular-nums; }
+caption { text-align: left; font-weight: bold; font-size: 10pt; padding: 0 0 1.5mm; caption-side: top; }
+caption .key { color: #505a5f; font-weight: normal; margin-right: 2mm; }
+th, td { border-bottom: 1px solid #b1b4b6; padding: 1.2mm 1.6mm; vertical-align: top; }
+thead th { background: #f3f2f1; border-bottom: 2px solid #505a5f; text-align: right; font-weight: bold;
+           white-space: nowrap; }
+thead th:first-child, thead th.text { white-space: normal; text-align: left; }
+thead th:first-child { text-align: left; }
+tbody th { text-align: left; font-weight: normal; }
+td { text-align: right; white-space: nowrap; }
+td.text { text-align: left; white-space: normal; }
+tr.total th, tr.total td { font-weight: bold; border-top: 2px solid #505a5f; }
+td.na { color: #505a5f; font-style: italic; }
+td.small { background: #fff7bf; }
+tr { page-break-inside: avoid; break-inside: avoid; }
+thead { display: table-header-group; }
+.notes { font-size: 8.3pt; color: #505a5f; margin-top: 1mm; }
+.notes p { margin: 0.5mm 0; }
+figure { margin: 0 0 5mm; page-break-inside: avoid; break-inside: avoid; }
+figure img { width: 100%; height: auto; display: block; }
+figcaption { font-weight: bold; font-size: 10pt; margin-bottom: 1mm; }
+.narrative { border: 1.5px dashed #505a5f; min-height: 42mm; padding: 3mm; color: #505a5f; margin: 5mm 0;
+             page-break-inside: avoid; break-inside: avoid; }
+.narrative .label { font-weight: bold; color: #1b1b1b; }
+.intro { color: #1b1b1b; }
+.note { font-style: italic; color: #505a5f; }
+.definitions td.text { font-size: 8pt; }
+@media screen { body { padding: 10mm; } section { border-top: 1px solid #ddd; margin-top: 12mm; padding-top: 8mm; } }
+</style>
+</head>
+<body>
+<div class="cover">
+  <div class="council">{{ report.la_name }}</div>
+  <h1>{{ report.title }}</h1>
+  <div class="year">{{ report.collection_year }}: {{ report.year_label }}</div>
+  <dl>
+    <dt>Report to</dt><dd>Corporate Parenting Board</dd>
+    <dt>Author</dt><dd>IRO Service Manager (name)</dd>
+    <dt>Figures as at</dt><dd>{{ report.extract_date }} (the case-management extract)</dd>
+    <dt>Version</dt><dd>{{ "Public: small numbers suppressed" if report.is_public else "Internal: small numbers shown" }}</dd>
+  </dl>
+  {% if report.is_public %}
+  <div class="banner public">Counts of 1 to {{ report.small_number_threshold - 1 }} children are shown as "&lt;{{ report.small_number_threshold }}", and a percentage built on so few as "[c]", so that no child can be identified.</div>
+  {% else %}
+  <div class="banner">Internal version: counts of fewer than {{ report.small_number_threshold }} are shown, highlighted. Publish the public version, not this one.</div>
+  {% endif %}
+</div>
+
+<section class="contents">
+  <h2>Contents</h2>
+  <ol>
+  {% for section in report.sections %}<li>{{ section.title }}</li>
+  {% endfor %}</ol>
+  <h3>About these figures</h3>
+  <p>Every figure is computed by the council's data warehouse from the case-management system, the same way
+  for every year, so that years can be compared. Each table shows {{ report.collection_year }} against up to
+  four years before it. Definitions are at the end of the report. Figures "at 31 March" count the children on
+  that day; figures for a year count what happened between 1 April and 31 March.</p>
+  <p>Small numbers: {% if report.is_public %}counts of 1 to {{ report.small_number_threshold - 1 }} are
+  shown as "&lt;{{ report.small_number_threshold }}" and percentages built on them as "[c]".{% else %}counts of
+  1 to {{ report.small_number_threshold - 1 }} are highlighted; they must be suppressed before publication.{% endif %}
+  A dash (–) means there was nothing to count (for example, no children in the group).</p>
+  {% if report.unavailable %}
+  <p>Not available: some figures need tables the extract did not include. They read "not available" (never 0):</p>
+  <ul class="notes">{% for label, reason in report.unavailable %}<li>{{ label }}: {{ reason }}.</li>{% endfor %}</ul>
+  {% else %}<p>Every figure of the catalogue is available from this extract.</p>{% endif %}
+</section>
+
+{% for section in report.sections %}
+<section id="{{ section.key }}"{% if section.key == 'definitions' %} class="definitions"{% endif %}>
+  <h2>{{ loop.index }}. {{ section.title }}</h2>
+  <p class="intro">{{ section.intro }}</p>
+  {% for block in section.blocks %}
+    {% if block.kind == 'table' %}
+    <div class="block">
+      <table>
+        <caption><span class="key">Table {{ block.key[1:] | int }}</span>{{ block.title }}</caption>
+        <thead><tr><th scope="col">{{ block.row_header }}</th>{% for column in block.columns %}<th scope="col"{% if block.is_text %} class="text"{% endif %}>{{ column }}</th>{% endfor %}</tr></thead>
+        <tbody>
+        {% for row in block.rows %}
+          <tr{% if row.is_total %} class="total"{% endif %}><th scope="row">{{ row.label }}</th>
+          {% for cell in row.cells %}<td class="{{ css(cell) }}">{{ show(cell) }}</td>{% endfor %}</tr>
+        {% endfor %}
+        </tbody>
+      </table>
+      {% if block.notes %}<div class="notes">{% for note in block.notes %}<p>{{ note }}</p>{% endfor %}</div>{% endif %}
+    </div>
+    {% elif block.kind == 'chart' %}
+    <figure>
+      <figcaption>Chart {{ block.key[1:] | int }}: {{ block.title }}</figcaption>
+      <img src="data:image/png;base64,{{ image(block) }}" alt="{{ block.description }}">
+    </figure>
+    {% elif block.kind == 'note' %}
+    <p class="note">{{ block.text }}</p>
+    {% elif block.kind == 'narrative' %}
+    <div class="narrative"><span class="label">Commentary</span><br>{{ block.prompt }}</div>
+    {% endif %}
+  {% endfor %}
+</section>
+{% endfor %}
+</body>
+</html>
+""", autoescape=True)
+
+
+def render(report: Report) -> str:
+    threshold = report.small_number_threshold
+
+    def css(cell) -> str:
+        classes = []
+        if cell.unit == "text":
+            classes.append("text")
+        elif not cell.available:
+            classes.append("na")
+        elif not report.is_public and is_small(cell, threshold):
+            classes.append("small")
+        return " ".join(classes)
+
+    def show(cell) -> str:
+        return display(cell, public=report.is_public, threshold=threshold)
+
+    def image(chart: Chart) -> str:
+        return base64.b64encode(chart.png).decode("ascii")
+
+    return TEMPLATE.render(report=report, css=css, show=show, image=image)

@@ -1,0 +1,138 @@
+"""The annual report as a document, before it is written as HTML, Word or Excel.
+
+A report is sections; a section holds tables, charts, notes and a blank narrative box for the manager.
+Table cells keep the mart's numbers (value, numerator, denominator) so that every format writes the same
+figures; how a number is shown (rounding, small-number suppression, "not available") is decided once,
+here, by `display`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+NOT_AVAILABLE = "not available"
+SUPPRESSED_COUNT = "<5"
+SUPPRESSED_RATE = "[c]"
+
+
+@dataclass
+class Cell:
+    value: float | None
+    unit: str  # count, percent, rate_per_10000, average, ratio, number, text
+    numerator: float | None = None
+    denominator: float | None = None
+    available: bool = True
+    reason: str | None = None
+    text: str | None = None  # for unit == "text"
+    # where the figure comes from in marts.fct_kpi_values (so that every format can be checked against it)
+    measure_id: str | None = None
+    period_id: str | None = None
+    breakdown: tuple[str, str] | None = None
+    breakdown_2: tuple[str, str] | None = None
+    mart_column: str = "value"  # or percent_of_total for a category's share
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit == "percent"
+
+
+@dataclass
+class Row:
+    label: str
+    cells: list[Cell]
+    is_total: bool = False
+
+
+@dataclass
+class Table:
+    kind = "table"
+    key: str  # short id, e.g. "T05"
+    title: str
+    row_header: str
+    columns: list[str]
+    rows: list[Row]
+    notes: list[str] = field(default_factory=list)
+    measure_ids: list[str] = field(default_factory=list)
+
+    @property
+    def is_text(self) -> bool:
+        """A table of words (the definitions), laid out for reading rather than for numbers."""
+        return all(cell.unit == "text" for row in self.rows for cell in row.cells)
+
+
+@dataclass
+class Chart:
+    kind = "chart"
+    key: str
+    title: str
+    png: bytes
+    description: str  # alternative text: what the chart shows, in words
+
+
+@dataclass
+class Note:
+    kind = "note"
+    text: str
+
+
+@dataclass
+class Narrative:
+    kind = "narrative"
+    prompt: str
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    intro: str
+    blocks: list = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    title: str
+    la_name: str
+    collection_year: str
+    year_label: str
+    extract_date: str
+    is_public: bool
+    small_number_threshold: int
+    sections: list[Section]
+    unavailable: list[tuple[str, str]]  # (measure label, reason)
+
+    @property
+    def tables(self) -> list[Table]:
+        return [block for section in self.sections for block in section.blocks if isinstance(block, Table)]
+
+    @property
+    def charts(self) -> list[Chart]:
+        return [block for section in self.sections for block in section.blocks if isinstance(block, Chart)]
+
+
+def is_small(cell: Cell, threshold: int) -> bool:
+    """A count of 1 to threshold-1 children (or a percentage built on one) could identify a child."""
+    if not cell.available or cell.unit in ("text", "number", "ratio", "average"):
+        return False
+    counts = [cell.value] if cell.unit == "count" else [cell.numerator, cell.denominator]
+    return any(count is not None and 0 < count < threshold for count in counts)
+
+
+def display(cell: Cell, *, public: bool, threshold: int) -> str:
+    """How a cell reads in the HTML and Word documents."""
+    if cell.unit == "text":
+        return cell.text or ""
+    if not cell.available:
+        return NOT_AVAILABLE
+    if cell.value is None:
+        # a percentage of nothing (no children to count) is not 0%
+        return "–"
+    if public and is_small(cell, threshold):
+        return SUPPRESSED_COUNT if cell.unit == "count" else SUPPRESSED_RATE
+    if cell.unit == "count":
+        return f"{cell.value:,.0f}"
+    if cell.unit == "percent":
+        return f"{cell.value:.1f}%"
+    if cell.unit in ("rate_per_10000", "average", "ratio"):
+        return f"{cell.value:,.1f}"
+    return f"{cell.value:,.1f}".removesuffix(".0")

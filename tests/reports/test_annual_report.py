@@ -1,0 +1,236 @@
+"""The IRO annual report from the default sample council (about 500 children in care, six years): the
+nightly report for the latest complete year in HTML, Word and Excel; the same figures in every format and
+in the mart; the four years before it on demand, agreeing with this year's year-on-year tables; and every
+KPI of the catalogue in the tidy mart."""
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from dagster_project.lib.report import content, data, file_stem
+from dagster_project.lib.report.excel import sheet_name
+from dagster_project.lib.report.model import display
+from tests.reports.test_kpi_catalogue import CATALOGUE_KPIS
+
+pytestmark = [pytest.mark.slow]
+
+AS_AT = "2026-11-23"
+LATEST_COMPLETE = "2025-26"
+PREVIOUS_YEARS = ["2021-22", "2022-23", "2023-24", "2024-25"]
+
+
+@pytest.fixture(scope="module")
+def council(tmp_path_factory):
+    """The default council, loaded and published once for the module, with its Dagster instance."""
+    from dagster_project.lib.settings import Settings
+    from dagster_project.run import run_warehouse
+    from dagster_project.synth import generate
+
+    root = tmp_path_factory.mktemp("council")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CLA_LANDING_DIR", str(root / "landing"))
+        patch.setenv("CLA_OUTPUT_DIR", str(root / "output"))
+        for variable in ("CLA_WAREHOUSE_DIR", "CLA_RETURNS_DIR", "CLA_REPORTS_DIR", "CLA_DATA_QUALITY_DIR",
+                         "CLA_ENCRYPTION_KEY"):
+            patch.delenv(variable, raising=False)
+        patch.setenv("CLA_LA_CODE", "E06000015")
+        (root / "landing").mkdir()
+        generate(out=root / "landing", as_at=AS_AT, seed=42)
+        instance = dg.DagsterInstance.ephemeral()
+        results = run_warehouse(instance=instance)
+        assert all(result.success for result in results)
+        yield Settings.from_environment(), instance
+
+
+@pytest.fixture(scope="module")
+def published(council):
+    settings, _ = council
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def previous_reports(council):
+    """The four years before the latest, written on demand by the partitioned asset."""
+    settings, instance = council
+    from dagster_project.definitions import defs
+
+    job = defs().resolve_job_def("iro_annual_report_job")
+    for year in PREVIOUS_YEARS:
+        result = job.execute_in_process(instance=instance, partition_key=year, raise_on_error=False)
+        assert result.success, year
+    return settings.reports_dir
+
+
+def test_every_kpi_of_the_catalogue_is_in_the_tidy_mart_for_every_year(published):
+    rows = published.execute("""
+        select kpi_id, period_id, bool_and(is_available), count(*)
+        from marts.fct_kpi_values where period_type = 'year' group by all""").fetchall()
+    years = [r[0] for r in published.execute(
+        "select period_id from marts.dim_reporting_periods where period_type = 'year' order by 1").fetchall()]
+    assert len(years) == 6 and LATEST_COMPLETE in years
+    found = {(kpi, period) for kpi, period, available, _ in rows if available}
+    assert {(kpi, year) for kpi in CATALOGUE_KPIS for year in years} <= found
+    quarterly = {kpi for (kpi,) in published.execute(
+        "select distinct kpi_id from marts.fct_kpi_values where period_id = '2025-26 Q3'").fetchall()}
+    assert quarterly == set(CATALOGUE_KPIS) - {"B3", "F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8"}
+    # percentages carry their numerator and denominator
+    assert published.execute("""select count(*) from marts.fct_kpi_values
+        where unit = 'percent' and is_available and (numerator is null or denominator is null)""").fetchone()[0] == 0
+
+
+def test_the_nightly_report_for_the_latest_complete_year_is_published_in_three_formats(council):
+    settings, _ = council
+    folder = settings.reports_dir / LATEST_COMPLETE
+    for public in (True, False):
+        stem = file_stem(LATEST_COMPLETE, public)
+        for suffix in (".html", ".docx", ".xlsx"):
+            assert (folder / f"{stem}{suffix}").stat().st_size > 10_000
+    html = (folder / f"{file_stem(LATEST_COMPLETE, True)}.html").read_text()
+    # self-contained: no file or address outside it, charts inline
+    assert not re.search(r'(src|href)="(?!data:|#)', html)
+    assert html.count('src="data:image/png;base64,') >= 10
+    assert "page-break-before: always" in html and "page-break-inside: avoid" in html
+    assert html.count('class="narrative"') >= 12
+    # the Word document has the same charts
+    charts = html.count('src="data:image/png;base64,')
+    assert len(Document(folder / f"{file_stem(LATEST_COMPLETE, True)}.docx").inline_shapes) == charts
+
+
+def parse_html_tables(path: Path) -> dict[str, list[list[str]]]:
+    class Tables(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tables, self.current, self.row, self.cell, self.caption = {}, None, None, None, None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "table":
+                self.current = []
+            elif tag == "caption":
+                self.caption = ""
+            elif tag == "tr" and self.current is not None:
+                self.row = []
+            elif tag in ("td", "th") and self.row is not None:
+                self.cell = ""
+
+        def handle_endtag(self, tag):
+            if tag in ("td", "th") and self.cell is not None:
+                self.row.append(self.cell.strip())
+                self.cell = None
+            elif tag == "tr" and self.row is not None:
+                self.current.append(self.row)
+                self.row = None
+            elif tag == "caption":
+                self.key = re.match(r"Table (\d+)", self.caption).group(1)
+                self.caption = None
+            elif tag == "table":
+                self.tables[f"T{int(self.key):02d}"] = self.current
+                self.current = None
+
+        def handle_data(self, text):
+            if self.cell is not None:
+                self.cell += text
+            if self.caption is not None:
+                self.caption += text
+
+    parser = Tables()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.tables
+
+
+def test_the_same_figures_appear_in_the_html_word_excel_and_the_mart(council, published):
+    settings, _ = council
+    folder = settings.reports_dir / LATEST_COMPLETE
+    for public in (False, True):
+        report = content.build(data.load(published, LATEST_COMPLETE), public=public)
+        threshold = report.small_number_threshold
+        stem = file_stem(LATEST_COMPLETE, public)
+        html_tables = parse_html_tables(folder / f"{stem}.html")
+        word_tables = [[[cell.text for cell in row.cells] for row in table.rows]
+                       for table in Document(folder / f"{stem}.docx").tables if len(table.columns) > 1]
+        workbook = load_workbook(folder / f"{stem}.xlsx")
+        assert len(report.tables) == len(html_tables) == len(word_tables) == len(workbook.sheetnames) - 1
+        checked = 0
+        for table, word in zip(report.tables, word_tables):
+            html = html_tables[table.key]
+            sheet = workbook[sheet_name(table)]
+            excel_rows = [row for row in sheet.iter_rows(min_row=4, values_only=True)
+                          if row[0] is not None and not str(row[0]).startswith("    ")]
+            assert html[0] == word[0] == [table.row_header] + table.columns
+            for index, row in enumerate(table.rows):
+                texts = [display(cell, public=public, threshold=threshold) for cell in row.cells]
+                assert html[index + 1] == word[index + 1] == [row.label] + texts, (table.title, row.label)
+                assert excel_rows[index][0] == row.label
+                for cell, written in zip(row.cells, excel_rows[index][1:]):
+                    if cell.unit == "text" or not cell.available or cell.value is None:
+                        continue
+                    shown = display(cell, public=public, threshold=threshold)
+                    if shown in ("<5", "[c]"):
+                        assert written == shown
+                        continue
+                    expected = cell.value / 100 if cell.unit == "percent" else cell.value
+                    assert written == pytest.approx(expected), (table.title, row.label)
+                    mart = published.execute(
+                        f"select {cell.mart_column} from marts.fct_kpi_values where period_id = ? and measure_id = ? "
+                        "and breakdown_name = ? and breakdown_value = ? and breakdown_2_name = ? "
+                        "and breakdown_2_value = ?",
+                        [cell.period_id, cell.measure_id, *cell.breakdown, *cell.breakdown_2]).fetchone()
+                    assert mart is not None and mart[0] == pytest.approx(cell.value), (table.title, row.label)
+                    checked += 1
+        assert checked > 500
+
+
+def test_reports_for_the_four_previous_years_agree_with_the_year_on_year_tables(previous_reports, published):
+    for year in PREVIOUS_YEARS:
+        for suffix in (".html", ".docx", ".xlsx"):
+            assert (previous_reports / year / f"{file_stem(year, True)}{suffix}").exists()
+    latest = content.build(data.load(published, LATEST_COMPLETE), public=False)
+    compared = 0
+    for year in PREVIOUS_YEARS:
+        single = content.build(data.load(published, year), public=False)
+        column = data.load(published, year).year.label
+        single_tables = {table.title: table for table in single.tables}
+        for table in latest.tables:
+            if column not in table.columns or table.title not in single_tables:
+                continue
+            other = single_tables[table.title]
+            rows = {row.label: row for row in other.rows}
+            for row in table.rows:
+                if row.label not in rows:
+                    continue
+                mine = row.cells[table.columns.index(column)]
+                theirs = rows[row.label].cells[other.columns.index(column)]
+                assert (mine.value, mine.available) == (theirs.value, theirs.available), (year, table.title, row.label)
+                compared += 1
+    assert compared > 400
+
+
+def test_the_report_command_writes_a_chosen_year(council, tmp_path, monkeypatch):
+    from dagster_project.report import main
+
+    settings, _ = council
+    monkeypatch.setenv("CLA_OUTPUT_DIR", str(settings.output_dir))
+    assert main(["--year", "2024-25", "--out", str(tmp_path / "report")]) == 0
+    assert sorted(path.name for path in (tmp_path / "report").iterdir()) == sorted(
+        f"{file_stem('2024-25', public)}{suffix}" for public in (True, False) for suffix in (".html", ".docx", ".xlsx"))
+    assert main(["--year", "2030-31", "--out", str(tmp_path / "none")]) == 1
+
+
+def test_the_report_holds_no_child_level_data(council, published):
+    settings, _ = council
+    ids = {r[0] for r in published.execute("select person_id from staging.stg_ssd__persons").fetchall()}
+    names = {r[0] for r in published.execute(
+        "select surname from staging.stg_ssd__persons where length(surname) > 5").fetchall()}
+    folder = settings.reports_dir / LATEST_COMPLETE
+    for public in (True, False):
+        text = (folder / f"{file_stem(LATEST_COMPLETE, public)}.html").read_text()
+        text = re.sub(r'src="data:[^"]+"', "", text)
+        words = set(re.findall(r"[A-Za-z0-9]+", text))
+        assert not (ids & words) and not (names & words)
