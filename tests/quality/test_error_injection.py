@@ -1,0 +1,48 @@
+"""Labelled error injection in the synthetic council: deterministic, only with a rate above 0, and its
+truth names records that exist."""
+
+import csv
+import filecmp
+
+from dagster_project.synth import generate
+from dagster_project.synth.errors import KINDS, TRUTH_COLUMNS, TRUTH_FILE
+
+OPTIONS = {"as_at": "2026-11-23", "children": 40, "years": 3, "seed": 7, "workers": 1}
+
+
+def _files(folder):
+    return sorted(p.relative_to(folder) for p in folder.rglob("*") if p.is_file())
+
+
+def test_no_rate_no_change(tmp_path):
+    plain = generate(out=tmp_path / "plain", **OPTIONS)
+    zero = generate(out=tmp_path / "zero", errors=0, **OPTIONS)
+    assert _files(plain) == _files(zero)
+    assert not (plain / "_truth" / TRUTH_FILE).exists()
+    for name in _files(plain):
+        assert filecmp.cmp(plain / name, zero / name, shallow=False), name
+
+
+def test_errors_are_planted_deterministically_with_their_truth(tmp_path):
+    first = generate(out=tmp_path / "one", errors=0.02, **OPTIONS)
+    again = generate(out=tmp_path / "two", errors=0.02, **OPTIONS)
+    for name in _files(first):
+        assert filecmp.cmp(first / name, again / name, shallow=False), name
+    with open(first / "_truth" / TRUTH_FILE, newline="") as f:
+        reader = csv.DictReader(f)
+        assert reader.fieldnames == TRUTH_COLUMNS
+        truth = list(reader)
+    kinds = {row["kind"] for row in truth}
+    # a council this small has no candidate for a few kinds (the slow test plants every kind)
+    assert len(kinds) >= len(KINDS) * 3 // 4, sorted({k.__name__ for k in KINDS} - kinds)
+    with open(first / "ssd_person.csv", newline="") as f:
+        people = {row["pers_person_id"] for row in csv.DictReader(f)}
+    assert all(row["child"] in people for row in truth if row["child"])
+    # one child, one planted error
+    children_by_kind = {}
+    for row in truth:
+        if row["child"]:
+            children_by_kind.setdefault(row["child"], set()).add(row["kind"])
+    assert all(len(kinds) == 1 for kinds in children_by_kind.values())
+    manifest = (first / "manifest.json").read_text()
+    assert '"errors": 0.02' in manifest
