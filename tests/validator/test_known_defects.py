@@ -383,3 +383,20 @@ def test_624_asks_a_care_leaver_to_repeat_motherhood_details_that_628_forbids(va
     r2 = validate(repeated, 2026, selected_rules=["624", "628", "612", "611"])
     assert "624" not in r2.errors_by_rule
     assert _rows(r2, "628") == [("C1006", "Header", 5)]
+
+
+def test_577_flags_a_closed_missing_episode_after_care_ended(validate):
+    """577 is 'Child ceased to be looked after but there is a missing/away from placement without
+    authorisation period without an end date'. C1003 left care (adopted, E11) on 10 September; a missing
+    episode from 1 to 3 October has an end date, yet the validator flags it (its code also flags an episode
+    that ends after, or before, the period of care). Control: the same child's missing episode inside the
+    period of care, closed, is not flagged. seeds/data_quality/validator_disagreements.csv, row 577."""
+    E = 2025  # the year the 2025-26 collection starts
+    ds = clean_dataset(2026)
+    inside = {"CHILD": "C1003", "DOB": ds["this_year"]["header.csv"][2]["DOB"], "MISSING": "M",
+              "MIS_START": f"02/08/{E}", "MIS_END": f"03/08/{E}"}
+    after = dict(inside, MIS_START=f"01/10/{E}", MIS_END=f"03/10/{E}")
+    r = validate(with_rows(ds, "this_year", "missing.csv", [inside, after]), 2026, selected_rules=["577"])
+    assert _rows(r, "577") == [("C1003", "Missing", 2)]
+    control = validate(with_rows(ds, "this_year", "missing.csv", [inside]), 2026, selected_rules=["577"])
+    assert "577" not in control.errors_by_rule

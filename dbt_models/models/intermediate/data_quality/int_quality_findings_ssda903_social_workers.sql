@@ -1,0 +1,79 @@
+{{ config(enabled=var('data_quality_stage', false)) }}
+-- One row per checked collection year, DfE rule and SWEpisodes row that breaks a social worker episode
+-- rule: a previous episode left open (SW08STG2), lasting less than 3 days (SW09STG2), ending on or before
+-- it began (SW18STG2), two starting on the same day (SW19STG2), and an id that does not start SW or XX
+-- (SW02STG1). The reason code list is SW13STG1 (int_quality_findings_ssda903_codes). Findings point at
+-- the allocation in ssd_involvements.
+
+with
+
+years as (
+    select * from {{ ref('int_quality_collection_years') }}
+),
+
+social_worker_episodes as (
+    select episodes.*
+    from {{ ref('ssda903_social_worker_episodes') }} as episodes
+    inner join years
+        on episodes.collection_year = years.collection_year
+),
+
+involvements as (
+    select * from {{ ref('stg_ssd__involvements') }}
+),
+
+ordered as (
+    select
+        *,
+        row_number() over child_order as episode_order,
+        count(*) over (partition by collection_year, child) as episodes_of_child,
+        row_number() over (partition by collection_year, child, sw_decom order by involvement_id) as same_start_number
+    from social_worker_episodes
+    window child_order as (partition by collection_year, child order by sw_decom, involvement_id)
+),
+
+flagged as (
+    select 'SW08STG2' as rule_code, collection_year, child, involvement_id, 'invo_involvement_end_date' as source_column,
+        cast(sw_dec as varchar) as value_recorded, 'a later social worker episode starts but this one has not ended' as details
+    from ordered
+    where episode_order < episodes_of_child and sw_dec is null and sw_decom is not null
+    union all
+    select 'SW09STG2', collection_year, child, involvement_id, 'invo_involvement_end_date', cast(sw_dec as varchar),
+        'the social worker episode lasted less than 3 days'
+    from ordered
+    where {{ dbt.datediff('sw_decom', 'sw_dec', 'day') }} < 3
+    union all
+    select 'SW18STG2', collection_year, child, involvement_id, 'invo_involvement_end_date', cast(sw_dec as varchar),
+        'the social worker episode ends on or before the day it began'
+    from ordered
+    where sw_dec is not null and sw_decom is not null and not (sw_dec > sw_decom)
+    union all
+    select 'SW19STG2', collection_year, child, involvement_id, 'invo_involvement_start_date', cast(sw_decom as varchar),
+        'another social worker episode starts the same day'
+    from ordered
+    where same_start_number > 1
+    union all
+    select 'SW02STG1', collection_year, child, involvement_id, 'invo_professional_id', sw_id,
+        'the social worker id does not start SW or XX'
+    from ordered
+    where sw_id is not null and not (sw_id like 'SW%' or sw_id like 'XX%')
+),
+
+final as (
+    select
+        flagged.rule_code,
+        flagged.collection_year,
+        flagged.child as person_id,
+        'ssd_involvements' as record_table,
+        flagged.involvement_id as record_id,
+        involvements.source_file_name,
+        cast(involvements.source_row_number as integer) as source_row_number,
+        flagged.source_column,
+        flagged.value_recorded,
+        flagged.details
+    from flagged
+    left join involvements
+        on flagged.involvement_id = involvements.involvement_id
+)
+
+select * from final
