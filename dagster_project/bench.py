@@ -5,7 +5,10 @@
 For each scale factor (1 = a mid-sized council, about 500 children in care on any day) a fresh process
 generates a council into a temporary folder, runs the real nightly job on it and writes one year's
 return, and reports each stage's wall time (taken from Dagster's own step events) and the peak memory
-of the pipeline process and of its dbt subprocess. The results go to output/bench/ as a markdown table
+of the pipeline process and of its dbt subprocess. The recording-quality stage (Great Expectations on
+the staging tables, the data-quality dbt models, the per-rule checks and the report) is timed on its
+own and set against the DfE's public validator run on the same 2025-26 return (with 2024-25 as last
+year): what the night adds to find errors, against what a council does today to find fewer. The results go to output/bench/ as a markdown table
 (`latest.md` and one file per run). Nothing here asserts a time: benchmarks measure, tests check.
 """
 
@@ -30,8 +33,12 @@ STAGE_OF_STEP = {
     "warehouse_dbt_models": "dbt build",
     "ssda903_collection_years": "exports",
     "ssda903_return_files": "exports",
+    "staging_expectations": "quality",
+    "data_quality_dbt_models": "quality",
+    "data_quality_rule_checks": "quality",
+    "data_quality_report": "quality",
 }
-STAGES = ("generate", "ingest", "dbt build", "checks", "exports", "other")
+STAGES = ("generate", "ingest", "dbt build", "quality", "checks", "exports", "other")
 
 
 def _stage(step_key: str) -> str:
@@ -89,6 +96,8 @@ def measure_one_scale(scale: float, workdir: Path) -> dict:
             timings[stage] = timings.get(stage, 0.0) + seconds
     succeeded = all(result.success for result in results)
 
+    validator = _time_validator(settings) if succeeded else {}
+
     import duckdb
 
     con = duckdb.connect(str(settings.warehouse_path), read_only=True)
@@ -108,10 +117,23 @@ def measure_one_scale(scale: float, workdir: Path) -> dict:
         "children_2025_26": in_care,
         "episodes_2025_26": episodes,
         "seconds": {stage: round(value, 1) for stage, value in timings.items()},
+        **validator,
         "pipeline_wall_seconds": round(wall, 1),
         "peak_mb_pipeline": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "peak_mb_dbt": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
     }
+
+
+def _time_validator(settings: Settings) -> dict:
+    """The DfE's public validator on the night's 2025-26 return (2024-25 as last year), timed."""
+    from dagster_project.lib.dfe_validator import ensure_validator_environment, run_validator
+
+    ensure_validator_environment()  # built once and cached: not part of the time
+    returns = settings.returns_dir / "ssda903"
+    result = run_validator(returns / "2025-26", "2025-26", settings.la_code, previous_year_dir=returns / "2024-25")
+    return {"validator_wall_seconds": round(result.wall_seconds, 1),
+            "validator_rules_seconds": round(result.validation_seconds, 1),
+            "validator_rules_run": len(result.rules_run)}
 
 
 def render_markdown(results: list[dict]) -> str:
@@ -124,8 +146,9 @@ def render_markdown(results: list[dict]) -> str:
         "",
         "| scale | extract rows | extract MB | children in 2025-26 return | episodes | "
         + " | ".join(f"{stage} s" for stage in STAGES)
-        + " | pipeline s | peak MB (pipeline process) | peak MB (child processes: dbt, generator workers) | ok |",
-        "|" + "---|" * (9 + len(STAGES)),
+        + " | pipeline s | validator s (wall / rules) | quality stage / validator | peak MB (pipeline process) "
+        "| peak MB (child processes: dbt, generator workers) | ok |",
+        "|" + "---|" * (11 + len(STAGES)),
     ]
     for r in results:
         seconds = r.get("seconds", {})
@@ -133,9 +156,13 @@ def render_markdown(results: list[dict]) -> str:
             f"| {r['scale']:g} | {r.get('extract_rows', '')} | {r.get('extract_mb', '')} | "
             f"{r.get('children_2025_26', '')} | {r.get('episodes_2025_26', '')} | "
             + " | ".join(str(seconds.get(stage, "")) for stage in STAGES)
-            + f" | {r.get('pipeline_wall_seconds', '')} | {r.get('peak_mb_pipeline', '')} | "
+            + f" | {r.get('pipeline_wall_seconds', '')} | {_validator_cell(r)} | {_ratio_cell(r)}"
+            f" | {r.get('peak_mb_pipeline', '')} | "
             f"{r.get('peak_mb_dbt', '')} | {'yes' if r.get('succeeded') else 'NO: ' + r.get('error', 'failed')} |"
         )
+    lines += ["", ("The quality stage is Great Expectations on every staging table, every data-quality rule (DfE and "
+                   "local) over the latest complete year and the draft, the error mart and its history, and the "
+                   "report; the validator checks one year's return.")]
     if len(results) > 1 and all(r.get("succeeded") for r in results):
         base = results[0]
         lines += ["", "Ratio of pipeline time to scale " + f"{base['scale']:g}" + ": " + ", ".join(
@@ -143,6 +170,17 @@ def render_markdown(results: list[dict]) -> str:
             for r in results[1:]
         )]
     return "\n".join(lines) + "\n"
+
+
+def _validator_cell(r: dict) -> str:
+    if "validator_wall_seconds" not in r:
+        return ""
+    return f"{r['validator_wall_seconds']} / {r['validator_rules_seconds']}"
+
+
+def _ratio_cell(r: dict) -> str:
+    quality, validator = r.get("seconds", {}).get("quality"), r.get("validator_wall_seconds")
+    return f"{quality / validator:.1f}x" if quality and validator else ""
 
 
 def main(argv: list[str] | None = None) -> int:
