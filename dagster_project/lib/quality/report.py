@@ -15,6 +15,7 @@ children with nothing to correct.
 from __future__ import annotations
 
 import html
+from datetime import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -253,6 +254,7 @@ tr:nth-child(even) td { background: #f6f8fa; }
 .new { background: #c6efce !important; font-weight: bold; }
 details { margin: 0.3em 0 0.3em 0.5em; } summary { cursor: pointer; font-weight: bold; }
 .muted { color: #666; }
+td.message { min-width: 22em; }
 """
 
 
@@ -263,11 +265,15 @@ def _html_table(frame: pd.DataFrame, classes: dict[str, str] | None = None) -> s
         cells = []
         for column, value in zip(frame.columns, values):
             text = "" if (not isinstance(value, str) and pd.isna(value)) else str(value)
+            if isinstance(value, (pd.Timestamp, datetime)) and not pd.isna(value):
+                text = value.strftime("%Y-%m-%d")  # nights are dates: no midnight times
             css = ""
             if column == "Severity" and text:
                 css = f' class="severity-{html.escape(text)}"'
-            elif column == "New since last run" and text:
-                css = ' class="new"'
+            elif column == "New since last run" and text not in ("", "0", "False", "no"):
+                css = ' class="new"'  # only what is new stands out
+            elif column in ("What to correct", "What it checks", "Rule message"):
+                css = ' class="message"'
             cells.append(f"<td{css}>{html.escape(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
