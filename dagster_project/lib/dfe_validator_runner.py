@@ -376,14 +376,28 @@ def main(argv: list[str]) -> int:
     except Exception as exc:  # noqa: BLE001 - reported to the caller through the output file
         out = {"status": "error", "message": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()}
     out["wall_seconds_in_runner"] = round(time.perf_counter() - T_START, 3)
-    # ru_maxrss is in KiB on Linux (bytes on macOS)
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    out["peak_rss_mb"] = round(rss / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+    out["peak_rss_mb"] = _peak_rss_mb()
     tmp = output_path + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         json.dump(out, f)
     os.replace(tmp, output_path)
     return 0
+
+
+def _peak_rss_mb() -> float:
+    """The runner's own peak memory. On Linux ru_maxrss survives exec, so a runner started from a large
+    process (a test session, the pipeline) would report its parent's size: read the high-water mark of this
+    process's own address space (VmHWM) instead."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)  # kB
+    except OSError:
+        pass
+    # elsewhere: ru_maxrss, in KiB on Linux and bytes on macOS
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(rss / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 
 
 if __name__ == "__main__":
