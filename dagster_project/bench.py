@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -66,6 +65,54 @@ def _step_seconds(instance, run_id: str) -> dict[str, float]:
     return seconds
 
 
+class MemorySampler:
+    """Peak resident memory of this process's children (dbt) and of the whole tree, sampled four times a
+    second. ru_maxrss of children cannot be used: on Linux it survives exec, so every child started from
+    the pipeline process reports at least the pipeline's own size."""
+
+    def __init__(self, interval: float = 0.25):
+        import threading
+
+        import psutil
+
+        self._process = psutil.Process()
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.peak_children_mb = 0.0
+        self.peak_total_mb = 0.0
+        self.peak_self_mb = 0.0
+
+    def _sample(self):
+        import psutil
+
+        children = 0
+        for child in self._process.children(recursive=True):
+            try:
+                children += child.memory_info().rss
+            except psutil.Error:  # ended between listing and reading
+                pass
+        own = self._process.memory_info().rss
+        total = children + own
+        self.peak_self_mb = max(self.peak_self_mb, own / 2**20)
+        self.peak_children_mb = max(self.peak_children_mb, children / 2**20)
+        self.peak_total_mb = max(self.peak_total_mb, total / 2**20)
+
+    def _run(self):
+        while not self._stop.wait(self._interval):
+            self._sample()
+
+    def __enter__(self):
+        self._sample()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+
+
 def measure_one_scale(scale: float, workdir: Path) -> dict:
     """Generate, run and time one council (called in a fresh process per scale)."""
     os.environ["CLA_LANDING_DIR"] = str(workdir / "landing")
@@ -89,7 +136,8 @@ def measure_one_scale(scale: float, workdir: Path) -> dict:
 
     instance = dg.DagsterInstance.ephemeral()
     started = time.monotonic()
-    results = run_warehouse(instance=instance, return_years=["2025-26"])
+    with MemorySampler() as memory:
+        results = run_warehouse(instance=instance, return_years=["2025-26"])
     wall = time.monotonic() - started
     for result in results:
         for stage, seconds in _step_seconds(instance, result.run_id).items():
@@ -119,8 +167,9 @@ def measure_one_scale(scale: float, workdir: Path) -> dict:
         "seconds": {stage: round(value, 1) for stage, value in timings.items()},
         **validator,
         "pipeline_wall_seconds": round(wall, 1),
-        "peak_mb_pipeline": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-        "peak_mb_dbt": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+        "peak_mb_pipeline": round(memory.peak_self_mb),
+        "peak_mb_dbt": round(memory.peak_children_mb),
+        "peak_mb_total": round(memory.peak_total_mb),
     }
 
 
@@ -147,8 +196,8 @@ def render_markdown(results: list[dict]) -> str:
         "| scale | extract rows | extract MB | children in 2025-26 return | episodes | "
         + " | ".join(f"{stage} s" for stage in STAGES)
         + " | pipeline s | validator s (wall / rules) | quality stage / validator | peak MB (pipeline process) "
-        "| peak MB (child processes: dbt, generator workers) | ok |",
-        "|" + "---|" * (11 + len(STAGES)),
+        "| peak MB (dbt, sampled) | peak MB (all together, sampled) | ok |",
+        "|" + "---|" * (12 + len(STAGES)),
     ]
     for r in results:
         seconds = r.get("seconds", {})
@@ -158,7 +207,7 @@ def render_markdown(results: list[dict]) -> str:
             + " | ".join(str(seconds.get(stage, "")) for stage in STAGES)
             + f" | {r.get('pipeline_wall_seconds', '')} | {_validator_cell(r)} | {_ratio_cell(r)}"
             f" | {r.get('peak_mb_pipeline', '')} | "
-            f"{r.get('peak_mb_dbt', '')} | {'yes' if r.get('succeeded') else 'NO: ' + r.get('error', 'failed')} |"
+            f"{r.get('peak_mb_dbt', '')} | {r.get('peak_mb_total', '')} | {'yes' if r.get('succeeded') else 'NO: ' + r.get('error', 'failed')} |"
         )
     lines += ["", ("The quality stage is Great Expectations on every staging table, every data-quality rule (DfE and "
                    "local) over the latest complete year and the draft, the error mart and its history, and the "
