@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import dagster as dg
 import duckdb
@@ -36,7 +36,7 @@ class WarehouseResource(dg.ConfigurableResource):
     la_code: str
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None) -> "WarehouseResource":
+    def from_settings(cls, settings: Settings | None = None) -> WarehouseResource:
         settings = settings or Settings.from_environment()
         return cls(
             landing_dir=str(settings.landing_dir),

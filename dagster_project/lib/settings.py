@@ -52,7 +52,7 @@ class Settings:
         return self.warehouse_dir / "warehouse.duckdb"
 
     @classmethod
-    def from_environment(cls) -> "Settings":
+    def from_environment(cls) -> Settings:
         output_dir = _path("CLA_OUTPUT_DIR", PROJECT_ROOT / "output")
         return cls(
             landing_dir=_path("CLA_LANDING_DIR", PROJECT_ROOT / "landing"),

@@ -17,7 +17,6 @@ import duckdb
 import pytest
 
 from dagster_project.lib import publication
-from dagster_project.lib.settings import Settings
 
 pytestmark = [pytest.mark.slow]
 

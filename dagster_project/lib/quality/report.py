@@ -15,8 +15,8 @@ children with nothing to correct.
 from __future__ import annotations
 
 import html
-from datetime import datetime
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
