@@ -21,6 +21,7 @@ the report folder.
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from dagster_project.defs.transformation.assets import prune_old_dbt_targets
 from dagster_project.defs.transformation.translator import WarehouseDbtTranslator
 from dagster_project.lib.quality import dbt_stage
 from dagster_project.lib.quality import report as quality_report
@@ -43,6 +44,7 @@ def data_quality_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResour
     import os
 
     os.environ["CLA_WAREHOUSE_PATH"] = str(warehouse.working_warehouse_path(context.run_id))
+    prune_old_dbt_targets(dbt_stage.TARGET_DIR.parent, "data_quality_dbt_models", keep=5)
     yield from dbt.cli(["build", "--vars", dbt_stage.STAGE_VARS], context=context).stream()
 
 

@@ -18,14 +18,15 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     # dbt runs as a subprocess and finds the warehouse file through profiles.yml's CLA_WAREHOUSE_PATH:
     # the run's working copy, never the published warehouse.
     os.environ["CLA_WAREHOUSE_PATH"] = str(warehouse.working_warehouse_path(context.run_id))
-    _prune_old_dbt_targets(Path(dbt_project.project_dir) / "target", keep=5)
+    prune_old_dbt_targets(Path(dbt_project.project_dir) / "target", "warehouse_dbt_models", keep=5)
     # --full-refresh: seeds are re-created, so a changed column type in a seed takes effect. The project
     # has no incremental models (history the warehouse keeps across runs is written by Python assets).
     yield from dbt.cli(["build", "--full-refresh"], context=context).stream()
 
 
-def _prune_old_dbt_targets(target: Path, keep: int) -> None:
-    """dagster-dbt gives every invocation its own target folder (logs, compiled SQL); keep the newest few."""
-    runs = sorted(target.glob("warehouse_dbt_models-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+def prune_old_dbt_targets(target: Path, step: str, keep: int) -> None:
+    """dagster-dbt gives every invocation its own target folder (logs, compiled SQL, 10-20 MB): keep the
+    newest few of a step, or a year of nights fills the disk."""
+    runs = sorted(target.glob(f"{step}-*"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in runs[keep:]:
         shutil.rmtree(old, ignore_errors=True)
