@@ -33,3 +33,14 @@
     {{ to_alias }}.working_day_count = {{ from_alias }}.working_day_count + {{ days }}
     and {{ to_alias }}.is_working_day
 {%- endmacro %}
+
+{#
+  An end date that may be open (null = still open) as a date that compares like one: 9999-12-31.
+  Write `{{ open_end('x.end_date') }} > periods.period_end` rather than
+  `(x.end_date is null or x.end_date > periods.period_end)` in a join condition: DuckDB can keep a hash
+  join on the keys when the extra condition compares one side's expression with the other's, but an OR
+  across both sides turns an outer join into a nested loop, quadratic in the number of children.
+#}
+{% macro open_end(column) -%}
+    coalesce({{ column }}, date '9999-12-31')
+{%- endmacro %}

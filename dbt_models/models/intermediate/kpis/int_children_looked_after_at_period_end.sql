@@ -99,7 +99,7 @@ open_episodes as (
     from periods
     inner join episodes
         on episodes.decom <= periods.period_end
-        and (episodes.dec is null or episodes.dec > periods.period_end)
+        and {{ open_end('episodes.dec') }} > periods.period_end
     left join legal_statuses
         on episodes.legal_status_code = legal_statuses.code
 ),
@@ -230,7 +230,7 @@ described as (
     left join uasc_spells
         on children.person_id = uasc_spells.person_id
         and uasc_spells.start_date <= children.period_end
-        and (uasc_spells.end_date is null or uasc_spells.end_date > children.period_end)
+        and {{ open_end('uasc_spells.end_date') }} > children.period_end
 ),
 
 final as (

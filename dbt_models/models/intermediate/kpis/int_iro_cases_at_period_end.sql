@@ -42,7 +42,7 @@ open_involvements as (
     from periods
     inner join involvements
         on involvements.start_date <= periods.period_end
-        and (involvements.end_date is null or involvements.end_date > periods.period_end)
+        and {{ open_end('involvements.end_date') }} > periods.period_end
 ),
 
 iros_on_the_day as (
@@ -50,7 +50,7 @@ iros_on_the_day as (
     from periods
     inner join posts
         on posts.start_date <= periods.period_end
-        and (posts.end_date is null or posts.end_date > periods.period_end)
+        and {{ open_end('posts.end_date') }} > periods.period_end
 
     union
 

@@ -111,7 +111,7 @@ looked_after_throughout as (
     from periods
     inner join periods_of_care
         on periods_of_care.start_date <= periods.period_start
-        and (periods_of_care.end_date is null or periods_of_care.end_date > periods.period_end)
+        and {{ open_end('periods_of_care.end_date') }} > periods.period_end
 ),
 
 iros_during_period as (
@@ -123,7 +123,7 @@ iros_during_period as (
     left join allocations
         on looked_after_throughout.person_id = allocations.person_id
         and allocations.start_date <= looked_after_throughout.period_end
-        and (allocations.end_date is null or allocations.end_date > looked_after_throughout.period_start)
+        and {{ open_end('allocations.end_date') }} > looked_after_throughout.period_start
     group by looked_after_throughout.period_id, looked_after_throughout.person_id
 ),
 
@@ -242,7 +242,7 @@ open_disputes as (
     from periods
     left join disputes
         on disputes.raised_date <= periods.period_end
-        and (disputes.resolved_date is null or disputes.resolved_date > periods.period_end)
+        and {{ open_end('disputes.resolved_date') }} > periods.period_end
     group by periods.period_id
 ),
 

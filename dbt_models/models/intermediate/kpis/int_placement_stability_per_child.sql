@@ -42,7 +42,7 @@ placements_in_twelve_months as (
     left join placements
         on looked_after.person_id = placements.person_id
         and placements.start_date <= periods.period_end
-        and (placements.end_date is null or placements.end_date >= periods.twelve_months_start)
+        and {{ open_end('placements.end_date') }} >= periods.twelve_months_start
     group by looked_after.period_id, looked_after.person_id
 ),
 
