@@ -14,7 +14,6 @@ results carry counts and file names only.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,7 +45,7 @@ def write_report(con: duckdb.DuckDBPyConnection, collection_year: str, folder: P
     started = time.monotonic()
     figures = data.load(con, collection_year)
     internal = content.build(figures, public=False)
-    public = dataclasses.replace(internal, is_public=True)
+    public = content.public_version(internal)
     folder.mkdir(parents=True, exist_ok=True)
     files = []
     for report in (public, internal):

@@ -9,9 +9,22 @@ commentary. Figures are looked up in the marts (data.ReportData); nothing is com
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+
 from dagster_project.lib.report import charts
 from dagster_project.lib.report.data import TOTAL, ReportData
-from dagster_project.lib.report.model import Cell, Chart, Narrative, Note, Report, Row, Section, Table
+from dagster_project.lib.report.model import (
+    Cell,
+    Chart,
+    Narrative,
+    Note,
+    Report,
+    Row,
+    Section,
+    Table,
+    withhold_to_protect_small_numbers,
+)
 
 NARRATIVE_PROMPT = "Manager's commentary: what the figures show, why, and what the service will do about it."
 
@@ -193,11 +206,21 @@ def build(data: ReportData, *, public: bool) -> Report:
     ]
     unavailable = [(measure.label, measure.unavailable_reason) for measure in data.measures.values()
                    if not measure.is_available]
-    return Report(
+    report = Report(
         title="Independent Reviewing Officer Service: Annual Report",
         la_name=data.la_name, collection_year=data.collection_year, year_label=_year_words(year),
-        extract_date=data.extract_date.strftime("%-d %B %Y"), is_public=public,
+        extract_date=data.extract_date.strftime("%-d %B %Y"), is_public=False,
         small_number_threshold=data.small_number_threshold, sections=sections, unavailable=unavailable)
+    return public_version(report) if public else report
+
+
+def public_version(internal: Report) -> Report:
+    """The version to publish: a copy of the internal report in which small numbers are suppressed when
+    shown, and every figure from which one could be worked out by subtraction is withheld."""
+    public = dataclasses.replace(copy.deepcopy(internal), is_public=True)
+    for table in public.tables:
+        withhold_to_protect_small_numbers(table, public.small_number_threshold)
+    return public
 
 
 def _year_words(period) -> str:

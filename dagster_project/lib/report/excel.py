@@ -17,6 +17,7 @@ from dagster_project.lib.report.model import (
     Report,
     Table,
     is_small,
+    suppressed_text,
 )
 
 BOLD = Font(bold=True)
@@ -52,7 +53,7 @@ def _write_value(sheet, row: int, column: int, cell, report: Report):
     if cell.value is None:
         return target
     if report.is_public and is_small(cell, threshold):
-        target.value = SUPPRESSED_COUNT if cell.unit == "count" else SUPPRESSED_RATE
+        target.value = suppressed_text(cell)
         target.alignment = Alignment(horizontal="right")
         return target
     target.value = cell.value / 100 if cell.unit == "percent" else cell.value
@@ -69,7 +70,10 @@ def _write_part(sheet, row: int, column: int, cell, part: str, report: Report) -
         return
     target = sheet.cell(row=row, column=column)
     if report.is_public and is_small(cell, report.small_number_threshold):
-        target.value = SUPPRESSED_COUNT if 0 < value < report.small_number_threshold else value
+        if cell.withheld and part == "numerator":
+            target.value = SUPPRESSED_RATE  # the count this percentage was withheld to protect
+        else:
+            target.value = SUPPRESSED_COUNT if 0 < value < report.small_number_threshold else value
     else:
         target.value = value
     target.number_format = "#,##0" if float(value).is_integer() else "0.0"
@@ -84,7 +88,8 @@ def write(report: Report, path: Path) -> Path:
     contents["A1"].font = TITLE
     contents["A2"] = (f"Figures as at {report.extract_date}. "
                       + (f"Public version: counts of 1 to {report.small_number_threshold - 1} shown as "
-                         f"\"<{report.small_number_threshold}\", percentages built on them as \"[c]\"."
+                         f"\"<{report.small_number_threshold}\", percentages built on them, and figures from which they "
+                         f"could be worked out by subtraction, as \"[c]\"."
                          if report.is_public else
                          f"Internal version: counts under {report.small_number_threshold} are highlighted; "
                          f"do not publish."))

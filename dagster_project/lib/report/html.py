@@ -77,7 +77,7 @@ figcaption { font-weight: bold; font-size: 10pt; margin-bottom: 1mm; }
     <dt>Version</dt><dd>{{ "Public: small numbers suppressed" if report.is_public else "Internal: small numbers shown" }}</dd>
   </dl>
   {% if report.is_public %}
-  <div class="banner public">Counts of 1 to {{ report.small_number_threshold - 1 }} children are shown as "&lt;{{ report.small_number_threshold }}", and a percentage built on so few as "[c]", so that no child can be identified.</div>
+  <div class="banner public">Counts of 1 to {{ report.small_number_threshold - 1 }} children are shown as "&lt;{{ report.small_number_threshold }}", and a percentage built on so few, or another figure from which one could be worked out by subtraction, as "[c]", so that no child can be identified.</div>
   {% else %}
   <div class="banner">Internal version: counts of fewer than {{ report.small_number_threshold }} are shown, highlighted. Publish the public version, not this one.</div>
   {% endif %}
@@ -94,7 +94,9 @@ figcaption { font-weight: bold; font-size: 10pt; margin-bottom: 1mm; }
   four years before it. Definitions are at the end of the report. Figures "at 31 March" count the children on
   that day; figures for a year count what happened between 1 April and 31 March.</p>
   <p>Small numbers: {% if report.is_public %}counts of 1 to {{ report.small_number_threshold - 1 }} are
-  shown as "&lt;{{ report.small_number_threshold }}" and percentages built on them as "[c]".{% else %}counts of
+  shown as "&lt;{{ report.small_number_threshold }}", and percentages built on them as "[c]"; where a row or
+  column adds up to a total shown, the next smallest figure in it is also shown as "[c]", so that a small
+  number cannot be worked out by subtraction.{% else %}counts of
   1 to {{ report.small_number_threshold - 1 }} are highlighted; they must be suppressed before publication.{% endif %}
   A dash (–) means there was nothing to count (for example, no children in the group).</p>
   {% if report.unavailable %}

@@ -30,6 +30,9 @@ class Cell:
     breakdown: tuple[str, str] | None = None
     breakdown_2: tuple[str, str] | None = None
     mart_column: str = "value"  # or percent_of_total for a category's share
+    # withheld from the public version although not small itself, because a small number in the same row
+    # or column could otherwise be worked out from the total (secondary suppression)
+    withheld: bool = False
 
     @property
     def is_percent(self) -> bool:
@@ -111,7 +114,10 @@ class Report:
 
 
 def is_small(cell: Cell, threshold: int) -> bool:
-    """A count of 1 to threshold-1 children (or a percentage built on one) could identify a child."""
+    """A count of 1 to threshold-1 children (or a percentage built on one) could identify a child; a
+    withheld cell is treated as one."""
+    if cell.withheld:
+        return True
     if not cell.available or cell.unit in ("text", "number", "ratio", "average"):
         return False
     counts = [cell.value] if cell.unit == "count" else [cell.numerator, cell.denominator]
@@ -128,7 +134,7 @@ def display(cell: Cell, *, public: bool, threshold: int) -> str:
         # a percentage of nothing (no children to count) is not 0%
         return "–"
     if public and is_small(cell, threshold):
-        return SUPPRESSED_COUNT if cell.unit == "count" else SUPPRESSED_RATE
+        return suppressed_text(cell)
     if cell.unit == "count":
         return f"{cell.value:,.0f}"
     if cell.unit == "percent":
@@ -136,3 +142,55 @@ def display(cell: Cell, *, public: bool, threshold: int) -> str:
     if cell.unit in ("rate_per_10000", "average", "ratio"):
         return f"{cell.value:,.1f}"
     return f"{cell.value:,.1f}".removesuffix(".0")
+
+
+def suppressed_text(cell: Cell) -> str:
+    """What a suppressed cell shows: "<5" for a small count; "[c]" for a percentage built on one and for a
+    count withheld to protect one (saying "<5" of a count that is not small would be untrue)."""
+    return SUPPRESSED_COUNT if cell.unit == "count" and not cell.withheld else SUPPRESSED_RATE
+
+
+def withhold_to_protect_small_numbers(table: Table, threshold: int) -> int:
+    """Secondary suppression for the public version: where a row or column adds up to a total shown in the
+    table (a Total row; a last column named Total) and exactly one of its counts is suppressed, that count
+    could be worked out by subtraction, so the smallest other non-zero count of the line is withheld too
+    (and its share of the total in the same row). Repeated until no line has a lone suppressed count.
+    Returns the number of counts withheld."""
+
+    def is_count(cell: Cell) -> bool:
+        return cell.unit == "count" and cell.available and cell.value is not None
+
+    lines: list[tuple[list[Cell], Cell]] = []
+    totals = [row for row in table.rows if row.is_total]
+    members = [row for row in table.rows if not row.is_total]
+    if totals:
+        for index in range(len(table.columns)):
+            lines.append(([row.cells[index] for row in members if index < len(row.cells)],
+                          totals[-1].cells[index]))
+    if table.columns and table.columns[-1] == "Total":
+        lines += [(row.cells[:-1], row.cells[-1]) for row in table.rows]
+
+    withheld = 0
+    changed = True
+    while changed:
+        changed = False
+        for cells, total in lines:
+            counts = [cell for cell in cells if is_count(cell)]
+            if not is_count(total) or is_small(total, threshold):
+                continue  # no total shown to subtract from
+            if sum(is_small(cell, threshold) for cell in counts) != 1:
+                continue
+            others = [cell for cell in counts if not is_small(cell, threshold) and cell.value > 0]
+            if not others:
+                continue
+            chosen = min(others, key=lambda cell: cell.value)
+            chosen.withheld = True
+            withheld += 1
+            changed = True
+            for row in table.rows:  # its share of the total would give it away
+                for cell in row.cells:
+                    if (cell.is_percent and cell.measure_id == chosen.measure_id
+                            and cell.period_id == chosen.period_id and cell.breakdown == chosen.breakdown
+                            and cell.breakdown_2 == chosen.breakdown_2):
+                        cell.withheld = True
+    return withheld

@@ -196,8 +196,8 @@ def write(report: Report, path: Path) -> Path:
     banner = document.add_paragraph()
     if report.is_public:
         text = (f'Counts of 1 to {report.small_number_threshold - 1} children are shown as '
-                f'"<{report.small_number_threshold}", and a percentage built on so few as "[c]", so that no '
-                f'child can be identified.')
+                f'"<{report.small_number_threshold}", and a percentage built on so few, or another figure from '
+                f'which one could be worked out by subtraction, as "[c]", so that no child can be identified.')
         colour = GREEN
     else:
         text = (f"Internal version: counts of fewer than {report.small_number_threshold} are shown, "
