@@ -281,30 +281,6 @@ final as (
         value_recorded,
         details
     from flagged
-),
-
-deduplicated as (
-    -- a placement or case-management episode split into several 903 episodes (a legal status change
-    -- inside it) is one record: one finding
-    select
-        *,
-        row_number() over (
-            partition by rule_code, collection_year, person_id, record_table, record_id, source_column
-            order by value_recorded, details
-        ) as duplicate_number
-    from final
 )
 
-select
-    rule_code,
-    collection_year,
-    person_id,
-    record_table,
-    record_id,
-    source_file_name,
-    source_row_number,
-    source_column,
-    value_recorded,
-    details
-from deduplicated
-where duplicate_number = 1
+{{ one_finding_per_record('final') }}
