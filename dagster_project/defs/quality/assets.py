@@ -1,13 +1,13 @@
-"""Recording quality, every night: the data-quality models and the night's report.
+"""Recording quality, every night: the Great Expectations run, the data-quality models and the report.
 
-Order within the nightly job (one step at a time):
+The dependency graph orders the night (nothing else does):
 
-1. the Great Expectations check on the staging tables (checks.py) writes every failing row into the
-   warehouse (``data_quality.expectation_failures``);
-2. ``data_quality_dbt_models`` builds the rule models and the error mart (dbt_models/models/*/data_quality):
-   every rule family, one row per child x rule x record, first seen / fixed kept across nights in the
-   ``tracking`` schema. It waits for step 1 because that check is blocking (with WARN severity, so it
-   never stops the run: only ordering);
+1. ``staging_expectations`` runs the Great Expectations suites on the staging tables and writes every
+   failing row into the warehouse (``data_quality.expectation_failures``, with one row per expectation in
+   ``data_quality.expectation_results``). Both tables are dbt sources whose ``meta`` names this asset, so the
+   rule models that read them come after it like after any other asset;
+2. ``data_quality_dbt_models`` (defs/transformation/assets.py) builds the rule models, the findings and their
+   history (dbt_models/models/data_quality);
 3. ``data_quality_report`` writes the worklist and report into the run's workspace
    (``data_quality/<extract date>/``): Excel, HTML and CSV, beside the GX Data Docs of step 1; the
    publication step moves the folder to ``output/data_quality/<extract date>/``;
@@ -17,39 +17,90 @@ Logs and metadata carry counts, rule codes and file names only; the children are
 the report folder.
 """
 
+from datetime import date
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, dbt_assets
 
-from dagster_project.defs.transformation.assets import prune_old_dbt_targets
-from dagster_project.defs.transformation.translator import WarehouseDbtTranslator
-from dagster_project.lib.quality import dbt_stage
+from dagster_project.lib.quality import expectations
 from dagster_project.lib.quality import report as quality_report
 from dagster_project.lib.resources import WarehouseResource
 
-# The night's outputs are written before publication removes the run's workspace (as the reports do).
-BEFORE_PUBLICATION = {"dagster/priority": "5"}
+EXPECTATION_FAILURES = dg.AssetKey(["data_quality", "expectation_failures"])
+EXPECTATION_RESULTS = dg.AssetKey(["data_quality", "expectation_results"])
 
 DATA_QUALITY_MARTS = [dg.AssetKey(["data_quality", name]) for name in (
-    "fct_data_quality_findings", "data_quality_rule_summary", "data_quality_team_summary",
-    "data_quality_worker_summary")]
+    "fct_data_quality_findings", "fct_data_quality_by_rule", "fct_data_quality_by_team",
+    "fct_data_quality_by_worker", "fct_data_quality_by_child")]
+
+SUITES = expectations.load_suites()
 
 
-@dbt_assets(manifest=dbt_stage.prepare_manifest_if_stale(), select=dbt_stage.SELECTION,
-            name="data_quality_dbt_models", dagster_dbt_translator=WarehouseDbtTranslator(),
-            op_tags=BEFORE_PUBLICATION)
-def data_quality_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    """Every data-quality rule as SQL, the error mart and its history (no --full-refresh: the history in
-    the tracking schema is incremental and carried from night to night)."""
-    import os
-
-    os.environ["CLA_WAREHOUSE_PATH"] = str(warehouse.working_warehouse_path(context.run_id))
-    prune_old_dbt_targets(dbt_stage.TARGET_DIR.parent, "data_quality_dbt_models", keep=5)
-    yield from dbt.cli(["build", "--vars", dbt_stage.STAGE_VARS], context=context).stream()
+def expectations_check_name(staging_model: str) -> str:
+    return f"expectations_{staging_model}"
 
 
-@dg.asset(group_name="data_quality", deps=DATA_QUALITY_MARTS, kinds={"xlsx", "html", "csv"},
-          op_tags=BEFORE_PUBLICATION)
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(EXPECTATION_FAILURES, group_name="data_quality", kinds={"duckdb"},
+                     deps=[dg.AssetKey(["staging", suite["meta"]["staging_model"]]) for suite in SUITES],
+                     description="One row per expectation and failing staging row (rule code, record, extract "
+                                 "file and row, column, value found)."),
+        dg.AssetSpec(EXPECTATION_RESULTS, group_name="data_quality", kinds={"duckdb"},
+                     deps=[dg.AssetKey(["staging", suite["meta"]["staging_model"]]) for suite in SUITES],
+                     description="One row per expectation evaluated tonight (suite, rule code, rows checked, success)."),
+    ],
+    check_specs=[dg.AssetCheckSpec(
+        expectations_check_name(suite["meta"]["staging_model"]), asset=EXPECTATION_FAILURES,
+        description=f"Great Expectations suite expectations/{suite['name']}.json on "
+                    f"{suite['meta']['staging_model']}: {len(suite['expectations'])} expectations. "
+                    f"{suite['meta'].get('description', '')}",
+    ) for suite in SUITES],
+    name="staging_expectations",
+)
+def staging_expectations(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """The Great Expectations suites in expectations/ (one per staging table) on pandas frames read from the
+    run's warehouse; the failing rows go into the warehouse for the worklist, the checks' metadata has counts
+    per rule code only. Data-quality failures are WARN: they never stop the night; a suite that cannot run
+    at all is an ERROR."""
+    with warehouse.connect(context.run_id, read_only=True) as con:
+        night = quality_report.night_of(con)
+    docs_dir = warehouse.output_dir_for(context.run_id, "data_quality") / night / "data_docs"
+    with warehouse.connect(context.run_id) as con:
+        outcomes, seconds = expectations.check_staging(con, date.fromisoformat(night), docs_dir, SUITES)
+    failing_rows = sum(outcome.unexpected_rows for outcome in outcomes)
+    context.log.info(f"Great Expectations: {len(outcomes)} suites in {seconds:.1f} s, "
+                     f"{failing_rows} failing rows stored in {expectations.FAILURES_TABLE}")
+    yield dg.MaterializeResult(asset_key=EXPECTATION_FAILURES, metadata={"failing_rows": failing_rows})
+    yield dg.MaterializeResult(asset_key=EXPECTATION_RESULTS, metadata={"suites": len(outcomes)})
+    for outcome in outcomes:
+        passed = outcome.available and outcome.success
+        if not outcome.available:
+            severity = dg.AssetCheckSeverity.WARN  # an optional table the extract does not have
+        elif outcome.errors:
+            severity = dg.AssetCheckSeverity.ERROR  # the suite itself is broken: a structural failure
+        else:
+            severity = dg.AssetCheckSeverity.WARN
+        yield dg.AssetCheckResult(
+            asset_key=EXPECTATION_FAILURES,
+            check_name=expectations_check_name(outcome.staging_model),
+            passed=passed or not outcome.available,
+            severity=severity,
+            metadata={
+                "staging_model": outcome.staging_model,
+                "table_available": outcome.available,
+                "rows_checked": outcome.rows,
+                "expectations": outcome.expectations,
+                "failed_expectations": outcome.failed_expectations,
+                "expectations_not_evaluated": outcome.errors,
+                "failing_rows": outcome.unexpected_rows,
+                # rule codes and counts only: the rows themselves are in the warehouse
+                "failing_rows_by_rule": ", ".join(f"{code}: {count}" for code, count
+                                                  in sorted(outcome.rule_counts.items())) or "none",
+            },
+        )
+
+
+@dg.asset(group_name="data_quality", deps=DATA_QUALITY_MARTS, kinds={"xlsx", "html", "csv"})
 def data_quality_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """The night's recording-quality report: a worklist of every open finding per child (extract file, row
     as the file shows it, column letter), summaries by rule, team and worker, new and fixed since the last

@@ -40,7 +40,7 @@ def _metadata(files: annual_report.ReportFiles) -> dict:
     }
 
 
-@dg.asset(group_name="reports", deps=KPI_MARTS, kinds={"html", "docx", "xlsx"})
+@dg.asset(group_name="outputs", deps=KPI_MARTS, kinds={"html", "docx", "xlsx"})
 def iro_nightly_annual_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """The IRO annual report for the latest complete collection year (HTML, Word and Excel; public and
     internal versions), written into the run's workspace and published with the warehouse."""
@@ -56,7 +56,7 @@ def iro_nightly_annual_report(context: dg.AssetExecutionContext, warehouse: Ware
     return dg.MaterializeResult(metadata=_metadata(files))
 
 
-@dg.asset(group_name="reports", partitions_def=collection_year_partitions, deps=KPI_MARTS,
+@dg.asset(group_name="outputs", partitions_def=collection_year_partitions, deps=KPI_MARTS,
           kinds={"html", "docx", "xlsx"}, tags={ON_DEMAND_TAG: "true"})
 def iro_annual_report_files(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """One collection year's IRO annual report, written on demand from the published warehouse into
@@ -87,7 +87,7 @@ def _replace_folder(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-@dg.asset(group_name="reports", deps=[dg.AssetKey("analyst_warehouse")], kinds={"parquet", "csv"})
+@dg.asset(group_name="outputs", deps=[dg.AssetKey("analyst_warehouse")], kinds={"parquet", "csv"})
 def analyst_mart_files(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Every table of the night's pseudonymised analyst warehouse (the marts, children's ids replaced by
     keyed hashes) as Parquet and CSV, for Excel, Power BI and other tools that cannot read DuckDB."""

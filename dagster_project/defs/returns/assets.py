@@ -32,7 +32,7 @@ def _write_year(con, warehouse: WarehouseResource, collection_year: str, returns
     return label[0], rows
 
 
-@dg.asset(group_name="returns", deps=MARTS + [dg.AssetKey(["intermediate", "int_collection_years"])],
+@dg.asset(group_name="outputs", deps=MARTS + [dg.AssetKey(["intermediate", "int_collection_years"])],
           kinds={"csv"})
 def ssda903_nightly_returns(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """The SSDA903 return for the latest two complete collection years and the year-to-date draft, and
@@ -52,7 +52,7 @@ def ssda903_nightly_returns(context: dg.AssetExecutionContext, warehouse: Wareho
     return dg.MaterializeResult(metadata={"years": ", ".join(chosen), **metadata})
 
 
-@dg.asset(group_name="returns", partitions_def=collection_year_partitions, deps=MARTS, kinds={"csv"},
+@dg.asset(group_name="outputs", partitions_def=collection_year_partitions, deps=MARTS, kinds={"csv"},
           tags={ON_DEMAND_TAG: "true"})
 def ssda903_return_files(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """One collection year's SSDA903 return, rebuilt on demand from the published warehouse."""

@@ -1,4 +1,9 @@
-"""The dbt project as assets: seeds, staging, intermediate and marts; dbt tests become asset checks."""
+"""The dbt project as assets: seeds, staging, intermediate and marts; dbt tests become asset checks.
+
+One dbt project and one manifest, run in two steps selected from it, because the Great Expectations asset
+(defs/quality) sits between them: it reads the staging models, and the data-quality models read what it
+writes (a dbt source whose meta names that asset).
+"""
 
 import os
 import shutil
@@ -11,17 +16,29 @@ from dagster_project.defs.transformation.project import dbt_project
 from dagster_project.defs.transformation.translator import WarehouseDbtTranslator
 from dagster_project.lib.resources import WarehouseResource
 
+# every model, test and snapshot of the data-quality folder (its seed, the rules, is reference data)
+DATA_QUALITY_SELECTION = "fqn:cla_warehouse.intermediate.data_quality fqn:cla_warehouse.marts.data_quality"
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project,
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, exclude=DATA_QUALITY_SELECTION,
             dagster_dbt_translator=WarehouseDbtTranslator())
 def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     # dbt runs as a subprocess and finds the warehouse file through profiles.yml's CLA_WAREHOUSE_PATH:
     # the run's working copy, never the published warehouse.
     os.environ["CLA_WAREHOUSE_PATH"] = str(warehouse.working_warehouse_path(context.run_id))
     prune_old_dbt_targets(Path(dbt_project.project_dir) / "target", "warehouse_dbt_models", keep=5)
-    # --full-refresh: seeds are re-created, so a changed column type in a seed takes effect. The project
-    # has no incremental models (history the warehouse keeps across runs is written by Python assets).
+    # --full-refresh: seeds are re-created, so a changed column type in a seed takes effect.
     yield from dbt.cli(["build", "--full-refresh"], context=context).stream()
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, select=DATA_QUALITY_SELECTION,
+            name="data_quality_dbt_models", dagster_dbt_translator=WarehouseDbtTranslator())
+def data_quality_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    """Every data-quality rule as SQL, the findings and their history. No --full-refresh: the history in
+    the tracking schema is incremental, carried from night to night (its models also say full_refresh=false)."""
+    os.environ["CLA_WAREHOUSE_PATH"] = str(warehouse.working_warehouse_path(context.run_id))
+    prune_old_dbt_targets(Path(dbt_project.project_dir) / "target", "data_quality_dbt_models", keep=5)
+    yield from dbt.cli(["build"], context=context).stream()
 
 
 def prune_old_dbt_targets(target: Path, step: str, keep: int) -> None:

@@ -1,4 +1,3 @@
-{{ config(enabled=var('data_quality_stage', false)) }}
 -- One row per collection year the nightly data-quality rules check: the latest complete year (its return
 -- is still being cleaned before the DfE deadline) and the year in progress (its year-to-date draft, so
 -- errors are fixed as they happen rather than in the spring). collection_start and collection_end are

@@ -1,4 +1,3 @@
-{{ config(enabled=var('data_quality_stage', false)) }}
 -- One row per rule, checked collection year (for DfE rules on the return; blank otherwise) and record
 -- that breaks the rule: every rule family's findings in one shape, with the rule's definition from the
 -- data_quality_rules seed. A rule that fires but is not in the seed fails the relationships test.

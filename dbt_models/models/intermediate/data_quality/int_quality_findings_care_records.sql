@@ -1,4 +1,3 @@
-{{ config(enabled=var('data_quality_stage', false)) }}
 -- One row per finding of the recording rules about care records that the return hides or corrects, over
 -- periods of care in the checked years (from the start of the latest complete collection year):
 --   CR01 a gap in legal status inside a period of care: a status ends and no other covers the next day

@@ -1,4 +1,3 @@
-{{ config(enabled=var('data_quality_stage', false)) }}
 -- One row per finding tonight: child x rule x record (x column, where one record breaks a rule twice). A DfE rule that fires on the same record in the
 -- latest complete year's return and in the year-to-date draft is one finding (collection_years lists
 -- both; the details shown are the latest year's). finding_key identifies the finding from night to night.

@@ -1,4 +1,3 @@
-{{ config(enabled=var('data_quality_stage', false)) }}
 -- One row per Great Expectations expectation and staging row that failed it tonight (the suites in
 -- expectations/, run on the staging tables just before this model): required fields, code domains,
 -- formats (UPN, postcode, URN), date sanity and uniqueness. The failing rows arrive with their record

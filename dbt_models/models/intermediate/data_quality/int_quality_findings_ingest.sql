@@ -1,4 +1,3 @@
-{{ config(enabled=var('data_quality_stage', false)) }}
 -- One row per problem the ingest log recorded tonight (raw.ingest_problems), located by file, row and
 -- column: ING01 a row that could not be loaded and is held in quarantine (a date that is not a date, a
 -- blank key, a second row with the same key): it is missing from everything downstream until corrected;

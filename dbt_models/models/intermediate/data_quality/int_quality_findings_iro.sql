@@ -1,4 +1,3 @@
-{{ config(enabled=var('data_quality_stage', false)) }}
 -- One row per finding of the IRO practice rules the DfE does not check, over the checked years (from
 -- the start of the latest complete collection year to the extract date):
 --   IRO01 review held after its due date;            IRO02 review due and not held (overdue now);

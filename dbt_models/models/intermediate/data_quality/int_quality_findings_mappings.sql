@@ -1,4 +1,3 @@
-{{ config(enabled=var('data_quality_stage', false)) }}
 -- One row per extract record and mapped column whose local value has no row in the code_mappings seed
 -- (rule MAP01): the value reaches staging as <x>_as_recorded with a blank <x>_code, and every return or
 -- figure that needs the code goes without it. The finding names the value, the table and the column, so

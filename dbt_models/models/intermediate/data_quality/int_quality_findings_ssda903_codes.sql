@@ -1,4 +1,3 @@
-{{ config(enabled=var('data_quality_stage', false)) }}
 -- One row per checked collection year, DfE code rule and return row whose coded field holds a code that
 -- is not valid for that collection year (the ssda903_codes seed: codes appear and retire, e.g. Z1 is not
 -- a placement type from 2025-26). As the DfE validator does, most fields may be blank here (other rules

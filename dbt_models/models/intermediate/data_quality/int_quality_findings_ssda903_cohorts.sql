@@ -1,4 +1,3 @@
-{{ config(enabled=var('data_quality_stage', false)) }}
 -- One row per checked collection year, DfE rule and child whose OC2 (looked after continuously for 12
 -- months at 31 March), OC3 (care leavers) or UASC row breaks a rule about who the cohort is and what
 -- must be completed for them: SDQ by age (186, 188, 189, 197a, 197B), conviction and health promotion

@@ -1,4 +1,3 @@
-{{ config(enabled=var('data_quality_stage', false)) }}
 -- One row per checked collection year, DfE rule and Episodes row that breaks the chain of a child's
 -- episodes in the year's file, each compared with the episode before or after it (ordered by start
 -- date as the DfE validator sorts them): an episode left open (142), ending the day it starts or before

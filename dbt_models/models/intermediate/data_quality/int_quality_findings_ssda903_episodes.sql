@@ -1,4 +1,3 @@
-{{ config(enabled=var('data_quality_stage', false)) }}
 -- One row per checked collection year, DfE rule and Episodes row that breaks one of the rules about a
 -- single episode: ceased date and reason, placement provider and URN against the placement type, the
 -- child's age against the placement type and the reason care ended, temporary placements, how long a

@@ -1,4 +1,3 @@
-{{ config(enabled=var('data_quality_stage', false)) }}
 -- One row per checked collection year, DfE rule and child whose Header row (or the child-level facts
 -- behind it) breaks the rule: date of birth, UPN and motherhood rules (101, 102, 103, 168 and the
 -- other code rules are in int_quality_findings_ssda903_codes). Each finding points at the child's row

@@ -1,4 +1,3 @@
-{{ config(enabled=var('data_quality_stage', false)) }}
 -- One row per checked collection year, DfE rule and Missing row that breaks a missing-from-care rule:
 -- a start date without the type (565) or an end date without it (566), ending before it starts (567),
 -- starting after the year (570), overlapping another missing period or starting while one is still open

@@ -1,4 +1,3 @@
-{{ config(enabled=var('data_quality_stage', false)) }}
 -- One row per checked collection year, DfE rule and child whose previous permanence (PrevPerm) or
 -- adoption (AD1, PlacedAdoption) rows break a rule: previous permanence missing for a child who started
 -- to be looked after in the year (630), an LA code that is not an LA (633), an LA or date without an

@@ -1,4 +1,3 @@
-{{ config(enabled=var('data_quality_stage', false)) }}
 -- One row per checked collection year, DfE rule and Reviews row that breaks a review rule: a review
 -- with no valid date (166), PN0 for a child aged 4 or over on the day (440) or PN1-PN7 for a child under
 -- 4 (441), and reviews or motherhood recorded for a child whose every episode in the year is a short

@@ -1,4 +1,3 @@
-{{ config(enabled=var('data_quality_stage', false)) }}
 -- One row per checked collection year, DfE rule and SWEpisodes row that breaks a social worker episode
 -- rule: a previous episode left open (SW08STG2), lasting less than 3 days (SW09STG2), ending on or before
 -- it began (SW18STG2), two starting on the same day (SW19STG2), and an id that does not start SW or XX

@@ -1,4 +1,3 @@
-{{ config(enabled=var('data_quality_stage', false)) }}
 -- One row per checked collection year, DfE rule and child whose return disagrees with the previous
 -- year's return across 31 March: the episode open at the end of last year must be this year's first,
 -- with the same start date (502), reason for new episode, legal status, category of need, placement

@@ -1,4 +1,3 @@
-{{ config(enabled=var('data_quality_stage', false)) }}
 -- One row per person and responsible role (social_worker, iro): who a finding about the child goes to.
 -- The allocation open on the extract date, else the latest one that ended; for the social-worker role a
 -- child with no social worker ever allocated (a care leaver) goes to their personal adviser. Team is the

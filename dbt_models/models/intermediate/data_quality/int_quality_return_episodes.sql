@@ -1,4 +1,3 @@
-{{ config(enabled=var('data_quality_stage', false)) }}
 -- One row per checked collection year and episode of that year's return (marts.ssda903_episodes), with
 -- what the DfE rules compare it to: the episode before and after it for the same child in the same
 -- file (ordered by start date, as the DfE validator sorts them), the child's date of birth as returned,

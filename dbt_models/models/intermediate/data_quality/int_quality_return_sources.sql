@@ -1,4 +1,3 @@
-{{ config(enabled=var('data_quality_stage', false)) }}
 -- One row per checked collection year, child and child-level return file (OC2, OC3, AD1,
 -- PlacedAdoption, PrevPerm, UASC): the extract row the file's values were taken from, so that a finding
 -- on that file points at the row a worker must correct. The choice of row repeats the return's own:

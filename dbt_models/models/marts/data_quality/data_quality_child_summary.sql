@@ -1,4 +1,3 @@
-{{ config(enabled=var('data_quality_stage', false)) }}
 -- One row per child checked tonight: every child in a checked year's return (looked after or a care
 -- leaver) and anyone else with an open finding, with their open findings by severity and who is
 -- responsible. Children with nothing to correct are kept (with zeros) so the worklist can show how many

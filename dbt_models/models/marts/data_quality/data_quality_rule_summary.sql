@@ -1,4 +1,3 @@
-{{ config(enabled=var('data_quality_stage', false)) }}
 -- One row per data-quality rule (every rule in the data_quality_rules seed, firing or not): tonight's
 -- open findings and children, new since the last run, fixed since the last run, and the oldest open.
 

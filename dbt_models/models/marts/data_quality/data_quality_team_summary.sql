@@ -1,4 +1,3 @@
-{{ config(enabled=var('data_quality_stage', false)) }}
 -- One row per team with open findings or findings fixed since the last run: open findings by severity,
 -- children and workers concerned, new and fixed since the last run, and the oldest open finding.
 

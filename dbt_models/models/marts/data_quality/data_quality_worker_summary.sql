@@ -1,4 +1,3 @@
-{{ config(enabled=var('data_quality_stage', false)) }}
 -- One row per team and worker with open findings or findings fixed since the last run: open findings by
 -- severity, children to correct, new and fixed since the last run, and the oldest open finding.
 

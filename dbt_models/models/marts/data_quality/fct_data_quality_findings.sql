@@ -1,4 +1,3 @@
-{{ config(enabled=var('data_quality_stage', false)) }}
 -- One row per finding (child x rule x record) open tonight or fixed on an earlier night: the error mart
 -- the worklist is made from. Each open finding names the child, the rule (code, severity, plain
 -- message), where to correct it in the extract (file, row as a spreadsheet shows it, column and its

@@ -1,5 +1,4 @@
 {{ config(
-    enabled=var('data_quality_stage', false),
     materialized='incremental',
     schema='tracking',
     unique_key='finding_key',
