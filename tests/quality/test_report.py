@@ -60,9 +60,9 @@ def warehouse(tmp_path):
         {"person_id": p, "child_name": n, "in_checked_return": True, "team_name": "T", "worker_name": "W",
          "open_findings": f, "open_errors": f, "open_warnings": 0, "open_advice": 0, "new_since_last_run": 0,
          "oldest_open_days": None} for p, n, f in (("C1", "Ada Lovelace", 1), ("C2", "Bo Peep", 1), ("C4", "No Errors", 0))])
-    for name, frame in (("fct_data_quality_findings", findings), ("data_quality_rule_summary", rules),
-                        ("data_quality_team_summary", teams), ("data_quality_worker_summary", workers),
-                        ("data_quality_child_summary", children)):
+    for name, frame in (("fct_data_quality_findings", findings), ("fct_data_quality_by_rule", rules),
+                        ("fct_data_quality_by_team", teams), ("fct_data_quality_by_worker", workers),
+                        ("fct_data_quality_by_child", children)):
         con.register("frame", frame)
         con.execute(f"create table data_quality.{name} as select * from frame")
         con.unregister("frame")

@@ -17,7 +17,7 @@ from dagster_project.defs.transformation.translator import WarehouseDbtTranslato
 from dagster_project.lib.resources import WarehouseResource
 
 # every model, test and snapshot of the data-quality folder (its seed, the rules, is reference data)
-DATA_QUALITY_SELECTION = "fqn:cla_warehouse.intermediate.data_quality fqn:cla_warehouse.marts.data_quality"
+DATA_QUALITY_SELECTION = "path:models/data_quality"
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, exclude=DATA_QUALITY_SELECTION,

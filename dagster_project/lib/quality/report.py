@@ -133,14 +133,14 @@ def load(con: duckdb.DuckDBPyConnection) -> ReportData:
     fixed = findings[findings["is_fixed_since_last_run"].fillna(False).astype(bool)]
     fixed = fixed.sort_values(["team_name", "worker_name", "child_name", "rule_code"]).reset_index(drop=True)
     by_rule = con.execute(
-        f"select * from {SCHEMA}.data_quality_rule_summary "
+        f"select * from {SCHEMA}.fct_data_quality_by_rule "
         "order by open_findings desc, case severity when 'error' then 0 when 'warning' then 1 else 2 end, rule_code"
     ).df()
-    by_team = con.execute(f"select * from {SCHEMA}.data_quality_team_summary order by open_errors desc, "
+    by_team = con.execute(f"select * from {SCHEMA}.fct_data_quality_by_team order by open_errors desc, "
                           "open_findings desc, team_name").df()
-    by_worker = con.execute(f"select * from {SCHEMA}.data_quality_worker_summary order by team_name, "
+    by_worker = con.execute(f"select * from {SCHEMA}.fct_data_quality_by_worker order by team_name, "
                             "open_errors desc, open_findings desc, worker_name").df()
-    children = con.execute(f"select * from {SCHEMA}.data_quality_child_summary order by team_name, worker_name, "
+    children = con.execute(f"select * from {SCHEMA}.fct_data_quality_by_child order by team_name, worker_name, "
                            "open_findings desc, child_name").df()
     night = night_of(con)
     extract_id = con.execute("select extract_id from raw.extract_manifest").fetchone()[0]

@@ -16,7 +16,7 @@ periods_of_care as (
 ),
 
 care_leavers as (
-    select * from {{ ref('ssda903_oc3') }}
+    select * from {{ ref('int_ssda903_return_oc3') }}
 ),
 
 bands as (

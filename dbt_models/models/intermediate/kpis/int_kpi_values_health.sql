@@ -13,7 +13,7 @@ periods as (
 ),
 
 oc2 as (
-    select * from {{ ref('ssda903_oc2') }}
+    select * from {{ ref('int_ssda903_return_oc2') }}
 ),
 
 supplement as (

@@ -10,7 +10,7 @@ children as (
 ),
 
 header as (
-    select * from {{ ref('ssda903_header') }}
+    select * from {{ ref('int_ssda903_return_header') }}
 ),
 
 uasc_spells as (

@@ -12,7 +12,7 @@ years as (
 
 social_worker_episodes as (
     select episodes.*
-    from {{ ref('ssda903_social_worker_episodes') }} as episodes
+    from {{ ref('int_ssda903_return_social_worker_episodes') }} as episodes
     inner join years
         on episodes.collection_year = years.collection_year
 ),

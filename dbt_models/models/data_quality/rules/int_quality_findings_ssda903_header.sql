@@ -16,7 +16,7 @@ header as (
         header.*,
         years.collection_start,
         years.collection_end
-    from {{ ref('ssda903_header') }} as header
+    from {{ ref('int_ssda903_return_header') }} as header
     inner join years
         on header.collection_year = years.collection_year
 ),
@@ -27,7 +27,7 @@ episodes as (
 
 oc3 as (
     select oc3.*
-    from {{ ref('ssda903_oc3') }} as oc3
+    from {{ ref('int_ssda903_return_oc3') }} as oc3
     inner join years
         on oc3.collection_year = years.collection_year
 ),

@@ -18,11 +18,11 @@ this_year as (
 ),
 
 previous_episodes as (
-    select * from {{ ref('ssda903_episodes') }}
+    select * from {{ ref('int_ssda903_return_episodes') }}
 ),
 
 header as (
-    select * from {{ ref('ssda903_header') }}
+    select * from {{ ref('int_ssda903_return_header') }}
 ),
 
 first_this_year as (

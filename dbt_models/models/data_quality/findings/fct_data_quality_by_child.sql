@@ -11,7 +11,7 @@ years as (
 
 returned as (
     select distinct header.child as person_id
-    from {{ ref('ssda903_header') }} as header
+    from {{ ref('int_ssda903_return_header') }} as header
     inner join years
         on header.collection_year = years.collection_year
 ),

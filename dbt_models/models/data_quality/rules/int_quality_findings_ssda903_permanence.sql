@@ -12,21 +12,21 @@ years as (
 
 previous_permanence as (
     select previous.*
-    from {{ ref('ssda903_previous_permanence') }} as previous
+    from {{ ref('int_ssda903_return_previous_permanence') }} as previous
     inner join years
         on previous.collection_year = years.collection_year
 ),
 
 ad1 as (
     select ad1.*
-    from {{ ref('ssda903_ad1') }} as ad1
+    from {{ ref('int_ssda903_return_ad1') }} as ad1
     inner join years
         on ad1.collection_year = years.collection_year
 ),
 
 placed_adoption as (
     select placed.*
-    from {{ ref('ssda903_placed_adoption') }} as placed
+    from {{ ref('int_ssda903_return_placed_adoption') }} as placed
     inner join years
         on placed.collection_year = years.collection_year
 ),

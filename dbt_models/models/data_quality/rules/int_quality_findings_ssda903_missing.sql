@@ -12,7 +12,7 @@ years as (
 
 missing as (
     select missing.*, years.collection_start, years.collection_end
-    from {{ ref('ssda903_missing') }} as missing
+    from {{ ref('int_ssda903_return_missing') }} as missing
     inner join years
         on missing.collection_year = years.collection_year
 ),

@@ -11,11 +11,11 @@ years as (
 ),
 
 returned as (
-    select * from {{ ref('ssda903_episodes') }}
+    select * from {{ ref('int_ssda903_return_episodes') }}
 ),
 
 header as (
-    select * from {{ ref('ssda903_header') }}
+    select * from {{ ref('int_ssda903_return_header') }}
 ),
 
 derived as (

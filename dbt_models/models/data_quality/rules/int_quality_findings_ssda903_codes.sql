@@ -24,7 +24,7 @@ valid_codes as (
 
 header as (
     select header.*
-    from {{ ref('ssda903_header') }} as header
+    from {{ ref('int_ssda903_return_header') }} as header
     inner join years on header.collection_year = years.collection_year
 ),
 
@@ -34,7 +34,7 @@ episodes as (
 
 reviews as (
     select reviews.*
-    from {{ ref('ssda903_reviews') }} as reviews
+    from {{ ref('int_ssda903_return_reviews') }} as reviews
     inner join years on reviews.collection_year = years.collection_year
 ),
 
@@ -44,43 +44,43 @@ sources as (
 
 oc2 as (
     select oc2.*
-    from {{ ref('ssda903_oc2') }} as oc2
+    from {{ ref('int_ssda903_return_oc2') }} as oc2
     inner join years on oc2.collection_year = years.collection_year
 ),
 
 oc3 as (
     select oc3.*
-    from {{ ref('ssda903_oc3') }} as oc3
+    from {{ ref('int_ssda903_return_oc3') }} as oc3
     inner join years on oc3.collection_year = years.collection_year
 ),
 
 ad1 as (
     select ad1.*
-    from {{ ref('ssda903_ad1') }} as ad1
+    from {{ ref('int_ssda903_return_ad1') }} as ad1
     inner join years on ad1.collection_year = years.collection_year
 ),
 
 placed_adoption as (
     select placed.*
-    from {{ ref('ssda903_placed_adoption') }} as placed
+    from {{ ref('int_ssda903_return_placed_adoption') }} as placed
     inner join years on placed.collection_year = years.collection_year
 ),
 
 previous_permanence as (
     select previous.*
-    from {{ ref('ssda903_previous_permanence') }} as previous
+    from {{ ref('int_ssda903_return_previous_permanence') }} as previous
     inner join years on previous.collection_year = years.collection_year
 ),
 
 missing as (
     select missing.*
-    from {{ ref('ssda903_missing') }} as missing
+    from {{ ref('int_ssda903_return_missing') }} as missing
     inner join years on missing.collection_year = years.collection_year
 ),
 
 social_worker_episodes as (
     select sw.*
-    from {{ ref('ssda903_social_worker_episodes') }} as sw
+    from {{ ref('int_ssda903_return_social_worker_episodes') }} as sw
     inner join years on sw.collection_year = years.collection_year
 ),
 

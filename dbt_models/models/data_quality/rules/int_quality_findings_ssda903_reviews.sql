@@ -12,14 +12,14 @@ years as (
 
 reviews as (
     select reviews.*
-    from {{ ref('ssda903_reviews') }} as reviews
+    from {{ ref('int_ssda903_return_reviews') }} as reviews
     inner join years
         on reviews.collection_year = years.collection_year
 ),
 
 header as (
     select header.*
-    from {{ ref('ssda903_header') }} as header
+    from {{ ref('int_ssda903_return_header') }} as header
     inner join years
         on header.collection_year = years.collection_year
 ),

@@ -24,7 +24,7 @@ children as (
 
 oc2 as (
     select oc2.*, years.collection_start, years.collection_end, coalesce(children.continuously_looked_after_12_months, false) as cla_12_months
-    from {{ ref('ssda903_oc2') }} as oc2
+    from {{ ref('int_ssda903_return_oc2') }} as oc2
     inner join years
         on oc2.collection_year = years.collection_year
     left join children
@@ -34,14 +34,14 @@ oc2 as (
 
 oc3 as (
     select oc3.*, years.collection_start, years.collection_end
-    from {{ ref('ssda903_oc3') }} as oc3
+    from {{ ref('int_ssda903_return_oc3') }} as oc3
     inner join years
         on oc3.collection_year = years.collection_year
 ),
 
 uasc as (
     select uasc.*
-    from {{ ref('ssda903_uasc') }} as uasc
+    from {{ ref('int_ssda903_return_uasc') }} as uasc
     inner join years
         on uasc.collection_year = years.collection_year
 ),

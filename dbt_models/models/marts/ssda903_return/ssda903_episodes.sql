@@ -1,0 +1,23 @@
+select
+    collection_year,
+    return_label,
+    child,
+    decom,
+    rne,
+    ls,
+    cin,
+    place,
+    place_provider,
+    dec,
+    rec,
+    reason_place_change,
+    home_post,
+    pl_post,
+    urn,
+    ssda903_episode_id,
+    period_of_care_id,
+    reason_new_episode_source,
+    first_case_management_episode_id,
+    source_file_name,
+    source_row_number
+from {{ ref('int_ssda903_return_episodes') }}
