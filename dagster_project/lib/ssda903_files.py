@@ -7,6 +7,7 @@ dd/mm/YYYY, codes upper-case, blanks empty. The DfE validator identifies a CSV b
 
 from __future__ import annotations
 
+import csv
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,55 +15,75 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from dagster_project.lib.paths import SEEDS_DIR
+
+# The return's shape as data: every file's columns in order, with the collection years each applies to.
+# The return marts' dbt contracts are checked against the same seed (tests/test_ssda903_return_shape.py).
+RETURN_COLUMNS_SEED = SEEDS_DIR / "ssda903" / "ssda903_return_columns.csv"
+
+
+@dataclass(frozen=True)
+class ReturnColumn:
+    name: str
+    is_date: bool
+    first_collection_year: str | None  # None: every year before last_collection_year
+    last_collection_year: str | None  # None: still in the return
+
+    def applies_to(self, collection_year: str) -> bool:
+        return ((self.first_collection_year is None or collection_year >= self.first_collection_year)
+                and (self.last_collection_year is None or collection_year <= self.last_collection_year))
+
 
 @dataclass(frozen=True)
 class ReturnFile:
     name: str  # the validator's table name
     file_name: str
     mart: str
-    columns: tuple[str, ...]
-    date_columns: tuple[str, ...] = ()
-    first_collection_year: str | None = None  # files that did not exist before a year
+    all_columns: tuple[ReturnColumn, ...]
+
+    def columns_for_year(self, collection_year: str | None = None) -> tuple[str, ...]:
+        """The file's columns in order (for one collection year; without a year, today's columns)."""
+        return tuple(column.name for column in self.all_columns
+                     if (column.applies_to(collection_year) if collection_year else column.last_collection_year is None))
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.columns_for_year()
+
+    @property
+    def date_columns(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.all_columns if column.is_date)
+
+    def applies_to(self, collection_year: str) -> bool:
+        return bool(self.columns_for_year(collection_year))
 
 
-RETURN_FILES = (
-    ReturnFile("Header", "header.csv", "ssda903_header",
-               ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"), ("DOB", "MC_DOB")),
-    ReturnFile("Episodes", "episodes.csv", "ssda903_episodes",
-               ("CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
-                "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"), ("DECOM", "DEC")),
-    ReturnFile("Reviews", "reviews.csv", "ssda903_reviews",
-               ("CHILD", "DOB", "REVIEW", "REVIEW_CODE"), ("DOB", "REVIEW")),
-    ReturnFile("UASC", "uasc.csv", "ssda903_uasc", ("CHILD", "SEX", "DOB", "DUC"), ("DOB", "DUC")),
-    ReturnFile("OC2", "oc2.csv", "ssda903_oc2",
-               ("CHILD", "DOB", "SDQ_SCORE", "SDQ_REASON", "CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS",
-                "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED",
-                "INTERVENTION_OFFERED"), ("DOB",)),
-    ReturnFile("OC3", "oc3.csv", "ssda903_oc3", ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"), ("DOB",)),
-    ReturnFile("AD1", "ad1.csv", "ssda903_ad1",
-               ("CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR",
-                "LS_ADOPTR"), ("DOB", "DATE_INT", "DATE_MATCH")),
-    ReturnFile("PlacedAdoption", "placed_for_adoption.csv", "ssda903_placed_adoption",
-               ("CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"),
-               ("DOB", "DATE_PLACED", "DATE_PLACED_CEASED")),
-    ReturnFile("PrevPerm", "previous_permanence.csv", "ssda903_previous_permanence",
-               ("CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"), ("DOB",)),
-    ReturnFile("Missing", "missing.csv", "ssda903_missing",
-               ("CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"), ("DOB", "MIS_START", "MIS_END")),
-    ReturnFile("SWEpisodes", "social_worker_episodes.csv", "ssda903_social_worker_episodes",
-               ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"), ("DOB", "SW_DECOM", "SW_DEC"),
-               first_collection_year="2023-24"),
-)
+def load_return_files(path: Path = RETURN_COLUMNS_SEED) -> tuple[ReturnFile, ...]:
+    """The return's files from the seed, in the seed's order (columns by their position)."""
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    files: dict[str, dict] = {}
+    for row in rows:
+        spec = files.setdefault(row["table_name"], {"file_name": row["file_name"], "mart": row["mart"], "columns": []})
+        spec["columns"].append((int(row["column_position"]), ReturnColumn(
+            row["column_name"], row["is_date"].strip().lower() == "true",
+            row["first_collection_year"] or None, row["last_collection_year"] or None)))
+    return tuple(
+        ReturnFile(name, spec["file_name"], spec["mart"], tuple(column for _, column in sorted(spec["columns"],
+                                                                                                 key=lambda c: c[0])))
+        for name, spec in files.items())
+
+
+RETURN_FILES = load_return_files()
 
 
 def files_for_year(collection_year: str) -> tuple[ReturnFile, ...]:
-    return tuple(f for f in RETURN_FILES
-                 if f.first_collection_year is None or collection_year >= f.first_collection_year)
+    return tuple(f for f in RETURN_FILES if f.applies_to(collection_year))
 
 
-def _format(frame: pd.DataFrame, return_file: ReturnFile) -> pd.DataFrame:
+def _format(frame: pd.DataFrame, return_file: ReturnFile, collection_year: str) -> pd.DataFrame:
     out = pd.DataFrame(index=frame.index)
-    for column in return_file.columns:
+    for column in return_file.columns_for_year(collection_year):
         series = frame[column.lower()]
         if column in return_file.date_columns:
             values = pd.to_datetime(series, errors="coerce")
@@ -81,11 +102,14 @@ def read_return(con: duckdb.DuckDBPyConnection, collection_year: str) -> dict[st
     """Every file of one year's return, formatted, keyed by the validator's table name."""
     tables = {}
     for return_file in files_for_year(collection_year):
+        # ordered by every column of the file (dates as dates), not by CHILD alone: a child's episodes,
+        # reviews or missing spells come in the same order every time the file is written
+        order = ", ".join(column.lower() for column in return_file.columns_for_year(collection_year))
         frame = con.execute(
-            f"select * from marts.{return_file.mart} where collection_year = ? order by child",
+            f"select * from marts.{return_file.mart} where collection_year = ? order by {order}",
             [collection_year],
         ).df()
-        tables[return_file.name] = _format(frame, return_file)
+        tables[return_file.name] = _format(frame, return_file, collection_year)
     return tables
 
 

@@ -34,6 +34,9 @@ from datetime import date
 from pathlib import Path
 
 from dagster_project.lib.paths import PROJECT_ROOT
+from dagster_project.lib.ssda903_files import RETURN_FILES
+
+return_files = {return_file.name: return_file for return_file in RETURN_FILES}
 
 
 def validator_python() -> str | None:
@@ -66,45 +69,12 @@ KNOWN_ON_ROWS = {
     ("218", None): ("218 has no V3/V4 exemption and contradicts 214", lambda ep: ep["LS"] in ("V3", "V4")),
 }
 
-COLUMNS = {
-    "header": ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"],
-    "episodes": [
-        "CHILD",
-        "DECOM",
-        "RNE",
-        "LS",
-        "CIN",
-        "PLACE",
-        "PLACE_PROVIDER",
-        "DEC",
-        "REC",
-        "REASON_PLACE_CHANGE",
-        "HOME_POST",
-        "PL_POST",
-        "URN",
-    ],
-    "reviews": ["CHILD", "DOB", "REVIEW", "REVIEW_CODE"],
-    "uasc": ["CHILD", "SEX", "DOB", "DUC"],
-    "prevperm": ["CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"],
-    "missing": ["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"],
-    "ad1": ["CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"],
-    "placed_adoption": ["CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"],
-    "oc3": ["CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"],
-    "oc2": [
-        "CHILD",
-        "DOB",
-        "SDQ_SCORE",
-        "SDQ_REASON",
-        "CONVICTED",
-        "HEALTH_CHECK",
-        "IMMUNISATIONS",
-        "TEETH_CHECK",
-        "HEALTH_ASSESSMENT",
-        "SUBSTANCE_MISUSE",
-        "INTERVENTION_RECEIVED",
-        "INTERVENTION_OFFERED",
-    ],
-}
+# the return's columns, from the same seed the warehouse writes the files from
+# (seeds/ssda903/ssda903_return_columns.csv), keyed by this module's names for the files
+COLUMNS = {name: list(return_files[table].columns) for name, table in {
+    "header": "Header", "episodes": "Episodes", "reviews": "Reviews", "uasc": "UASC", "prevperm": "PrevPerm",
+    "missing": "Missing", "ad1": "AD1", "placed_adoption": "PlacedAdoption", "oc3": "OC3", "oc2": "OC2",
+}.items()}
 
 
 def _read(path: Path) -> list[dict]:
