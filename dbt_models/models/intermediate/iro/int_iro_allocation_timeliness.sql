@@ -1,8 +1,3 @@
--- One row per period of care (short breaks excluded): when the child's IRO was allocated, and in how
--- many working days. An IRO already allocated when care began (say from an earlier period or a child
--- protection plan) counts as allocated on day 0. The IRO Handbook expects an IRO within 5 working days
--- (la_settings.iro_allocation_working_days).
-
 with
 
 periods as (

@@ -1,6 +1,3 @@
--- One row per allocation of an Independent Reviewing Officer to a child (involvements whose role maps to
--- IRO), with whether it overlaps each other allocation of the same child (a child should have one IRO).
-
 with
 
 involvements as (

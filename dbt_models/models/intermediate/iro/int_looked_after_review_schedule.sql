@@ -1,6 +1,3 @@
--- One row per review that fell due in a period of care: each review held, and the next one when it is
--- overdue (due by the extract date, or by the end of the period, and not held).
---
 -- Due dates (Care Planning, Placement and Case Review (England) Regulations 2010, reg. 33):
 --   first review: within 20 working days of the start of the period of care (weekends and England and
 --     Wales bank holidays excluded; the day care began is day 0);

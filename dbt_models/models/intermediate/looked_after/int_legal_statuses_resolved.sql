@@ -1,5 +1,3 @@
--- One row per person and spell of one effective looked-after legal status.
---
 -- The SSD legal status table is a timeline of local statuses that can overlap: a care order (C2) stays
 -- open while a placement order (E1) runs, and non-care statuses (SGO, child arrangements order) sit in
 -- the same table. The 903 needs one status per day, so:

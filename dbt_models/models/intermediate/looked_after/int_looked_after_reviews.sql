@@ -1,6 +1,3 @@
--- One row per looked-after review recorded (held or cancelled), with the person found through the
--- period of care when the review row does not carry it (the SSD's clar_cla_person_id may be absent).
-
 with
 
 reviews as (

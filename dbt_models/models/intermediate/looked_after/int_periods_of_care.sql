@@ -1,7 +1,3 @@
--- One row per period of care: from an episode starting S to the first episode ending other than X1
--- (or still open). Short-break periods (every episode V3/V4) are kept and flagged: every CLA figure and
--- the review schedule exclude them.
-
 with
 
 episodes as (

@@ -1,7 +1,3 @@
--- One row per person with an adoption decision: their latest permanence record that has one. The SSD
--- may key permanence records by the legacy person id (a known Liquid Logic trap), so records are matched
--- to persons on either id.
-
 with
 
 records as (

@@ -1,9 +1,3 @@
--- One row per person: the characteristics every return and KPI uses, resolved once.
---   * date_of_birth: the recorded one, else the estimated/expected one (Liquid Logic keeps an estimated
---     date of birth in pers_expected_dob and leaves pers_dob blank); date_of_birth_is_estimated says so;
---   * upn_or_reason: the UPN, else the recorded reason it is unknown (UN1-UN5);
---   * is_mother / first_child_date_of_birth: from the mother flag and the ssd_mother table.
-
 with
 
 persons as (

@@ -1,7 +1,3 @@
--- One row per allocation of a social worker to a child (involvements whose role maps to SOCIAL_WORKER),
--- with the worker's 903 SW_ID: the registration number when it has the DfE form (SW and digits), else XX
--- followed by the worker's id.
-
 with
 
 involvements as (

@@ -1,8 +1,3 @@
--- One row per person who arrived as an unaccompanied asylum-seeking child: from their first immigration
--- status that means UASC (the immigration_status mapping) to their 18th birthday. For the DfE a child
--- stays UASC until 18 whatever the asylum decision, and the date UASC status ceases (DUC) is the 18th
--- birthday: the year-boundary rules expect last year's DUC to be it (rule 205B).
-
 with
 
 statuses as (

@@ -1,8 +1,3 @@
--- One row per day from 2000 to 2035, with whether it is a working day (Monday to Friday, not an England
--- and Wales bank holiday: the bank_holidays seed) and a running count of working days, so that "N working
--- days after a date" is a join: the working day whose count is the date's count plus N.
--- A weekend or bank holiday carries the count of the working day before it.
-
 with
 
 days as (

@@ -1,8 +1,3 @@
--- One row per collection year (1 April - 31 March) the extract can report: from the first year that
--- starts inside the extract's history (var history_years, default 6, counted back from the extract date)
--- to the year in progress. A year that has not ended at the extract date is a year-to-date draft:
--- its period_end is the extract date and its label ends in -ytd.
-
 with
 
 collection_years as (

@@ -1,7 +1,3 @@
--- One row per collection year and child in that year's return, with the cohorts the return and the
--- KPIs need. The return holds every child looked after at any time in the year (short breaks included)
--- and every care leaver in the OC3 cohort.
---
 --   looked_after_during_year: has an episode in the year's Episodes.
 --   short_breaks_only: every episode in the year is V3/V4 (no MOTHER, no reviews: rule 399).
 --   looked_after_at_period_end: an episode other than V3/V4 is open at the period end (DfE "CLA at 31 March").

@@ -1,5 +1,3 @@
--- One row per 903 episode, over the whole history in the extract (every collection year is cut from it).
---
 -- A 903 episode is a spell with one legal status and one placement (type, provider, URN, postcode).
 -- SSD episodes carry no legal status, and a status can change in the middle of one (the system recorded
 -- the new order in the legal status table only), so each recorded episode is first cut at every change of

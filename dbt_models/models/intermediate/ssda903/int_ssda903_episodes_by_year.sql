@@ -1,12 +1,3 @@
--- One row per collection year and 903 episode open at any time in it: the year's Episodes file before
--- formatting. An episode belongs to a year when it starts on or before the period end and has not ended
--- before 1 April (an episode ending on 1 April was open on 1 April, so last year's return showed it open
--- and this year's must close it). It keeps its original start date. When it is still open at the period
--- end (31 March, or the extract date for a year-to-date draft), DEC, REC and REASON_PLACE_CHANGE are
--- blank (rules 354/385, 233). Location is not returned for short breaks (V3/V4: HOME_POST, PL_POST and
--- URN blank, rules 214 and 398), nor a home postcode for an unaccompanied asylum-seeking child (rule 406:
--- no distance for UASC).
-
 with
 
 episodes as (

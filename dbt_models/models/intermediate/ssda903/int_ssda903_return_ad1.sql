@@ -1,7 +1,3 @@
--- One row per collection year and child adopted in it (a period of care ended E11 or E12): the AD1 file,
--- from the child's adoption permanence record (the latest with an adoption decision). The SSD may key
--- that record by the legacy person id, so it is matched on either id.
-
 with
 
 cohort as (

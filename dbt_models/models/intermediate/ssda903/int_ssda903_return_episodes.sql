@@ -1,6 +1,3 @@
--- One row per collection year and 903 episode: the Episodes file of each year's return (and of the
--- year-to-date draft), with where each row came from.
-
 with
 
 episodes as (

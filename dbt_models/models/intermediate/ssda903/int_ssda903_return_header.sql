@@ -1,7 +1,3 @@
--- One row per collection year and child in that year's return: the Header file. SEX is coded as the
--- year requires (ssda903_code_recodes: 1/2 until 2023-24). MOTHER is 1 if the girl is a mother by the
--- period end, else 0 (see children_reported for which girls); MC_DOB is her first child's date of birth.
-
 with
 
 

@@ -1,7 +1,3 @@
--- One row per collection year and missing or away-without-authorisation episode of a child looked after
--- in it, open at any time in the year: the Missing file. MIS_END is blank while the episode continues
--- past the period end.
-
 with
 
 children as (

@@ -1,16 +1,3 @@
--- One row per collection year and child looked after continuously for 12 months at 31 March: the OC2
--- file. Ages are at the period end. Each item is 1 when the record shows it during the year, else 0
--- (the DfE's convention: not recorded is not done); items that do not apply to the child's age are blank:
---   SDQ_SCORE / SDQ_REASON: the latest questionnaire completed in the year (a score, or why there is none);
---     with neither, SDQ1 (aged under 4 or over 16 when due) for a child aged 4 or 17 at the period end;
---   CONVICTED (10 and over, rule 543): a conviction or caution in the year, or the OC2 supplement's answer;
---   HEALTH_CHECK (under 5, rules 545/546): a development check completed in the year;
---   IMMUNISATIONS: the supplement's answer, else the latest immunisation status recorded by the period end;
---   TEETH_CHECK / HEALTH_ASSESSMENT: a dental check / health assessment completed in the year;
---   SUBSTANCE_MISUSE: a substance misuse record in the year;
---   INTERVENTION_RECEIVED (only with SUBSTANCE_MISUSE = 1, rules 192/193): an intervention received;
---   INTERVENTION_OFFERED (only with INTERVENTION_RECEIVED = 0, rules 158/159): the supplement's answer.
-
 with
 
 cohort as (

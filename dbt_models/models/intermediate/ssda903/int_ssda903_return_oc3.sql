@@ -1,9 +1,3 @@
--- One row per collection year and care leaver with a 17th-21st birthday in it: the OC3 file. The answers
--- come from the care-leaver contact recorded nearest the birthday, within three months before it and one
--- month after (the DfE's window for "around the birthday"). ACCOM is the accommodation letter followed by
--- 1 (suitable) or 2 (not suitable); 0 stands alone. With no contact recorded in the window the young
--- person is reported not in touch (NO, 0, 0) and contact_recorded is false.
-
 with
 
 cohort as (

@@ -1,8 +1,3 @@
--- One row per collection year and child looked after in it with a decision that they should be placed
--- for adoption that was current at some point in the year: the PlacedAdoption file. DATE_PLACED is the
--- date of that decision (it must equal AD1 DATE_INT, rule 523); the decision-ceased fields are filled
--- when the decision was reversed by the period end.
-
 with
 
 children as (

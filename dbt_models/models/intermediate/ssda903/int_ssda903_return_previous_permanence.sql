@@ -1,8 +1,3 @@
--- One row per collection year and child who started to be looked after in it (an RNE S episode): the
--- PrevPerm file (rule 630). From the child's latest previous-permanence record. LA_PERM and DATE_PERM are
--- blank when the answer is Z1 (rule 635). DATE_PERM may be partial (zz/MM/YYYY) as recorded; a full date
--- recorded in ISO form is written dd/mm/YYYY here because the column is text.
-
 with
 
 cohort as (

@@ -1,8 +1,3 @@
--- One row per collection year and statutory review held in it: the Reviews file. A review counts when it
--- was held (not cancelled) in the year, while the child was looked after (inside a period of care), for a
--- child not on short breaks only (rule 399). Reviews recorded outside any period of care are left out of
--- the return and reported by the data-quality rules.
-
 with
 
 reviews as (

@@ -1,8 +1,3 @@
--- One row per collection year and social-worker allocation of a child looked after in it, open at any
--- time in the year: the SWEpisodes file (from 2023-24). All allocations in the year are reported, also
--- those while the child was not looked after (rule SW12STG2). SW_ID is the worker's Social Work England
--- registration number; where none is recorded, XX followed by the worker's id (XX marks "not known").
-
 with
 
 years as (

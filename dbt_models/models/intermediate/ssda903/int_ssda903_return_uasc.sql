@@ -1,8 +1,3 @@
--- One row per collection year and child in that year's return who was an unaccompanied asylum-seeking
--- child at some point in the year: the UASC file. DUC is the date UASC status ceases, the 18th birthday,
--- given even when it falls after the year (rule 104 only rejects a date before the year starts; rule
--- 205B expects it to be the 18th birthday).
-
 with
 
 children as (
