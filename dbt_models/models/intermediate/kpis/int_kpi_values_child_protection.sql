@@ -232,16 +232,12 @@ final as (
         'age_band', breakdown_2_value, breakdown_2_order, cast(numerator as double), cast(null as double)
     from by_category_and_age
     union all
-    select period_id, 'G2.by_category_and_age', 'category', breakdown_value, breakdown_order,
-        'total', 'Total', 0, cast(sum(numerator) as double), cast(null as double)
-    from by_category_and_age
-    group by period_id, breakdown_value, breakdown_order
+    select period_id, 'G2.by_category_and_age', breakdown_name, breakdown_value, breakdown_order,
+        breakdown_2_name, breakdown_2_value, breakdown_2_order, cast(numerator as double), cast(null as double)
+    from ({{ breakdown_subtotals('by_category_and_age', 'category', 'age_band', grand_total=false) }})
+        as category_and_age_margins
     union all
-    select period_id, 'G2.by_category_and_age', 'total', 'Total', 0,
-        'age_band', breakdown_2_value, breakdown_2_order, cast(sum(numerator) as double), cast(null as double)
-    from by_category_and_age
-    group by period_id, breakdown_2_value, breakdown_2_order
-    union all
+    -- the grand total counts children, not cells
     select period_id, 'G2.by_category_and_age', 'total', 'Total', 0, 'total', 'Total', 0,
         cast(children as double), cast(null as double)
     from children_total

@@ -76,22 +76,7 @@ type_and_provider as (
 ),
 
 type_and_provider_margins as (
-    select period_id, 'placement_group' as breakdown_name, breakdown_value, breakdown_order,
-        'total' as breakdown_2_name, 'Total' as breakdown_2_value, 0 as breakdown_2_order, sum(numerator) as numerator
-    from type_and_provider
-    group by period_id, breakdown_value, breakdown_order
-
-    union all
-
-    select period_id, 'total', 'Total', 0, 'provider_group', breakdown_2_value, breakdown_2_order, sum(numerator)
-    from type_and_provider
-    group by period_id, breakdown_2_value, breakdown_2_order
-
-    union all
-
-    select period_id, 'total', 'Total', 0, 'total', 'Total', 0, sum(numerator)
-    from type_and_provider
-    group by period_id
+    {{ breakdown_subtotals('type_and_provider', 'placement_group', 'provider_group') }}
 ),
 
 {% for measure_id, breakdown_name, value_column, order_column in [

@@ -181,20 +181,9 @@ final as (
         'lateness', breakdown_2_value, breakdown_2_order, cast(numerator as double), cast(null as double)
     from late_by_sequence
     union all
-    select period_id, 'D2.late_reviews', 'review_sequence', breakdown_value, breakdown_order,
-        'total', 'Total', 0, cast(sum(numerator) as double), cast(null as double)
-    from late_by_sequence
-    group by period_id, breakdown_value, breakdown_order
-    union all
-    select period_id, 'D2.late_reviews', 'total', 'Total', 0,
-        'lateness', breakdown_2_value, breakdown_2_order, cast(sum(numerator) as double), cast(null as double)
-    from late_by_sequence
-    group by period_id, breakdown_2_value, breakdown_2_order
-    union all
-    select period_id, 'D2.late_reviews', 'total', 'Total', 0, 'total', 'Total', 0,
-        cast(sum(numerator) as double), cast(null as double)
-    from late_by_sequence
-    group by period_id
+    select period_id, 'D2.late_reviews', breakdown_name, breakdown_value, breakdown_order,
+        breakdown_2_name, breakdown_2_value, breakdown_2_order, cast(numerator as double), cast(null as double)
+    from ({{ breakdown_subtotals('late_by_sequence', 'review_sequence', 'lateness') }}) as late_margins
 
     union all
     select period_id, 'D2.children_with_all_reviews_on_time', 'total', 'Total', 0, 'total', 'Total', 0,
