@@ -23,7 +23,7 @@ manifest:
 run: install
 	@$(UV) run --frozen python -m dagster_project.run
 
-test: install
+test: install lint
 	@$(UV) run --frozen pytest $(PYTEST_ARGS)
 
 dev: install
@@ -35,8 +35,11 @@ bench: install
 docs: install
 	@$(UV) run --frozen python -m dagster_project.docs
 
+# ruff on the Python, sqlfluff (DuckDB dialect, dbt templater; .sqlfluff) on the dbt models. dbt compiles
+# the models against an in-memory database, so linting never touches a warehouse.
 lint: install
 	@$(UV) run --frozen ruff check dagster_project tests
+	@CLA_WAREHOUSE_PATH=:memory: $(UV) run --frozen sqlfluff lint dbt_models/models --processes 2
 
 clean:
 	rm -rf output landing .dagster_home dbt_models/target dbt_models/logs .pytest_cache
