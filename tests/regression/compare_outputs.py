@@ -29,10 +29,11 @@ RENAMED = {
 }
 # columns that hold the time of the run, not a figure
 RUN_TIME_COLUMNS = {"loaded_at"}
-# folders of the output compared file by file (the reports' HTML and Office files carry the time they
-# were written; their figures are the marts compared above)
-FILE_FOLDERS = ("returns", "data_quality")
-FILE_SUFFIXES = (".csv", ".zip")
+# files of the output compared byte for byte: the return files, the data-quality CSVs and HTML report, and
+# the annual reports' HTML (the Word and Excel files carry the time they were written; their figures are
+# the marts compared above and the HTML)
+FILE_PATTERNS = ("returns/**/*.csv", "returns/**/*.zip", "data_quality/*/*.csv", "data_quality/*/*.html",
+                 "reports/*/*.html")
 # Files with several rows per child (Episodes, Reviews, Missing, SWEpisodes) were written in the order the
 # mart happened to store a child's rows (ORDER BY CHILD only, before this change), which a rebuild does not
 # reproduce; they are now ordered by every column. A file whose lines are the same in another order is
@@ -98,9 +99,9 @@ def compare_warehouses(baseline: Path, candidate: Path) -> Comparison:
 
 def compare_files(baseline: Path, candidate: Path) -> Comparison:
     result = Comparison()
-    for folder in FILE_FOLDERS:
-        base_files = {p.relative_to(baseline) for p in (baseline / folder).rglob("*") if p.suffix in FILE_SUFFIXES}
-        cand_files = {p.relative_to(candidate) for p in (candidate / folder).rglob("*") if p.suffix in FILE_SUFFIXES}
+    for pattern in FILE_PATTERNS:
+        base_files = {p.relative_to(baseline) for p in baseline.glob(pattern)}
+        cand_files = {p.relative_to(candidate) for p in candidate.glob(pattern)}
         for path in sorted(base_files | cand_files):
             if path not in cand_files or path not in base_files:
                 result.different.append(f"file {path}: only in the {'baseline' if path in base_files else 'candidate'}")
