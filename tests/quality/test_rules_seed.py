@@ -14,7 +14,7 @@ SEED = SEEDS_DIR / "data_quality"
 # the DfE rules as the public validator implements them (shared/domain, beside the repository)
 TSV = Path("/work/shared/domain/ssda903_rules_lac2025_26.tsv")
 needs_rule_list = pytest.mark.skipif(not TSV.exists(), reason="the shared list of the DfE's 2025/26 rules is not here")
-FAMILY_MODELS = DBT_PROJECT_DIR / "models" / "intermediate" / "data_quality"
+FAMILY_MODELS = DBT_PROJECT_DIR / "models" / "data_quality" / "rules"
 
 
 def _rows(name: str) -> list[dict]:
