@@ -30,7 +30,7 @@ dev: install
 	@$(UV) run --frozen dagster dev -w workspace.yaml
 
 bench: install
-	@SCALE="$(SCALE)" $(UV) run --frozen python -m dagster_project.bench
+	@SCALE="$(SCALE)" $(UV) run --frozen python -m tests.tooling.bench
 
 docs: install
 	@$(UV) run --frozen python -m dagster_project.docs
