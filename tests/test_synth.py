@@ -417,7 +417,7 @@ def test_the_ssd_tables_rebuild_the_true_903_episodes(extracts):
 @pytest.mark.validator
 def test_the_dfe_validator_accepts_the_truth(tmp_path):
     """The 903 returns the truth implies pass the DfE's validator, except for its known defects."""
-    from dagster_project.synth import truth_check
+    from tests.tooling import truth_check
 
     if truth_check.validator_python() is None:
         pytest.skip("no csc-validator-be-903 environment (set V903_PYTHON)")

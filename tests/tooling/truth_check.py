@@ -1,6 +1,6 @@
 """Development self-check: turn an extract's truth into 903 files and run the DfE's validator on them.
 
-    uv run python -m dagster_project.synth.truth_check landing/2026-11-23T0200 --year 2025 --year 2026
+    uv run python -m tests.tooling.truth_check landing/2026-11-23T0200 --year 2025 --year 2026
 
 For each collection year (named by the year it ends: 2026 = 2025/26) this writes the 903 CSV files the
 truth implies, as a council would submit them (Header, Episodes, Reviews, UASC, PrevPerm, Missing, OC2,
