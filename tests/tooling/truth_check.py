@@ -5,8 +5,8 @@
 For each collection year (named by the year it ends: 2026 = 2025/26) this writes the 903 CSV files the
 truth implies, as a council would submit them (Header, Episodes, Reviews, UASC, PrevPerm, Missing, OC2,
 OC3, AD1, PlacedAdoption), and the previous year's files the same way, then runs the public validator
-(csc-validator-be-903, in its own Python because it needs pandas < 2) with both and reports the errors
-by rule. SWEpisodes are not produced, so the social worker rules (SW*) are skipped, and without Ofsted's
+through the project's harness (tests/tooling/dfe_validator.py: csc-validator-be-903 in its own cached
+environment, because it needs pandas < 2) with both and reports the errors by rule. SWEpisodes are not produced, so the social worker rules (SW*) are skipped, and without Ofsted's
 provider lists the URN lookups (1008, 219, 221, 224, 227-229) are skipped too.
 
 Validator 0.1.17 raises some errors on correct data; they are reported as defects, never hidden:
@@ -24,30 +24,14 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
-import os
-import subprocess
 import sys
 import tempfile
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from dagster_project.lib.paths import PROJECT_ROOT
-
-
-def validator_python() -> str | None:
-    """The Python of an environment with csc-validator-be-903 0.1.17: $V903_PYTHON, the project's cached
-    validator environment ($CLA_VALIDATOR_ENV or .cache/validator-903-0.1.17), or /tmp/v903."""
-    candidates = [os.environ.get("V903_PYTHON")]
-    env_dir = os.environ.get("CLA_VALIDATOR_ENV")
-    candidates += [str(Path(env_dir) / "bin" / "python")] if env_dir else []
-    candidates += [
-        str(PROJECT_ROOT / ".cache" / "validator-903-0.1.17" / "bin" / "python"),
-        "/tmp/v903/bin/python",
-    ]
-    return next((c for c in candidates if c and Path(c).exists()), None)
-
+from tests.tooling.dfe_validator import from_validator_year
+from tests.tooling.dfe_validator import run_validator as run_dfe_validator
 
 LA_CODE = "E06000015"
 # Rules that fire on correct data in validator 0.1.17 (see shared/domain/ssda903.md section 4.6).
@@ -286,51 +270,20 @@ def write_year(tables: dict, folder: Path) -> list[str]:
     return paths
 
 
-RUNNER = r"""
-import contextlib, io, json, logging, sys
-logging.disable(logging.INFO)
-from lac_validator import lac_validator
-from lac_validator.report import Report
-from lac_validator.rules.ruleset_utils import get_year_ruleset
-from lac_validator.utils import process_uploaded_files
-args = json.loads(sys.argv[1])
-registry = get_year_ruleset(args["year"])
-with contextlib.redirect_stdout(io.StringIO()):
-    v = lac_validator.LacValidator(metadata={"collectionYear": args["year"], "localAuthority": args["la"]},
-                                   files=process_uploaded_files({"This year": args["this"], "Prev year": args["prev"]}),
-                                   registry=registry, selected_rules=args.get("rules"))
-    r = Report(v.ds_results, registry)
-    summary = r.error_summary
-errors = {str(row["Code"]): int(row["Error Count"]) for _, row in summary.iterrows()} if len(summary) else {}
-rows = []
-if errors:
-    issues = lac_validator.create_issue_df(r.report, r.error_report)
-    for _, row in issues.drop_duplicates(["rule_code", "tables_affected", "row_id"]).iterrows():
-        rows.append([str(row["rule_code"]), str(row["tables_affected"]), int(row["row_id"]), str(row["child_id"])])
-print(json.dumps({"ran": len(v.dones), "skipped": sorted(v.skips), "crashed": sorted(v.fails), "errors": errors,
-                  "rows": rows}))
-"""
-
-
-def run_validator(
-    year: int,
-    this: list[str],
-    prev: list[str],
-    rules: list[str] | None = None,
-    python: str | None = None,
-) -> dict:
-    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
-        f.write(RUNNER)
-        runner = f.name
-    args = {"year": str(year), "la": LA_CODE, "this": this, "prev": prev, "rules": rules}
-    try:
-        python = python or validator_python()
-        if python is None:
-            raise RuntimeError("no csc-validator-be-903 environment found: set V903_PYTHON")
-        done = subprocess.run([python, runner, json.dumps(args)], capture_output=True, text=True, check=True)
-    finally:
-        os.unlink(runner)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def run_validator(year: int, this: list[str], prev: list[str], rules: list[str] | None = None) -> dict:
+    """The validator on one year's files (by the year the collection ends), as the counts and flagged rows
+    ``classify`` reads. Rules share the tables as the validator itself shares them (no isolation), so that
+    ``check`` can tell a rule that only fires after another changed the data (``order_dependent``)."""
+    result = run_dfe_validator(this, from_validator_year(year), LA_CODE, previous_year_dir=prev,
+                               selected_rules=rules, isolate_rules=False)
+    rows = result.child_errors[["rule_code", "table", "row_index", "child_id"]]
+    return {
+        "ran": len(result.rules_run),
+        "skipped": sorted(result.rules_skipped),
+        "crashed": sorted(result.rules_crashed),
+        "errors": result.errors_by_rule,
+        "rows": [[code, table, int(row), child] for code, table, row, child in rows.itertuples(index=False)],
+    }
 
 
 def qualifying_care_leavers(truth: Path) -> set[str]:
