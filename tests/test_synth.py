@@ -422,7 +422,7 @@ def test_the_dfe_validator_accepts_the_truth(tmp_path):
 
     ensure_validator_environment()  # built once and cached, as for tests/validator/
     folder = _generate(tmp_path, children=80, seed=11, style="codes")
-    results = truth_check.check(folder, [2025, 2026])
+    results = truth_check.check(folder, ["2024-25", "2025-26"])
     for year, result in results.items():
         assert result["counts"]["episodes"] > 100 and result["counts"]["reviews"] > 100
         assert result["unexpected"] == {}, (year, result["unexpected"])
