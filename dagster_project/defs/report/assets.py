@@ -20,8 +20,8 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from dagster_project.defs.operations.jobs import ON_DEMAND_TAG
 from dagster_project.defs.returns.assets import collection_year_partitions
-from dagster_project.defs.warehouse.jobs import ON_DEMAND_TAG
 from dagster_project.lib import publication
 from dagster_project.lib import report as annual_report
 from dagster_project.lib.resources import WarehouseResource
