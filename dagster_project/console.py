@@ -97,8 +97,9 @@ class RunFacts:
 
 
 def summary_lines(facts: RunFacts, *, minutes: float, reports_dir: Path, data_quality_dir: Path,
-                  log_path: Path) -> list[str]:
-    """The closing summary: the files to open, the headline counts, where the log is, and `make dev`."""
+                  log_path: Path, locations: dict[str, Path] | None = None) -> list[str]:
+    """The closing summary: the files to open, the headline counts, where every output is, where the log
+    is, and `make dev`."""
     lines = ["", f"Warehouse rebuilt and published in {minutes:.1f} min."]
     returns = facts.metadata.get("ssda903_nightly_returns", {})
     report = facts.metadata.get("iro_nightly_annual_report", {})
@@ -136,6 +137,8 @@ def summary_lines(facts: RunFacts, *, minutes: float, reports_dir: Path, data_qu
     headline.append(f"  {'checks':<28} {checks['passed']:,} passed, {checks['warned']:,} warned, "
                     f"{checks['blocked']:,} blocking failed")
     lines += ["Tonight:"] + headline
+    if locations:
+        lines += ["Outputs:"] + [f"  {label:<28} {_relative(path)}" for label, path in locations.items()]
     lines += [f"Full log (Dagster events, dbt per model and test): {_relative(log_path)}",
               "Browse the run, assets and checks: make dev (http://localhost:3000)"]
     return lines

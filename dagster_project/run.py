@@ -28,6 +28,8 @@ from dagster_project.console import RunConsole, stage_label, steps_and_outputs, 
 from dagster_project.lib.extract_reader import find_complete_extracts
 from dagster_project.lib.settings import Settings
 
+LOGS_KEPT = 30
+
 
 def _instance() -> dg.DagsterInstance:
     if os.environ.get("DAGSTER_HOME"):
@@ -83,6 +85,12 @@ def load_definitions() -> dg.Definitions:
     return defs()
 
 
+def prune_logs(folder: Path, keep: int = LOGS_KEPT) -> None:
+    """Keep the newest run logs only (one is about 0.5 MB at scale 1; a year of nights would be 180 MB)."""
+    for old in sorted(folder.glob("run-*.log"), reverse=True)[keep:]:
+        old.unlink(missing_ok=True)
+
+
 @contextmanager
 def output_to_log(log_path: Path) -> Iterator[TextIO]:
     """Send everything written to this process's stdout and stderr (Dagster's logger, dbt's lines passed
@@ -133,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"No complete extract in {settings.landing_dir}: nothing to do.", file=sys.stderr)
         return 1
     log_path = settings.output_dir / "logs" / f"run-{datetime.now():%Y%m%d-%H%M%S}.log"
+    prune_logs(log_path.parent)
     with output_to_log(log_path) as stream:
         return _run_with_console(RunConsole(stream), settings, args, generate_sample, log_path)
 
@@ -169,7 +178,8 @@ def _run_with_console(console: RunConsole, settings: Settings, args, generate_sa
         console.say(f"Full log: {_shown(log_path)}")
         return 1
     for line in summary_lines(console.facts, minutes=minutes, reports_dir=settings.reports_dir,
-                              data_quality_dir=settings.data_quality_dir, log_path=log_path):
+                              data_quality_dir=settings.data_quality_dir, log_path=log_path,
+                              locations=settings.output_locations()):
         console.say(line)
     return 0
 

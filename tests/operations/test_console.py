@@ -97,14 +97,27 @@ def test_the_summary_names_the_files_to_open_the_headline_counts_the_log_and_mak
                                 "new_since_last_run": 1, "fixed_since_last_run": 0},
     }, checks={"passed": 520, "warned": 7, "blocked": 0})
     text = "\n".join(summary_lines(facts, minutes=1.5, reports_dir=reports, data_quality_dir=quality,
-                                   log_path=tmp_path / "logs" / "run.log"))
+                                   log_path=tmp_path / "logs" / "run.log",
+                                   locations={"return files": tmp_path / "returns"}))
     assert "iro-annual-report-2025-26.html" in text and "iro-annual-report-2025-26-internal.html" in text
     assert "data-quality-2026-11-23.html" in text
     assert "512 children, 1,234 episodes" in text
     assert "1 open finding for 1 child " in text  # singular where it is one
     assert "520 passed, 7 warned, 0 blocking failed" in text
+    assert f"  {'return files':<28} {tmp_path / 'returns'}" in text
     assert str(tmp_path / "logs" / "run.log") in text
     assert text.splitlines()[-1].startswith("Browse the run") and "make dev" in text
+
+
+def test_only_the_newest_run_logs_are_kept(tmp_path):
+    from dagster_project.run import prune_logs
+
+    for day in range(1, 6):
+        (tmp_path / f"run-202611{day:02d}-020000.log").write_text("x")
+    (tmp_path / "notes.txt").write_text("not a run log")
+    prune_logs(tmp_path, keep=3)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "notes.txt", "run-20261103-020000.log", "run-20261104-020000.log", "run-20261105-020000.log"]
 
 
 @pytest.mark.slow
