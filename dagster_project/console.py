@@ -81,7 +81,8 @@ def warning_lines(messages: list[str], limit: int = WARNINGS_PER_STAGE) -> list[
     return lines
 
 
-def _relative(path: Path) -> str:
+def shown_path(path: Path) -> str:
+    """A path as a person would type it from the repository root (absolute when outside it)."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
@@ -111,11 +112,11 @@ def summary_lines(facts: RunFacts, *, minutes: float, reports_dir: Path, data_qu
                               key=lambda path: ("internal" in path.name, path.name))
         for html in public_first:
             kind = "internal version" if "internal" in html.name else f"IRO annual report {year}"
-            open_these.append(f"  {kind:<28} {_relative(html)}")
+            open_these.append(f"  {kind:<28} {shown_path(html)}")
     night = quality.get("night")
     if night:
         for html in sorted((data_quality_dir / str(night)).glob("*.html")):
-            open_these.append(f"  {'data-quality report':<28} {_relative(html)}")
+            open_these.append(f"  {'data-quality report':<28} {shown_path(html)}")
     if open_these:
         lines += ["Open:"] + open_these
     headline = []
@@ -138,8 +139,8 @@ def summary_lines(facts: RunFacts, *, minutes: float, reports_dir: Path, data_qu
                     f"{checks['blocked']:,} blocking failed")
     lines += ["Tonight:"] + headline
     if locations:
-        lines += ["Outputs:"] + [f"  {label:<28} {_relative(path)}" for label, path in locations.items()]
-    lines += [f"Full log (Dagster events, dbt per model and test): {_relative(log_path)}",
+        lines += ["Outputs:"] + [f"  {label:<28} {shown_path(path)}" for label, path in locations.items()]
+    lines += [f"Full log (Dagster events, dbt per model and test): {shown_path(log_path)}",
               "Browse the run, assets and checks: make dev (http://localhost:3000)"]
     return lines
 

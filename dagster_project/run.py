@@ -24,7 +24,7 @@ from typing import TextIO
 
 import dagster as dg
 
-from dagster_project.console import RunConsole, stage_label, steps_and_outputs, summary_lines
+from dagster_project.console import RunConsole, shown_path, stage_label, steps_and_outputs, summary_lines
 from dagster_project.lib.extract_reader import find_complete_extracts
 from dagster_project.lib.settings import Settings
 
@@ -149,14 +149,14 @@ def main(argv: list[str] | None = None) -> int:
 def _run_with_console(console: RunConsole, settings: Settings, args, generate_sample: bool,
                       log_path: Path) -> int:
     started = time.monotonic()
-    console.say(f"Rebuilding the warehouse; the full log is {_shown(log_path)}")
+    console.say(f"Rebuilding the warehouse; the full log is {shown_path(log_path)}")
     definitions = load_definitions()
     # the nightly job's steps, read from the definitions so that a new stage is counted
     console.total = len(steps_and_outputs(definitions.resolve_job_def("warehouse_job"))) + generate_sample
     if generate_sample:
         from dagster_project.synth import generate
 
-        console.say(f"No complete extract in {_shown(settings.landing_dir)}: generating a sample council "
+        console.say(f"No complete extract in {shown_path(settings.landing_dir)}: generating a sample council "
                     "(synthetic data).")
         console.begin("generate")
         folder = generate(out=settings.landing_dir,
@@ -175,21 +175,13 @@ def _run_with_console(console: RunConsole, settings: Settings, args, generate_sa
     if failed:
         console.say(f"The run failed after {minutes:.1f} min: {failure_reason(failed[0])}")
         console.say("Nothing published before this run was changed; see output/status.json.")
-        console.say(f"Full log: {_shown(log_path)}")
+        console.say(f"Full log: {shown_path(log_path)}")
         return 1
     for line in summary_lines(console.facts, minutes=minutes, reports_dir=settings.reports_dir,
                               data_quality_dir=settings.data_quality_dir, log_path=log_path,
                               locations=settings.output_locations()):
         console.say(line)
     return 0
-
-
-def _shown(path: Path) -> str:
-    """A path as a person would type it from the repository root."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 if __name__ == "__main__":
