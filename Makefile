@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	@$(UV) sync --frozen
+	@$(UV) sync --frozen --quiet
 	@$(MAKE) --no-print-directory manifest
 
 # dbt_models/target/manifest.json: what Dagster reads to turn the dbt project into assets.
@@ -30,7 +30,7 @@ dev: install
 	@$(UV) run --frozen dagster dev -w workspace.yaml
 
 bench: install
-	@SCALE="$(SCALE)" $(UV) run --frozen python -m dagster_project.bench
+	@SCALE="$(SCALE)" $(UV) run --frozen python -m tests.tooling.bench
 
 docs: install
 	@$(UV) run --frozen python -m dagster_project.docs

@@ -5,6 +5,9 @@
 If the landing folder holds no complete extract, a sample council is generated into it first (say
 --no-sample to refuse instead). Runs are recorded in the Dagster instance at DAGSTER_HOME when it is set
 (the Makefile sets it), so `make dev` shows them.
+
+The console gets one line per stage and a summary (dagster_project/console.py); everything the run and
+dbt print goes to output/logs/run-<time>.log.
 """
 
 from __future__ import annotations
@@ -13,11 +16,19 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
 
 import dagster as dg
 
+from dagster_project.console import RunConsole, shown_path, stage_label, steps_and_outputs, summary_lines
 from dagster_project.lib.extract_reader import find_complete_extracts
 from dagster_project.lib.settings import Settings
+
+LOGS_KEPT = 30
 
 
 def _instance() -> dg.DagsterInstance:
@@ -28,22 +39,30 @@ def _instance() -> dg.DagsterInstance:
 
 
 def run_warehouse(extract_id: str | None = None, instance: dg.DagsterInstance | None = None,
-                  return_years: list[str] | None = None):
+                  return_years: list[str] | None = None, console: RunConsole | None = None,
+                  definitions: dg.Definitions | None = None):
     """Rebuild and publish the warehouse (the nightly job writes the latest two complete years' returns
     and the draft), then write any further collection years asked for from the published warehouse.
     Returns the Dagster results, nightly job first; stops at the first failure, which is recorded in
-    output/status.json (what is published stays as it was)."""
-    from dagster_project.defs.transformation.project import prepare_manifest_if_stale
-
-    prepare_manifest_if_stale()  # before the definitions load it: it must match the models on disk
-    from dagster_project.definitions import defs
+    output/status.json (what is published stays as it was). With a console, every event of the runs also
+    goes to it (stage lines, progress, warnings), beside Dagster's own DEBUG logger."""
     from dagster_project.lib import publication
 
-    definitions = defs()
+    definitions = definitions or load_definitions()
     instance = instance or _instance()
+
+    def execute(job: dg.JobDefinition, run_config: dict | None = None, **kwargs) -> dg.ExecuteInProcessResult:
+        if console is not None:
+            job = job.with_logger_defs({"console": dg.default_loggers()["console"],
+                                        "progress": console.logger_definition()})
+            run_config = {**(run_config or {}), "loggers": {"console": {"config": {"log_level": "DEBUG"}},
+                                                            "progress": {}}}
+            console.expected_outputs_by_step = steps_and_outputs(job)
+        return job.execute_in_process(instance=instance, run_config=run_config, raise_on_error=False,
+                                      **kwargs)
+
     run_config = {"ops": {"raw_extract": {"config": {"extract_id": extract_id}}}} if extract_id else None
-    nightly = definitions.resolve_job_def("warehouse_job").execute_in_process(
-        instance=instance, run_config=run_config, raise_on_error=False)
+    nightly = execute(definitions.resolve_job_def("warehouse_job"), run_config)
     results = [nightly]
     if not nightly.success:
         publication.record_failure(Settings.from_environment().output_dir, run_id=nightly.run_id,
@@ -51,10 +70,50 @@ def run_warehouse(extract_id: str | None = None, instance: dg.DagsterInstance | 
         return results
     returns_job = definitions.resolve_job_def("ssda903_returns_job")
     for year in return_years or []:
-        results.append(returns_job.execute_in_process(instance=instance, partition_key=year, raise_on_error=False))
+        results.append(execute(returns_job, partition_key=year))
         if not results[-1].success:
             break
     return results
+
+
+def load_definitions() -> dg.Definitions:
+    from dagster_project.defs.transformation.project import prepare_manifest_if_stale
+
+    prepare_manifest_if_stale()  # before the definitions load it: it must match the models on disk
+    from dagster_project.definitions import defs
+
+    return defs()
+
+
+def prune_logs(folder: Path, keep: int = LOGS_KEPT) -> None:
+    """Keep the newest run logs only (one is about 0.5 MB at scale 1; a year of nights would be 180 MB)."""
+    for old in sorted(folder.glob("run-*.log"), reverse=True)[keep:]:
+        old.unlink(missing_ok=True)
+
+
+@contextmanager
+def output_to_log(log_path: Path) -> Iterator[TextIO]:
+    """Send everything written to this process's stdout and stderr (Dagster's logger, dbt's lines passed
+    through by dagster-dbt, warnings, libraries) to the log file, at the file-descriptor level so that
+    subprocesses follow; yield a stream to the real console."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    console = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+    with open(log_path, "a", encoding="utf-8") as log:
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
+        try:
+            yield console
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+            console.close()
 
 
 def failure_reason(result) -> str:
@@ -77,28 +136,51 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     settings = Settings.from_environment()
-    if not find_complete_extracts(settings.landing_dir):
-        if args.no_sample:
-            print(f"No complete extract in {settings.landing_dir}: nothing to do.", file=sys.stderr)
-            return 1
+    generate_sample = not find_complete_extracts(settings.landing_dir)
+    if generate_sample and args.no_sample:
+        print(f"No complete extract in {settings.landing_dir}: nothing to do.", file=sys.stderr)
+        return 1
+    log_path = settings.output_dir / "logs" / f"run-{datetime.now():%Y%m%d-%H%M%S}.log"
+    prune_logs(log_path.parent)
+    with output_to_log(log_path) as stream:
+        return _run_with_console(RunConsole(stream), settings, args, generate_sample, log_path)
+
+
+def _run_with_console(console: RunConsole, settings: Settings, args, generate_sample: bool,
+                      log_path: Path) -> int:
+    started = time.monotonic()
+    console.say(f"Rebuilding the warehouse; the full log is {shown_path(log_path)}")
+    definitions = load_definitions()
+    # the nightly job's steps, read from the definitions so that a new stage is counted
+    console.total = len(steps_and_outputs(definitions.resolve_job_def("warehouse_job"))) + generate_sample
+    if generate_sample:
         from dagster_project.synth import generate
 
-        print(f"No complete extract in {settings.landing_dir}: generating the sample council (synthetic data)...")
-        folder = generate(out=settings.landing_dir)
-        print(f"  sample extract written to {folder}")
+        console.say(f"No complete extract in {shown_path(settings.landing_dir)}: generating a sample council "
+                    "(synthetic data).")
+        console.begin("generate")
+        folder = generate(out=settings.landing_dir,
+                          progress=lambda done, total: console.bar(stage_label("generate"), done, total))
+        console.end()
+        print(f"sample extract written to {folder}")  # to the log
+    extracts = find_complete_extracts(settings.landing_dir)
+    chosen = [e for e in extracts if e.extract_id == args.extract_id] if args.extract_id else extracts[-1:]
+    if chosen:  # what ingestion's progress bar counts: the files of the extract (its log names each one)
+        console.expected_files = sum(1 for path in chosen[0].folder.iterdir()
+                                     if path.is_file() and ".csv" in path.name)
 
-    started = time.monotonic()
-    results = run_warehouse(args.extract_id)
+    results = run_warehouse(args.extract_id, console=console, definitions=definitions)
     minutes = (time.monotonic() - started) / 60
     failed = [result for result in results if not result.success]
     if failed:
-        print(f"\nThe run failed after {minutes:.1f} min: {failure_reason(failed[0])}", file=sys.stderr)
-        print("Nothing published before this run was changed; see output/status.json.", file=sys.stderr)
+        console.say(f"The run failed after {minutes:.1f} min: {failure_reason(failed[0])}")
+        console.say("Nothing published before this run was changed; see output/status.json.")
+        console.say(f"Full log: {shown_path(log_path)}")
         return 1
-
-    print(f"\nWarehouse rebuilt in {minutes:.1f} min. Outputs:")
-    for label, path in settings.output_locations().items():
-        print(f"  {label:<22} {path}")
+    for line in summary_lines(console.facts, minutes=minutes, reports_dir=settings.reports_dir,
+                              data_quality_dir=settings.data_quality_dir, log_path=log_path,
+                              locations=settings.output_locations()):
+        console.say(line)
     return 0
 
 

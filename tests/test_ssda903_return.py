@@ -11,10 +11,10 @@ import dagster as dg
 import duckdb
 import pytest
 
-from dagster_project.lib.dfe_validator import run_validator, unexplained_crashes, unexplained_errors
 from dagster_project.lib.paths import SEEDS_DIR
 from dagster_project.lib.settings import Settings
 from dagster_project.lib.ssda903_files import RETURN_FILES
+from tests.tooling.dfe_validator import run_validator, unexplained_crashes, unexplained_errors
 
 pytestmark = [pytest.mark.slow]
 

@@ -47,7 +47,7 @@ def acquire(output_dir: Path, run_id: str) -> None:
     output_dir.mkdir(parents=True, exist_ok=True)
     lock_path = output_dir / ".writer.lock"
     holder_path = output_dir / ".writer.json"
-    handle = open(lock_path, "a+")
+    handle = open(lock_path, "a+")  # noqa: SIM115 (kept open: the open file IS the lock, until release)
     if not _lock(handle):
         handle.close()
         try:
@@ -68,7 +68,3 @@ def release(run_id: str) -> None:
     handle = _held.pop(run_id, None)
     if handle is not None:
         handle.close()  # closing the file releases the lock
-
-
-def is_held_by(run_id: str) -> bool:
-    return run_id in _held

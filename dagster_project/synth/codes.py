@@ -32,10 +32,6 @@ K3_FIRST_START = date(2024, 4, 1)  # K3 is in the 903 code list from 2024/25
 Z1_LAST_END = date(2025, 3, 31)  # Z1 is not a 2025/26 code: its episodes end by 31 March 2025
 Z1X_FIRST_START = date(2025, 4, 1)  # Z11-Z14 from 2025/26
 
-# Placement types that carry no URN (rules 218/222) and no provider (rules 213/526).
-NO_URN = ("P1", "P3", "R1", "R2", "R5") + TEMPORARY + ("Z1",) + OTHER_2025
-NO_PROVIDER = TEMPORARY + ("Z1",) + OTHER_2025
-
 # Reasons for a change of placement (REASON_PLACE_CHANGE); PLACE means same carer, status change only.
 MOVE_REASONS = (
     ("CARPL", 32),
@@ -51,9 +47,6 @@ MOVE_REASONS = (
 )
 SAME_CARER_REASON = "PLACE"
 CUSTODY_REASON = "CUSTOD"
-
-# Minimum ages (years at the start of the episode): K3 371, R5 372, S1 373, P3 374; J1-J3 358 (over 10).
-MIN_AGE = {"K3": 16, "H5": 16, "P2": 16, "R5": 10, "S1": 4, "P3": 14, "K1": 12}
 
 
 def latest_end(place: str) -> date | None:

@@ -57,8 +57,6 @@ class WorkingDays:
             if d.weekday() < 5 and d not in bank_holidays:
                 self._ordinals.append(d.toordinal())
             d += ONE_DAY
-        self._first = first.toordinal()
-        self._last = last.toordinal()
 
     def add(self, d: date, n: int) -> date:
         """The n-th working day after ``d`` (n >= 1); ``d`` itself does not count."""
@@ -72,8 +70,3 @@ class WorkingDays:
         return bisect.bisect_right(self._ordinals, end.toordinal()) - bisect.bisect_right(
             self._ordinals, start.toordinal()
         )
-
-    def is_working_day(self, d: date) -> bool:
-        o = d.toordinal()
-        i = bisect.bisect_left(self._ordinals, o)
-        return i < len(self._ordinals) and self._ordinals[i] == o

@@ -17,6 +17,7 @@ import os
 import random
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -216,9 +217,11 @@ def generate(
     workers: int | None = None,
     verbose: bool = False,
     errors: float = 0.0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Path:
     """Write one synthetic extract and return its folder (``<out>/<extract_id>``). With ``errors`` > 0,
-    recording errors are planted at that rate and listed in ``_truth/injected_errors.csv`` (errors.py)."""
+    recording errors are planted at that rate and listed in ``_truth/injected_errors.csv`` (errors.py).
+    ``progress(done, total)`` is called as each chunk of children is simulated (for a progress bar)."""
     global _CONTEXT, _TASKS
     opts = resolve_options(
         out, extract_id, as_at, year_end, children, scale, years, seed, style, late_review_share
@@ -275,9 +278,11 @@ def generate(
         # runner's) and a forked child can inherit a lock one of them held, and wait for ever
         with multiprocessing.get_context("spawn").Pool(workers, initializer=_start_worker,
                                                        initargs=(ctx, tasks)) as pool:
-            results = list(pool.imap_unordered(_run_chunk, sorted(tasks)))
+            results = [_report(progress, done, len(tasks), result) for done, result
+                       in enumerate(pool.imap_unordered(_run_chunk, sorted(tasks)), start=1)]
     else:
-        results = [_run_chunk(c) for c in sorted(tasks)]
+        results = [_report(progress, done, len(tasks), _run_chunk(chunk))
+                   for done, chunk in enumerate(sorted(tasks), start=1)]
     results.sort()
     caseload: dict[int, int] = {}
     for _, counts, _, _ in results:
@@ -317,6 +322,12 @@ def generate(
     _CONTEXT, _TASKS = None, {}
     log(f"written {folder} ({time.monotonic() - started:.1f}s)")
     return folder
+
+
+def _report(progress: Callable[[int, int], None] | None, done: int, total: int, result):
+    if progress is not None:
+        progress(done, total)
+    return result
 
 
 def _write_workforce(folder: Path, contract, ctx: Context, caseload: dict[int, int]) -> None:

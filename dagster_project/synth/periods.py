@@ -28,7 +28,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date
 
-from dagster_project.synth.codes import LEGAL_STATUS_PRIORITY, SHORT_BREAK_STATUSES
+from dagster_project.synth.codes import LEGAL_STATUS_PRIORITY
 from dagster_project.synth.dates import ONE_DAY, add_months, add_years, age_on, days
 from dagster_project.synth.people import weighted
 
@@ -557,7 +557,3 @@ def _short_breaks(rng: random.Random, kind: str, arrival: date, eighteenth: date
 def days_in_care(child: ChildPlan) -> int:
     """Days looked after excluding short breaks: what the council's count of children in care sees."""
     return sum((p.end - p.start).days for p in child.periods if not p.short_break)
-
-
-def is_short_break_status(code: str) -> bool:
-    return code in SHORT_BREAK_STATUSES

@@ -65,7 +65,7 @@ def test_the_analyst_warehouse_holds_no_child_identifier_and_every_mart_column_i
     con = duckdb.connect(str(night.warehouse_path), read_only=True)
     columns = con.execute("select table_name, column_name from information_schema.columns "
                           "where table_schema = 'marts'").fetchall()
-    from dagster_project.lib.pseudonymisation import load_rules
+    from dagster_project.lib.publication.pseudonymisation import load_rules
 
     rules = load_rules()
     assert [f"{t}.{c}" for t, c in columns if c not in rules] == []

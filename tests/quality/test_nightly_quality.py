@@ -119,7 +119,7 @@ def test_a_council_without_injected_errors_has_no_error_severity_finding(council
 
 @pytest.mark.validator
 def test_the_dfe_rules_flag_the_same_children_as_the_public_validator(councils, tmp_path):
-    from dagster_project.lib.quality.validator_agreement import agreement
+    from tests.tooling.validator_agreement import agreement
 
     con = duckdb.connect(str(councils["night_one"]), read_only=True)
     try:
@@ -135,7 +135,7 @@ def test_the_dfe_rules_flag_the_same_children_as_the_public_validator(councils, 
     unexplained = table[~table["explained"]]
     assert unexplained.empty, unexplained.to_string()
     # where the validator is known to flag valid data, it may flag more, never fewer
-    from dagster_project.lib.dfe_validator import known_defects
+    from tests.tooling.dfe_validator import known_defects
 
     false_positives = known_defects("2025-26", kinds=("false_positive",))
     for row in table[~table["agrees"]].itertuples():

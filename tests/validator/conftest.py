@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.lib.dfe_validator import ValidatorResult, ensure_validator_environment, run_validator
+from tests.tooling.dfe_validator import ValidatorResult, ensure_validator_environment, run_validator
 
 from .datasets import LA_CODE, clean_dataset, collection_year, write_dataset
 

@@ -1,4 +1,4 @@
-"""The harness around the DfE's public SSDA903 validator (dagster_project.lib.dfe_validator).
+"""The harness around the DfE's public SSDA903 validator (tests.tooling.dfe_validator).
 
 Tests marked ``validator`` run the real validator (csc-validator-be-903 0.1.17) in its own Python 3.11
 virtual environment; the first one on a clean machine builds that environment (seconds with uv).
@@ -14,8 +14,8 @@ import time
 
 import pytest
 
-from dagster_project.lib import dfe_validator as dv
-from dagster_project.lib.dfe_validator import (
+from tests.tooling import dfe_validator as dv
+from tests.tooling.dfe_validator import (
     ValidatorInputError,
     from_validator_year,
     known_defects,
@@ -111,7 +111,7 @@ def test_two_processes_building_the_environment_at_once(tmp_path, validator_pyth
     """Two pytest workers asking for a not-yet-built environment: one builds, the other waits (file lock)."""
     env_dir = tmp_path / "venv"
     code = (
-        "import sys; from dagster_project.lib.dfe_validator import ensure_validator_environment as e; "
+        "import sys; from tests.tooling.dfe_validator import ensure_validator_environment as e; "
         "print(e(sys.argv[1]))"
     )
     procs = [
@@ -286,7 +286,7 @@ def test_cli_reports_unrecognised_files(tmp_path, validator_python, capsys):
 def test_runner_is_standalone():
     """The runner runs under the validator's python, outside the project: it must not import the project."""
     source = dv.RUNNER_PATH.read_text()
-    assert "dagster_project" not in source.replace("dagster_project.lib.dfe_validator", "")
+    assert "dagster_project" not in source.replace("tests.tooling.dfe_validator", "")
     assert "import pandas" not in source
 
 

@@ -12,8 +12,8 @@ import re
 
 import pytest
 
-from dagster_project.lib import dfe_validator as dv
-from dagster_project.lib.dfe_validator import known_defects, unexplained_crashes, unexplained_errors
+from tests.tooling import dfe_validator as dv
+from tests.tooling.dfe_validator import known_defects, unexplained_crashes, unexplained_errors
 
 from .datasets import (
     care_leaver,

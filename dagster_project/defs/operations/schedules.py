@@ -1,6 +1,6 @@
 import dagster as dg
 
-from dagster_project.defs.warehouse.jobs import warehouse_job
+from dagster_project.defs.operations.jobs import warehouse_job
 
 # 02:00 in London all year round (Dagster follows the clock change), after the case-management system's
 # own overnight extract.

@@ -4,7 +4,7 @@ import json
 
 import dagster as dg
 
-from dagster_project.defs.warehouse.jobs import warehouse_job
+from dagster_project.defs.operations.jobs import warehouse_job
 from dagster_project.lib import history, publication
 from dagster_project.lib.extract_reader import MANIFEST_NAME, ExtractError, find_complete_extracts
 from dagster_project.lib.settings import Settings

@@ -7,10 +7,11 @@ stops the run before it), so a failed night never replaces what people are readi
 import dagster as dg
 
 from dagster_project.defs.quality.assets import data_quality_report
-from dagster_project.defs.reports.assets import analyst_mart_files, iro_nightly_annual_report
+from dagster_project.defs.report.assets import analyst_mart_files, iro_nightly_annual_report
 from dagster_project.defs.returns.assets import ssda903_nightly_returns
 from dagster_project.defs.transformation.project import mart_asset_keys
-from dagster_project.lib import pseudonymisation, publication, writer_lock
+from dagster_project.lib import publication, writer_lock
+from dagster_project.lib.publication import pseudonymisation
 from dagster_project.lib.resources import WarehouseResource
 
 

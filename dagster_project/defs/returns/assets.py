@@ -11,7 +11,7 @@ dbt computes every year's return in the marts in one build; these assets only fo
 
 import dagster as dg
 
-from dagster_project.defs.warehouse.jobs import ON_DEMAND_TAG
+from dagster_project.defs.operations.jobs import ON_DEMAND_TAG
 from dagster_project.lib.resources import WarehouseResource
 from dagster_project.lib.ssda903_files import RETURN_FILES, read_return, write_return
 

@@ -2,7 +2,7 @@
 
     table = agreement(con, returns_dir, "2025-26", "2024-25", "E06000015")
 
-runs the validator (lib/dfe_validator.py) on the year's return files (with last year's as the previous
+runs the validator (tests/tooling/dfe_validator.py) on the year's return files (with last year's as the previous
 year) and compares, for every DfE-coded rule in seeds/data_quality/data_quality_rules.csv, the children
 the warehouse flags for that year (intermediate.int_quality_findings) with the children the validator
 flags for the same code. A difference is explained when the rule is listed in
@@ -19,8 +19,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dagster_project.lib.dfe_validator import known_defects, run_validator
 from dagster_project.lib.paths import SEEDS_DIR
+from tests.tooling.dfe_validator import known_defects, run_validator
 
 RULES_PATH = SEEDS_DIR / "data_quality" / "data_quality_rules.csv"
 DISAGREEMENTS_PATH = SEEDS_DIR / "data_quality" / "validator_disagreements.csv"

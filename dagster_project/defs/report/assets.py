@@ -14,15 +14,15 @@ Metadata and logs carry counts, years and file names only.
 """
 
 
-import os
 import shutil
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 
+from dagster_project.defs.operations.jobs import ON_DEMAND_TAG
 from dagster_project.defs.returns.assets import collection_year_partitions
-from dagster_project.defs.warehouse.jobs import ON_DEMAND_TAG
+from dagster_project.lib import publication
 from dagster_project.lib import report as annual_report
 from dagster_project.lib.resources import WarehouseResource
 
@@ -71,20 +71,11 @@ def iro_annual_report_files(context: dg.AssetExecutionContext, warehouse: Wareho
         except annual_report.ReportDataError as error:
             shutil.rmtree(staging, ignore_errors=True)
             raise dg.Failure(description=str(error)) from error
-    _replace_folder(staging, target)
+    publication.replace_folder(staging, target, context.run_id)
     files.folder = target
     files.files = [target / path.name for path in files.files]
     context.log.info(f"IRO annual report {year} written: {files.tables} tables, {files.charts} charts")
     return dg.MaterializeResult(metadata=_metadata(files))
-
-
-def _replace_folder(new: Path, target: Path) -> None:
-    old = target.parent / f".{target.name}.replaced"
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(new, target)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 @dg.asset(group_name="outputs", deps=[dg.AssetKey("analyst_warehouse")], kinds={"parquet", "csv"})

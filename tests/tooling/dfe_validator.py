@@ -7,7 +7,7 @@ as a subprocess executing ``dfe_validator_runner.py`` by file path (:func:`run_v
 
 Quick use::
 
-    from dagster_project.lib.dfe_validator import run_validator, unexplained_errors
+    from tests.tooling.dfe_validator import run_validator, unexplained_errors
     result = run_validator("output/903/2025-26", "2025-26", "E06000015", previous_year_dir="output/903/2024-25")
     result.errors_by_rule            # {"356": 1, ...}
     result.child_errors              # DataFrame: child_id, table, row_index, rule_code, values
@@ -15,7 +15,7 @@ Quick use::
 
 CLI::
 
-    uv run python -m dagster_project.lib.dfe_validator THIS_YEAR_DIR --collection-year 2025-26 \
+    uv run python -m tests.tooling.dfe_validator THIS_YEAR_DIR --collection-year 2025-26 \
         --la-code E06000015 [--previous-year-dir DIR]
 
 Things to know about the validator (0.1.17) — see also /work/shared/domain/ssda903.md section 4:
@@ -654,7 +654,7 @@ def unexplained_crashes(result: ValidatorResult, collection_year: str | None = N
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m dagster_project.lib.dfe_validator",
+        prog="python -m tests.tooling.dfe_validator",
         description=f"Run the DfE SSDA903 validator ({VALIDATOR_REQUIREMENT}) on a folder of 903 CSV files.",
     )
     parser.add_argument("this_year_dir", help="folder with this year's 903 CSV files (recognised by columns)")

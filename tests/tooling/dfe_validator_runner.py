@@ -2,7 +2,7 @@
 
 This script is executed BY FILE PATH with the python of the validator's own virtual environment (Python 3.11,
 pandas 1.5), never imported by the project: it may use only the standard library and ``lac_validator`` (and
-what lac_validator itself depends on, reached through it). ``dagster_project.lib.dfe_validator`` builds that
+what lac_validator itself depends on, reached through it). ``tests.tooling.dfe_validator`` builds that
 environment, writes a request file, runs this script and parses the JSON it writes.
 
     <validator-venv>/bin/python dfe_validator_runner.py REQUEST.json OUTPUT.json

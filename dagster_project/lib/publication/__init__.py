@@ -117,7 +117,9 @@ def open_published(path: Path, key: str | None = None) -> duckdb.DuckDBPyConnect
 
 # --- publishing -------------------------------------------------------------------------------------
 
-def _replace_folder(new: Path, published: Path, run_id: str) -> None:
+def replace_folder(new: Path, published: Path, run_id: str) -> None:
+    """Put a finished folder where readers find it, in place of the old one, with renames only (readers
+    see the old folder or the new one, never half of either)."""
     published.parent.mkdir(parents=True, exist_ok=True)
     old = published.parent / f".{published.name}.replaced-{run_id}"
     if published.exists():
@@ -156,7 +158,7 @@ def publish(workspace: Workspace, published_dirs: dict[str, Path], warehouse_pat
         folder = workspace.output_dir(kind)
         for unit in _publication_units(folder):
             relative = unit.relative_to(folder)
-            _replace_folder(unit, published_dirs[kind] / relative, run_id)
+            replace_folder(unit, published_dirs[kind] / relative, run_id)
             published.append(str(published_dirs[kind] / relative))
     shutil.rmtree(workspace.root, ignore_errors=True)
     return published

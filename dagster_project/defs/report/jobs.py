@@ -1,6 +1,6 @@
 import dagster as dg
 
-from dagster_project.defs.reports.assets import iro_annual_report_files
+from dagster_project.defs.report.assets import iro_annual_report_files
 
 # One collection year's IRO annual report from the published warehouse (the partition is the year).
 iro_annual_report_job = dg.define_asset_job(

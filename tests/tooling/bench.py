@@ -1,6 +1,6 @@
 """`make bench`: the pipeline timed stage by stage on synthetic councils of growing size.
 
-    SCALE="1 10 50" python -m dagster_project.bench
+    SCALE="1 10 50" python -m tests.tooling.bench
 
 For each scale factor (1 = a mid-sized council, about 500 children in care on any day) a fresh process
 generates a council into a temporary folder, runs the real nightly job on it and writes one year's
@@ -24,6 +24,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from dagster_project.lib.paths import PROJECT_ROOT
 from dagster_project.lib.settings import Settings
 
 # Dagster step -> benchmark stage. Steps not listed count as "other".
@@ -127,7 +128,7 @@ def measure_one_scale(scale: float, workdir: Path) -> dict:
     # a fresh process per scale, so the generator may use a pool of workers
     extract = generate(out=settings.landing_dir, scale=scale, as_at="2026-11-23", workers=0)
     timings = {"generate": time.monotonic() - started}
-    extract_rows = sum(max(sum(1 for _ in open(p, encoding="utf-8")) - 1, 0) for p in Path(extract).glob("*.csv"))
+    extract_rows = sum(_data_rows(p) for p in Path(extract).glob("*.csv"))
     extract_mb = sum(p.stat().st_size for p in Path(extract).glob("*.csv")) / 1e6
 
     import dagster as dg
@@ -175,7 +176,7 @@ def measure_one_scale(scale: float, workdir: Path) -> dict:
 
 def _time_validator(settings: Settings) -> dict:
     """The DfE's public validator on the night's 2025-26 return (2024-25 as last year), timed."""
-    from dagster_project.lib.dfe_validator import ensure_validator_environment, run_validator
+    from tests.tooling.dfe_validator import ensure_validator_environment, run_validator
 
     ensure_validator_environment()  # built once and cached: not part of the time
     returns = settings.returns_dir / "ssda903"
@@ -185,13 +186,18 @@ def _time_validator(settings: Settings) -> dict:
             "validator_rules_run": len(result.rules_run)}
 
 
+def _data_rows(path: Path) -> int:
+    with open(path, encoding="utf-8") as lines:
+        return max(sum(1 for _ in lines) - 1, 0)
+
+
 def render_markdown(results: list[dict]) -> str:
     lines = [
         f"# Benchmark, {datetime.now():%Y-%m-%d %H:%M}",
         "",
-        f"Machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()}. "
-        "Scale 1 = a mid-sized council (about 500 children in care on any day, 6 years of history). "
-        "Times are wall seconds per stage, from Dagster's step events; memory is peak resident memory.",
+        (f"Machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()}. "
+         "Scale 1 = a mid-sized council (about 500 children in care on any day, 6 years of history). "
+         "Times are wall seconds per stage, from Dagster's step events; memory is peak resident memory."),
         "",
         "| scale | extract rows | extract MB | children in 2025-26 return | episodes | "
         + " | ".join(f"{stage} s" for stage in STAGES)
@@ -249,8 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     for scale in scales:
         print(f"Benchmarking scale {scale:g}...", flush=True)
         with tempfile.NamedTemporaryFile(suffix=".json") as out:
-            completed = subprocess.run([sys.executable, "-m", "dagster_project.bench", "--one-scale", str(scale),
-                                        out.name], capture_output=True, text=True)
+            completed = subprocess.run([sys.executable, "-m", "tests.tooling.bench", "--one-scale", str(scale),
+                                        out.name], capture_output=True, text=True, cwd=PROJECT_ROOT, check=False)
             if completed.returncode == 0:
                 results.append(json.loads(Path(out.name).read_text()))
             else:

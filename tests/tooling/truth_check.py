@@ -1,17 +1,19 @@
 """Development self-check: turn an extract's truth into 903 files and run the DfE's validator on them.
 
-    uv run python -m dagster_project.synth.truth_check landing/2026-11-23T0200 --year 2025 --year 2026
+    uv run python -m tests.tooling.truth_check landing/2026-11-23T0200 --year 2024-25 --year 2025-26
 
-For each collection year (named by the year it ends: 2026 = 2025/26) this writes the 903 CSV files the
+For each collection year ("2025-26", the project's one spelling; the validator's end year is made at
+its edge, in dfe_validator.py) this writes the 903 CSV files the
 truth implies, as a council would submit them (Header, Episodes, Reviews, UASC, PrevPerm, Missing, OC2,
 OC3, AD1, PlacedAdoption), and the previous year's files the same way, then runs the public validator
-(csc-validator-be-903, in its own Python because it needs pandas < 2) with both and reports the errors
-by rule. SWEpisodes are not produced, so the social worker rules (SW*) are skipped, and without Ofsted's
-provider lists the URN lookups (1008, 219, 221, 224, 227-229) are skipped too.
+through the project's harness (tests/tooling/dfe_validator.py: csc-validator-be-903 in its own cached
+environment, because it needs pandas < 2) with both and reports the errors by rule. SWEpisodes are not
+produced, so the social worker rules (SW*) are skipped, and without Ofsted's provider lists the URN
+lookups (1008, 219, 221, 224, 227-229) are skipped too.
 
 Validator 0.1.17 raises some errors on correct data; they are reported as defects, never hidden:
 - whole rules: KNOWN_DEFECTS (crashes, SEX 1/2 tests);
-- on some rows only, each checked against the data (``classify``): 146 in 2024/25 on K3 (spelled "k3"),
+- on some rows only, each checked against the data (``classify``): 146 in 2024-25 on K3 (spelled "k3"),
   218 on short-break episodes (no URN, as rule 214 demands), 361/362 joining two separate police
   protections (EPOs) of a year into one spell, 187/191 counting a child who left on 31 March as looked
   after then, 624 on mothers who left care (rules 628/612 blank their details), 1001/1002 on care
@@ -24,33 +26,17 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
-import os
-import subprocess
 import sys
 import tempfile
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from dagster_project.lib.paths import PROJECT_ROOT
 from dagster_project.lib.ssda903_files import RETURN_FILES
+from tests.tooling.dfe_validator import normalise_collection_year
+from tests.tooling.dfe_validator import run_validator as run_dfe_validator
 
 return_files = {return_file.name: return_file for return_file in RETURN_FILES}
-
-
-def validator_python() -> str | None:
-    """The Python of an environment with csc-validator-be-903 0.1.17: $V903_PYTHON, the project's cached
-    validator environment ($CLA_VALIDATOR_ENV or .cache/validator-903-0.1.17), or /tmp/v903."""
-    candidates = [os.environ.get("V903_PYTHON")]
-    env_dir = os.environ.get("CLA_VALIDATOR_ENV")
-    candidates += [str(Path(env_dir) / "bin" / "python")] if env_dir else []
-    candidates += [
-        str(PROJECT_ROOT / ".cache" / "validator-903-0.1.17" / "bin" / "python"),
-        "/tmp/v903/bin/python",
-    ]
-    return next((c for c in candidates if c and Path(c).exists()), None)
-
 
 LA_CODE = "E06000015"
 # Rules that fire on correct data in validator 0.1.17 (see shared/domain/ssda903.md section 4.6).
@@ -61,9 +47,9 @@ KNOWN_DEFECTS = {
     "165": "tests SEX 1/2",
     "202": "compares SEX with a 1/2 coded previous year",
 }
-# Rules that are defects only on some rows: (rule, year or None) -> test on the Episodes row
+# Rules that are defects only on some rows: (rule, collection year or None) -> test on the Episodes row
 KNOWN_ON_ROWS = {
-    ("146", 2025): ("2024/25 list spells K3 as 'k3'", lambda ep: ep["PLACE"] == "K3"),
+    ("146", "2024-25"): ("2024-25 list spells K3 as 'k3'", lambda ep: ep["PLACE"] == "K3"),
     # short breaks carry no placement location (rules 214/398/420: no URN, no postcodes), but 218
     # still asks a URN of every K2/U1-U6 episode: the two rules cannot both pass on V3/V4 episodes
     ("218", None): ("218 has no V3/V4 exemption and contradicts 214", lambda ep: ep["LS"] in ("V3", "V4")),
@@ -97,18 +83,29 @@ def _eighteenth(dob: date) -> date:
         return dob.replace(year=dob.year + 18, day=28)
 
 
-def sex_code(sex: str, year: int) -> str:
-    """SEX as the return for a year wants it: 1/2 until 2023/24, M/F/U from 2024/25 (rule 101)."""
-    return {"M": "1", "F": "2"}.get(sex, sex) if year <= 2024 else sex
+def year_bounds(collection_year: str) -> tuple[date, date]:
+    """1 April and 31 March of a collection year ("2025-26")."""
+    first = int(collection_year[:4])
+    return date(first, 4, 1), date(first + 1, 3, 31)
 
 
-def build_year(truth: Path, year: int, sex_year: int | None = None) -> dict[str, list[list[str]]]:
-    """The 903 tables for the collection year ending 31 March ``year``, from the truth.
+def previous_year(collection_year: str) -> str:
+    first = int(collection_year[:4]) - 1
+    return f"{first}-{(first + 1) % 100:02d}"
+
+
+def sex_code(sex: str, collection_year: str) -> str:
+    """SEX as the return for a year wants it: 1/2 until 2023-24, M/F/U from 2024-25 (rule 101)."""
+    return {"M": "1", "F": "2"}.get(sex, sex) if collection_year <= "2023-24" else sex
+
+
+def build_year(truth: Path, collection_year: str, sex_year: str | None = None) -> dict[str, list[list[str]]]:
+    """The 903 tables for a collection year ("2025-26"), from the truth.
 
     ``sex_year``: code SEX as that year's return does (a previous year's files are recoded to the
     checked year's convention, as the DfE portal holds them)."""
-    start, end = date(year - 1, 4, 1), date(year, 3, 31)
-    sex_year = sex_year or year
+    start, end = year_bounds(collection_year)
+    sex_year = sex_year or collection_year
     children = {r["CHILD"]: r for r in _read(truth / "children.csv")}
     episodes = []
     for e in _read(truth / "episodes.csv"):
@@ -256,51 +253,21 @@ def write_year(tables: dict, folder: Path) -> list[str]:
     return paths
 
 
-RUNNER = r"""
-import contextlib, io, json, logging, sys
-logging.disable(logging.INFO)
-from lac_validator import lac_validator
-from lac_validator.report import Report
-from lac_validator.rules.ruleset_utils import get_year_ruleset
-from lac_validator.utils import process_uploaded_files
-args = json.loads(sys.argv[1])
-registry = get_year_ruleset(args["year"])
-with contextlib.redirect_stdout(io.StringIO()):
-    v = lac_validator.LacValidator(metadata={"collectionYear": args["year"], "localAuthority": args["la"]},
-                                   files=process_uploaded_files({"This year": args["this"], "Prev year": args["prev"]}),
-                                   registry=registry, selected_rules=args.get("rules"))
-    r = Report(v.ds_results, registry)
-    summary = r.error_summary
-errors = {str(row["Code"]): int(row["Error Count"]) for _, row in summary.iterrows()} if len(summary) else {}
-rows = []
-if errors:
-    issues = lac_validator.create_issue_df(r.report, r.error_report)
-    for _, row in issues.drop_duplicates(["rule_code", "tables_affected", "row_id"]).iterrows():
-        rows.append([str(row["rule_code"]), str(row["tables_affected"]), int(row["row_id"]), str(row["child_id"])])
-print(json.dumps({"ran": len(v.dones), "skipped": sorted(v.skips), "crashed": sorted(v.fails), "errors": errors,
-                  "rows": rows}))
-"""
-
-
-def run_validator(
-    year: int,
-    this: list[str],
-    prev: list[str],
-    rules: list[str] | None = None,
-    python: str | None = None,
-) -> dict:
-    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
-        f.write(RUNNER)
-        runner = f.name
-    args = {"year": str(year), "la": LA_CODE, "this": this, "prev": prev, "rules": rules}
-    try:
-        python = python or validator_python()
-        if python is None:
-            raise RuntimeError("no csc-validator-be-903 environment found: set V903_PYTHON")
-        done = subprocess.run([python, runner, json.dumps(args)], capture_output=True, text=True, check=True)
-    finally:
-        os.unlink(runner)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def run_validator(collection_year: str, this: list[str], prev: list[str],
+                  rules: list[str] | None = None) -> dict:
+    """The validator on one year's files, as the counts and flagged rows
+    ``classify`` reads. Rules share the tables as the validator itself shares them (no isolation), so that
+    ``check`` can tell a rule that only fires after another changed the data (``order_dependent``)."""
+    result = run_dfe_validator(this, collection_year, LA_CODE, previous_year_dir=prev,
+                               selected_rules=rules, isolate_rules=False)
+    rows = result.child_errors[["rule_code", "table", "row_index", "child_id"]]
+    return {
+        "ran": len(result.rules_run),
+        "skipped": sorted(result.rules_skipped),
+        "crashed": sorted(result.rules_crashed),
+        "errors": result.errors_by_rule,
+        "rows": [[code, table, int(row), child] for code, table, row, child in rows.itertuples(index=False)],
+    }
 
 
 def qualifying_care_leavers(truth: Path) -> set[str]:
@@ -319,7 +286,7 @@ def qualifying_care_leavers(truth: Path) -> set[str]:
     return {c for c, n in since_14.items() if n >= 91 and c in after_16}
 
 
-def _status_run_days(named: list[dict], row: int, status: str, year: int) -> int:
+def _status_run_days(named: list[dict], row: int, status: str, year_end: date) -> int:
     """Days from the first to the last of the consecutive episodes with this legal status around a row."""
     first = last = row
     while (
@@ -338,7 +305,7 @@ def _status_run_days(named: list[dict], row: int, status: str, year: int) -> int
         last += 1
     start = date(*reversed([int(x) for x in named[first]["DECOM"].split("/")]))
     end_text = named[last]["DEC"]
-    end = date(*reversed([int(x) for x in end_text.split("/")])) if end_text else date(year, 3, 31)
+    end = date(*reversed([int(x) for x in end_text.split("/")])) if end_text else year_end
     return (end - start).days
 
 
@@ -354,8 +321,10 @@ def _birthday(dob: date, age: int) -> date:
         return dob.replace(year=dob.year + age, day=28)
 
 
-def classify(result: dict, year: int, tables: dict, leavers: frozenset | set = frozenset()) -> dict:
+def classify(result: dict, collection_year: str, tables: dict,
+             leavers: frozenset | set = frozenset()) -> dict:
     """Per rule: how many flagged rows are known validator defects and how many are not."""
+    year_end = year_bounds(collection_year)[1]
     episodes = tables["episodes"]
     named = [dict(zip(COLUMNS["episodes"], e)) for e in episodes]
     out: dict[str, dict[str, int]] = {}
@@ -365,7 +334,7 @@ def classify(result: dict, year: int, tables: dict, leavers: frozenset | set = f
             # still 17 to it; checked here with the birthday itself
             dobs = {h[0]: _dmy(h[2]) for h in tables["header"]}
             left = {e["CHILD"]: _dmy(e["DEC"]) for e in named if e["REC"] not in ("", "X1")}
-            end = date(year, 3, 31)
+            end = year_end
             flagged = [
                 child for c, table, _, child in result["rows"] if c == code and table.startswith("OC3")
             ]
@@ -385,13 +354,13 @@ def classify(result: dict, year: int, tables: dict, leavers: frozenset | set = f
             flagged = [
                 row for c, table, row, _ in result["rows"] if c == code and table.startswith("Episodes")
             ]
-            known = sum(1 for row in flagged if _status_run_days(named, row, status, year) <= limit)
+            known = sum(1 for row in flagged if _status_run_days(named, row, status, year_end) <= limit)
             out[code] = {"known": known, "unexpected": len(flagged) - known}
             continue
         if code in ("187", "191"):
             # the validator counts a child who left care on 31 March as looked after at 31 March (its
             # DEC < collection end test), so expects OC2 answers from them and no AD1/OC3
-            march = date(year, 3, 31).strftime("%d/%m/%Y")
+            march = year_end.strftime("%d/%m/%Y")
             left_on_31_march = {e["CHILD"] for e in named if e["DEC"] == march and e["REC"] not in ("", "X1")}
             flagged = {(table, row, child) for c, table, row, child in result["rows"] if c == code}
             known = sum(1 for _, _, child in flagged if child in left_on_31_march)
@@ -416,7 +385,7 @@ def classify(result: dict, year: int, tables: dict, leavers: frozenset | set = f
             known = sum(1 for child in flagged if child in leavers)
             out[code] = {"known": known, "unexpected": len(flagged) - known}
             continue
-        rule = KNOWN_ON_ROWS.get((code, year)) or KNOWN_ON_ROWS.get((code, None))
+        rule = KNOWN_ON_ROWS.get((code, collection_year)) or KNOWN_ON_ROWS.get((code, None))
         rows = [row for c, table, row, _ in result["rows"] if c == code and table.startswith("Episodes")]
         if rule and rows:
             known = sum(1 for row in rows if rule[1](named[row]))
@@ -426,7 +395,8 @@ def classify(result: dict, year: int, tables: dict, leavers: frozenset | set = f
     return out
 
 
-def check(extract: Path, years: list[int], keep: Path | None = None) -> dict:
+def check(extract: Path, years: list[str], keep: Path | None = None) -> dict:
+    """Each collection year ("2025-26") checked with the previous one's files beside it."""
     truth = extract / "_truth"
     leavers = qualifying_care_leavers(truth)
     out = {}
@@ -434,8 +404,9 @@ def check(extract: Path, years: list[int], keep: Path | None = None) -> dict:
         base = keep or Path(tmp)
         for year in years:
             this_tables = build_year(truth, year)
-            this = write_year(this_tables, base / str(year) / "this_year")
-            prev = write_year(build_year(truth, year - 1, sex_year=year), base / str(year) / "prev_year")
+            this = write_year(this_tables, base / year / "this_year")
+            prev_tables = build_year(truth, previous_year(year), sex_year=year)
+            prev = write_year(prev_tables, base / year / "prev_year")
             result = run_validator(year, this, prev)
             result["counts"] = {name: len(rows) for name, rows in this_tables.items()}
             result["by_rule"] = classify(result, year, this_tables, leavers)
@@ -462,15 +433,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("extract", type=Path, help="an extract folder (with _truth/)")
     parser.add_argument(
-        "--year", type=int, action="append", help="collection year by its end year (repeatable)"
+        "--year", type=normalise_collection_year, action="append",
+        help="collection year, e.g. 2025-26 (repeatable)"
     )
     parser.add_argument("--keep", type=Path, help="write the 903 files here instead of a temporary folder")
     args = parser.parse_args(argv)
-    years = args.year or [2025, 2026]
+    years = args.year or ["2024-25", "2025-26"]
     results = check(args.extract, years, args.keep)
     failed = False
     for year, r in results.items():
-        print(f"{year - 1}/{str(year)[2:]}: {r['counts']}")
+        print(f"{year}: {r['counts']}")
         print(f"  rules run {r['ran']}, skipped {len(r['skipped'])}, crashed {r['crashed']}")
         for code, n in sorted(r["by_rule"].items()):
             note = f" (known validator defect: {n['known']})" if n["known"] else ""
