@@ -30,7 +30,8 @@ def check_name(rule: dict) -> str:
     of its message that carry meaning (Dagster allows letters, digits and _ only), e.g. IRO09 "The review
     record was sent out more than 20 working days after the review" -> rule_IRO09_review_record_sent_out_more.
     """
-    words = [word for word in re.findall(r"[a-z0-9]+", rule["message"].lower()) if word not in FILLER_WORDS]
+    text = rule["message"].lower().replace("'", "")  # child's -> childs
+    words = [word for word in re.findall(r"[a-z0-9]+", text) if word not in FILLER_WORDS and len(word) > 1]
     return "_".join(["rule", re.sub(r"[^A-Za-z0-9_]", "_", rule["rule_code"]), *words[:CHECK_NAME_WORDS]])
 
 
