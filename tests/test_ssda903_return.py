@@ -54,7 +54,8 @@ def test_the_dfe_validator_finds_nothing_beyond_its_known_defects(council, year,
     assert unexplained_crashes(result, year) == []
     assert unexplained_errors(result, year) == {}
     # a listed defect hides every error of its rule: check those rows are the defect's and not real errors
-    episodes = list(csv.DictReader(open(council["returns"] / year / "episodes.csv", newline="")))
+    with open(council["returns"] / year / "episodes.csv", newline="") as f:
+        episodes = list(csv.DictReader(f))
     with open(POSTCODES, newline="") as f:
         council_of = {row["postcode"]: row["utla_code"] for row in csv.DictReader(f)}
     for row in result.errors_for("218").itertuples():
