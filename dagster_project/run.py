@@ -16,7 +16,7 @@ import time
 
 import dagster as dg
 
-from dagster_project.lib.extract_reader import find_complete_extracts
+from dagster_project.lib.ingest import find_complete_extracts
 from dagster_project.lib.settings import Settings
 
 
@@ -28,7 +28,7 @@ def _instance() -> dg.DagsterInstance:
 
 
 def run_warehouse(extract_id: str | None = None, instance: dg.DagsterInstance | None = None,
-                  return_years: list[str] | None = None):
+                  return_years: list[str] | None = None, acknowledge_changes: bool = False):
     """Rebuild and publish the warehouse (the nightly job writes the latest two complete years' returns
     and the draft), then write any further collection years asked for from the published warehouse.
     Returns the Dagster results, nightly job first; stops at the first failure, which is recorded in
@@ -41,7 +41,9 @@ def run_warehouse(extract_id: str | None = None, instance: dg.DagsterInstance | 
 
     definitions = defs()
     instance = instance or _instance()
-    run_config = {"ops": {"raw_extract": {"config": {"extract_id": extract_id}}}} if extract_id else None
+    ingestion = {**({"extract_id": extract_id} if extract_id else {}),
+                 **({"acknowledge_changes": True} if acknowledge_changes else {})}
+    run_config = {"ops": {"raw_extract": {"config": ingestion}}} if ingestion else None
     nightly = definitions.resolve_job_def("warehouse_job").execute_in_process(
         instance=instance, run_config=run_config, raise_on_error=False)
     results = [nightly]
@@ -74,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--extract-id", help="extract folder to load (default: the newest complete one)")
     parser.add_argument("--no-sample", action="store_true", help="do not generate a sample council")
+    parser.add_argument("--acknowledge-changes", action="store_true",
+                        help="publish although many children or rows vanished since the last published extract")
     args = parser.parse_args(argv)
 
     settings = Settings.from_environment()
@@ -88,7 +92,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  sample extract written to {folder}")
 
     started = time.monotonic()
-    results = run_warehouse(args.extract_id)
+    from dagster_project.lib.ingest import scan_landing
+
+    for bad in scan_landing(settings.landing_dir)[1]:
+        print(f"Skipped: {bad.reason}", file=sys.stderr)
+    results = run_warehouse(args.extract_id, acknowledge_changes=args.acknowledge_changes)
     minutes = (time.monotonic() - started) / 60
     failed = [result for result in results if not result.success]
     if failed:
