@@ -116,10 +116,11 @@ def _iso_from_parts(year: str, month: str, day: str) -> str:
     return f"cast(try_cast({text} as date) as varchar)"
 
 
-def iso_date(expression: str) -> str:
+def iso_date(expression: str, form: str | None = None) -> str:
     """The date a value states, as yyyy-mm-dd text, or null when it is not an unambiguous date in a
-    DATE_FORMS form. Numeric forms are read day first (the UK's way); see us_month_first_count."""
-    form = date_form(expression)
+    DATE_FORMS form. Numeric forms are read day first (the UK's way); see is_us_month_first. `form` is
+    the SQL of date_form(expression) when a query has already worked it out."""
+    form = form or f"({date_form(expression)})"
     numeric = [f"regexp_extract({expression}, {_text(_NUMERIC_DAY_FIRST)}, {i})" for i in (1, 2, 3)]
     named = [f"regexp_extract({expression}, {_text(_MONTH_NAMED)}, {i})" for i in (1, 2, 3)]
     named_year = (f"case when length({named[2]}) = 2 then {_two_digit_year(named[2])} "

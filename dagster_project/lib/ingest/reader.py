@@ -87,15 +87,17 @@ def _form_notes(load: TableLoad, form: FileForm) -> None:
         note(f"columns are separated by {name}, not commas", f"read as {DELIMITERS[form.delimiter]}-separated")
 
 
-def _column_plan(kind: str, raw: str, is_key: bool) -> dict:
-    """SQL for one column: its normalised value, why it cannot be read (null when it can), and counts."""
-    trimmed = rules.trim_spaces(raw)
-    present = rules.placeholder_to_blank(trimmed)
+def _column_plan(kind: str, index: int, is_key: bool) -> dict:
+    """SQL for one column over the layered query in _normalise (raw `r{i}`, trimmed `t{i}`, present
+    `p{i}`, date form `f{i}`): its normalised value, why it cannot be read (null when it can), and counts.
+    The layers keep each expression small: built inline, a date column's SQL was 300 regular expressions."""
+    raw, trimmed, present, form = f"r{index}", f"t{index}", f"p{index}", f"f{index}"
     counts = {
         "surrounding spaces removed": f"coalesce({trimmed}, '') <> coalesce({raw}, '')",
         "placeholder text read as not recorded": rules.is_placeholder_text(trimmed),
     }
     problem = "null"
+    layer = {"trimmed": rules.trim_spaces(raw), "present": rules.placeholder_to_blank(trimmed), "form": None}
     if kind == "id":
         value = rules.upper_case(rules.drop_trailing_zero(present))
         counts["trailing .0 removed"] = f"coalesce({rules.drop_trailing_zero(present)} <> {present}, false)"
@@ -107,12 +109,14 @@ def _column_plan(kind: str, raw: str, is_key: bool) -> dict:
         value = rules.collapse_inner_spaces(present)
         counts["inner spaces collapsed"] = f"coalesce({value} <> {present}, false)"
     elif kind == "date":
-        iso = rules.iso_date(present)
+        layer["form"] = rules.date_form(present)
+        layer["iso"] = rules.iso_date(present, form)
+        iso = f"d{index}"
         value = f"case when {rules.is_placeholder_date(iso)} then null else {iso} end"
-        problem = f"case when {present} is not null and ({iso}) is null then {_sql_text(NOT_A_DATE)} end"
+        problem = f"case when {present} is not null and {iso} is null then {_sql_text(NOT_A_DATE)} end"
         counts["placeholder date read as not recorded"] = rules.is_placeholder_date(iso)
-        for form, pattern in rules.DATE_FORMS:
-            counts[f"date written as {form}"] = f"coalesce(regexp_full_match({present}, {_sql_text(pattern)}), false)"
+        for name, _ in rules.DATE_FORMS:
+            counts[f"date written as {name}"] = f"coalesce({form} = {_sql_text(name)}, false)"
     elif kind in _NUMBER_KINDS:
         value = rules.number_value(present, kind)
         problem = rules.number_problem(present, kind)
@@ -128,7 +132,7 @@ def _column_plan(kind: str, raw: str, is_key: bool) -> dict:
         value = present
     if is_key:
         problem = f"coalesce({problem}, case when ({value}) is null then 'key is blank' end)"
-    return {"value": value, "problem": problem, "counts": counts}
+    return {"value": value, "problem": problem, "counts": counts, "layer": layer}
 
 
 class TableReader:
@@ -319,7 +323,15 @@ class TableReader:
         for column in data_columns:
             if column in load.missing_columns:
                 continue
-            plans[column] = _column_plan(kinds.get(column, "text"), self._raw(load, column), column in keys)
+            plans[column] = _column_plan(kinds.get(column, "text"), load.column_positions[column], column in keys)
+        # the layers: raw r{i} -> trimmed t{i} -> present p{i} -> date form f{i} -> date d{i}
+        positions = {column: load.column_positions[column] for column in plans}
+        layered = "(select _row_number, " + ", ".join(f"c{i} as r{i}" for i in positions.values()) + " from landed)"
+        for step, letter in (("trimmed", "t"), ("present", "p"), ("form", "f"), ("iso", "d")):
+            extra = [f"{plans[c]['layer'][step]} as {letter}{i}" for c, i in positions.items()
+                     if plans[c]["layer"].get(step)]
+            if extra:
+                layered = f"(select *, {', '.join(extra)} from {layered})"
         selects = ["_row_number"]
         for column in data_columns:
             if column in load.missing_columns:
@@ -334,7 +346,7 @@ class TableReader:
                 alias = f"_count_{len(count_labels)}"
                 count_labels.append((column, label, alias))
                 selects.append(f"cast({condition} as tinyint) as {alias}")
-        self.con.execute(f"create or replace temp table normalised as select {', '.join(selects)} from landed")
+        self.con.execute(f"create or replace temp table normalised as select {', '.join(selects)} from {layered}")
 
         if count_labels:
             sums = self.con.execute("select " + ", ".join(f"sum({a})" for _, _, a in count_labels)
