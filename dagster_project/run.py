@@ -68,6 +68,7 @@ def failure_reason(result) -> str:
             while error is not None and error.cause is not None:  # the root cause, not the wrapper
                 error = error.cause
             detail = (error.message.strip().splitlines() or [""])[0] if error else event.message
+            detail = detail.removeprefix("dagster._core.definitions.events.Failure: ")  # our own words follow
             return f"step {event.step_key} failed: {detail}"
     return "the run failed"
 

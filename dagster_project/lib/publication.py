@@ -199,8 +199,9 @@ def record_failure(output_dir: Path, *, run_id: str, reason: str, extract_id: st
     """Note a failed night without touching what is published. The reason must carry no personal data."""
     status = read_status(output_dir)
     earlier = status.get("last_failure") or {}
-    if extract_id is None and earlier.get("run_id") == run_id:
-        extract_id = earlier.get("extract_id")  # the ingest step knew which extract it was refusing
+    if earlier.get("run_id") == run_id:  # the ingest step already said it, with the extract, in its own words
+        extract_id = extract_id or earlier.get("extract_id")
+        reason = earlier.get("reason") or reason
     status["last_failure"] = {
         "run_id": run_id,
         "at": datetime.now().isoformat(timespec="seconds"),
