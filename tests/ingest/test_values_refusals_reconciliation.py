@@ -230,3 +230,22 @@ def test_a_table_that_lost_more_than_a_tenth_of_its_rows_holds_the_night(extract
 def test_the_first_night_has_nothing_to_compare_with(extract_builder):
     result = reconcile(None, "2026-11-23T0200", tonight(extract_builder, PEOPLE, EPISODES), IngestSettings())
     assert result.compared_with is None and result.holds == [] and result.warning_message() is None
+
+
+def test_the_changes_sheet_lists_each_change_under_the_summary(extract_builder, tmp_path):
+    from openpyxl import Workbook, load_workbook
+
+    from dagster_project.lib.ingest.reconciliation_report import SHEET, add_sheet
+
+    con = published_warehouse(extract_builder, PEOPLE, EPISODES)
+    people = [("1", "M", "2012-06-14")] + PEOPLE[1:]  # one child's sex changed
+    write_reconciliation(con, reconcile(con, "2026-11-23T0200", tonight(extract_builder, people, EPISODES),
+                                        IngestSettings()))
+    path = tmp_path / "report.xlsx"
+    Workbook().save(path)
+    add_sheet(con, path)
+    sheet = load_workbook(path)[SHEET]
+    cells = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert cells[0][0] == "Changes since extract 2026-11-22T0200, the last published"
+    assert ["people whose sex changed", 50, 50, 1, "2.0%", None, None] in cells
+    assert ["sex_changed", "ssd_person", "1", "pers_sex", "F", "M", None] in cells  # the sheet is 7 wide
