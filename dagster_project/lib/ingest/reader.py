@@ -117,6 +117,9 @@ def _column_plan(kind: str, index: int, is_key: bool) -> dict:
         counts["placeholder date read as not recorded"] = rules.is_placeholder_date(iso)
         for name, _ in rules.DATE_FORMS:
             counts[f"date written as {name}"] = f"coalesce({form} = {_sql_text(name)}, false)"
+        # not normalisations: what _refuse_us_dates needs, counted in the same pass
+        counts["_us_month_first"] = rules.is_us_month_first(present, form)
+        counts["_day_first_only"] = rules.is_day_first_only(present, form)
     elif kind in _NUMBER_KINDS:
         value = rules.number_value(present, kind)
         problem = rules.number_problem(present, kind)
@@ -182,10 +185,12 @@ class TableReader:
             return load
         with readable_copy(path, form, self._workdir) as (readable, skip):
             self._land(readable, skip, form, load)
+        self._normalise(load, table)
         if self._refuse_us_dates(load, table):
             load.rows = _empty_rows(table)
-            return load
-        self._normalise(load, table)
+            load.quarantined = []
+            load.problems = [p for p in load.problems if p.row is None or p.row == 1 or p.action == "table not loaded"]
+        load.normalisations = {k: v for k, v in load.normalisations.items() if not k[1].startswith("_")}
         return load
 
     # --- header ------------------------------------------------------------------------------------
@@ -239,8 +244,8 @@ class TableReader:
         columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, self._width + 1)) + "}"
         compression = "'gzip'" if form.compression == "gzip" and not form.needs_copy else "'none'"
         self.con.execute(f"""
-            create or replace temp table landed_raw as
-            select row_number() over () as _record, *
+            create or replace temp table landed as
+            select *, row_number() over () + 1 as _row_number
             from read_csv({_sql_text(str(path))}, header = true, skip = {skip}, columns = {columns},
                           delim = {_sql_text(form.delimiter)}, quote = '"', escape = '"', auto_detect = false,
                           compression = {compression}, strict_mode = true, null_padding = false,
@@ -264,22 +269,20 @@ class TableReader:
         # A record's row: its position among the records kept, plus the header, plus the rejected rows
         # before it (the j-th rejected row r_j comes before the k-th kept record when r_j - j <= k).
         thresholds = sorted(r - j for j, r in enumerate(sorted(seen), start=1))
-        if thresholds:
-            self.con.execute("create or replace temp table reject_thresholds (threshold bigint, before bigint)")
-            self.con.executemany("insert into reject_thresholds values (?, ?)",
-                                 [(t, j) for j, t in enumerate(thresholds, start=1)])
-            self.con.execute("""
-                create or replace temp table landed as
-                select landed_raw.* exclude (_record),
-                       _record + 1 + coalesce(offsets.before, 0) as _row_number
-                from landed_raw asof left join (select threshold, max(before) as before
-                                                from reject_thresholds group by threshold) offsets
-                    on landed_raw._record >= offsets.threshold""")
-        else:
-            self.con.execute("""create or replace temp table landed as
-                                select landed_raw.* exclude (_record), _record + 1 as _row_number
-                                from landed_raw""")
-        self.con.execute("drop table landed_raw")
+        if not thresholds:
+            return  # the usual case: the k-th record is row k + 1, with no second pass
+        self.con.execute("create or replace temp table reject_thresholds (threshold bigint, before bigint)")
+        self.con.executemany("insert into reject_thresholds values (?, ?)",
+                             [(t, j) for j, t in enumerate(thresholds, start=1)])
+        self.con.execute("""
+            create or replace temp table landed_renumbered as
+            select landed.* exclude (_row_number),
+                   _row_number + coalesce(offsets.before, 0) as _row_number
+            from landed asof left join (select threshold, max(before) as before
+                                        from reject_thresholds group by threshold) offsets
+                on landed._row_number - 1 >= offsets.threshold""")
+        self.con.execute("drop table landed")
+        self.con.execute("alter table landed_renumbered rename to landed")
 
     def _raw(self, load: TableLoad, column: str) -> str:
         return f"c{load.column_positions[column]}"
@@ -287,27 +290,20 @@ class TableReader:
     # --- US dates ----------------------------------------------------------------------------------
 
     def _refuse_us_dates(self, load: TableLoad, table: ContractTable) -> bool:
-        """A date column whose numeric dates only make sense month first is refused, never guessed."""
-        columns = [c for c in table.columns_of_kind("date") if c not in load.missing_columns]
-        if not columns:
-            return False
-        selects = []
-        for column in columns:
-            value = rules.trim_spaces(self._raw(load, column))
-            selects += [f"count(*) filter (where {rules.is_us_month_first(value)})",
-                        f"count(*) filter (where {rules.is_day_first_only(value)})",
-                        f"min(_row_number) filter (where {rules.is_us_month_first(value)})"]
-        counts = self.con.execute(f"select {', '.join(selects)} from landed").fetchone()
+        """A date column whose numeric dates only make sense month first is refused, never guessed (the
+        counts come from the normalising pass; the first such row is looked up only when refusing)."""
         refused = False
-        for i, column in enumerate(columns):
-            us_only, day_first_only, first_row = counts[3 * i:3 * i + 3]
-            if us_only and not day_first_only:
-                load.problems.append(LoadProblem(
-                    table.name, load.source_file, int(first_row), column,
-                    f"dates are written month first (US mm/dd/yyyy): {us_only} value(s) only make sense that "
-                    "way and none only makes sense day first, so a date such as 04/06/2012 cannot be read "
-                    "safely; export this column as yyyy-mm-dd or dd/mm/yyyy", "table not loaded"))
-                refused = True
+        for column in table.columns_of_kind("date"):
+            us_only = load.normalisations.get((column, "_us_month_first"), 0)
+            if not us_only or load.normalisations.get((column, "_day_first_only"), 0):
+                continue
+            first_row = min(p.row for p in load.problems if p.column == column and p.row is not None)
+            load.problems.append(LoadProblem(
+                table.name, load.source_file, int(first_row), column,
+                f"dates are written month first (US mm/dd/yyyy): {us_only} value(s) only make sense that "
+                "way and none only makes sense day first, so a date such as 04/06/2012 cannot be read "
+                "safely; export this column as yyyy-mm-dd or dd/mm/yyyy", "table not loaded"))
+            refused = True
         if refused:
             load.status = "refused"
             load.note = "refused: dates written month first (US mm/dd/yyyy)"
