@@ -70,11 +70,11 @@ FORMS = {
     "pipe": ("ssd_person.csv", as_text("|").encode("utf-8"),
              "ssd_person.csv: columns are separated by pipes, not commas (read as pipe-separated)"),
     "excel sep=, line": ("ssd_person.csv", as_text(",", sep_line=True).encode("utf-8"),
-                         "ssd_person.csv: first line is Excel's \"sep=\" line, not the header "
-                         "(skipped; the header is the next line)"),
+                         ("ssd_person.csv: first line is Excel's \"sep=\" line, not the header "
+                         "(skipped; the header is the next line)")),
     "excel sep=; line, utf-16": ("ssd_person.csv", as_text(";", sep_line=True).encode("utf-16"),
-                                 "ssd_person.csv: first line is Excel's \"sep=\" line, not the header "
-                                 "(skipped; the header is the next line)"),
+                                 ("ssd_person.csv: first line is Excel's \"sep=\" line, not the header "
+                                 "(skipped; the header is the next line)")),
     "gzip named .csv": ("ssd_person.csv", gzipped(as_text().encode("utf-8")),
                         "ssd_person.csv: file is gzip-compressed (decompressed and read)"),
     "gzip named .csv.gz": ("ssd_person.csv.gz", gzipped(as_text().encode("utf-8")),

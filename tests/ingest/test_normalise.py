@@ -102,8 +102,8 @@ def test_percentage_becomes_a_fraction(value, expected):
     ("0,8", "number", "0,8", "value has a decimal comma in a column of numbers written with a decimal point"),
     ("80%", "fraction", "0.8", None),
     ("80%", "decimal", "80%", "value is not a number"),
-    ("1,250", "decimal", "1,250", "value has one comma before three digits: it could be a decimal comma or a "
-                                  "thousands separator, so it is not guessed"),
+    ("1,250", "decimal", "1,250", ("value has one comma before three digits: it could be a decimal comma or a "
+                                  "thousands separator, so it is not guessed")),
     ("1,250", "number", "1250", None),
     ("12.5", "number", "12.5", None),
     ("-3", "number", "-3", None),

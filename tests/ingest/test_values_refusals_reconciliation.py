@@ -44,9 +44,9 @@ def test_a_us_month_first_date_column_is_refused_with_a_message_saying_so(extrac
     load = load_table(extract_builder, "ssd_person", f"{HEADER}\n1,F,WBRI,04/06/2012\n2,M,WBRI,04/23/2012\n")
     assert load.status == "refused" and load.rows_loaded == 0
     assert messages(load) == [
-        "ssd_person.csv, row 3, column pers_dob: dates are written month first (US mm/dd/yyyy): 1 value(s) only "
+        ("ssd_person.csv, row 3, column pers_dob: dates are written month first (US mm/dd/yyyy): 1 value(s) only "
         "make sense that way and none only makes sense day first, so a date such as 04/06/2012 cannot be read "
-        "safely; export this column as yyyy-mm-dd or dd/mm/yyyy (table not loaded)"]
+        "safely; export this column as yyyy-mm-dd or dd/mm/yyyy (table not loaded)")]
 
 
 def test_a_us_looking_date_among_day_first_dates_is_quarantined_not_the_column(extract_builder):
@@ -80,8 +80,8 @@ def test_a_comma_that_could_be_either_is_quarantined_with_its_reason(extract_bui
     load = load_table(extract_builder, "ssd_cla_placement", f"{DISTANCE_HEADER}\n1,10,2020-01-01,,K2,\"1,250\"\n")
     assert load.rows_loaded == 0
     assert messages(load) == [
-        "ssd_cla_placement.csv, row 2, column clap_cla_placement_distance: value has one comma before three digits: "
-        "it could be a decimal comma or a thousands separator, so it is not guessed (row quarantined)"]
+        ("ssd_cla_placement.csv, row 2, column clap_cla_placement_distance: value has one comma before three digits: "
+        "it could be a decimal comma or a thousands separator, so it is not guessed (row quarantined)")]
 
 
 def test_a_percentage_in_an_fte_column_is_a_fraction_with_a_note(extract_builder):
@@ -114,27 +114,27 @@ def test_more_than_five_percent_quarantined_refuses_the_night_naming_counts_and_
     assert loads["ssd_person"].rows_loaded == 16
     sentences = [s for s in untrusted_tables(loads, IngestSettings()) if s.startswith("ssd_person")]
     assert sentences == [
-        "ssd_person.csv: 4 of 20 rows quarantined (20.0%, more than the 5% allowed by CLA_MAX_QUARANTINED_SHARE), "
+        ("ssd_person.csv: 4 of 20 rows quarantined (20.0%, more than the 5% allowed by CLA_MAX_QUARANTINED_SHARE), "
         "16 loaded; first reasons: ssd_person.csv, row 18, column pers_dob: value is not a date in a form that can "
         "be read safely (yyyy-mm-dd, dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy, dd Mon yyyy, dd-Mon-yy, yyyymmdd) (row "
         "quarantined); ssd_person.csv, row 19, column pers_dob: value is not a date in a form that can be read "
         "safely (yyyy-mm-dd, dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy, dd Mon yyyy, dd-Mon-yy, yyyymmdd) (row "
         "quarantined); ssd_person.csv, row 20, column pers_dob: value is not a date in a form that can be read "
         "safely (yyyy-mm-dd, dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy, dd Mon yyyy, dd-Mon-yy, yyyymmdd) (row "
-        "quarantined)"]
+        "quarantined)")]
     assert "soon" not in sentences[0] and "31/02/2012" not in sentences[0]
     assert [s for s in untrusted_tables(loads, IngestSettings(max_quarantined_share=0.25))
             if s.startswith("ssd_person")] == []
 
 
 @pytest.mark.parametrize("manifest_text, reason", [
-    ("{not json", "manifest.json in extract 2026-11-24T0200 is not valid JSON (line 1, column 2): the extract is "
-                  "not loaded"),
+    ("{not json", ("manifest.json in extract 2026-11-24T0200 is not valid JSON (line 1, column 2): the extract is "
+                  "not loaded")),
     (json.dumps({"la_code": "E06000015", "cms": "liquid_logic"}),
      "manifest.json in extract 2026-11-24T0200 lacks extracted_at: the extract is not loaded"),
     (json.dumps({"la_code": "Derby", "cms": "liquid_logic", "extracted_at": "2026-11-24T02:00:00"}),
-     "manifest.json in extract 2026-11-24T0200 has an la_code that is not a 9-character ONS code such as "
-     "E06000015: the extract is not loaded"),
+     ("manifest.json in extract 2026-11-24T0200 has an la_code that is not a 9-character ONS code such as "
+     "E06000015: the extract is not loaded")),
 ])
 def test_a_bad_manifest_is_one_line_and_never_blocks_the_newest_good_extract(extract_builder, manifest_text, reason):
     extract_builder.write("2026-11-23T0200")

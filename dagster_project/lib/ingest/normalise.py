@@ -206,8 +206,8 @@ def number_problem(expression: str, kind: str) -> str:
     checks = []
     if kind in ("decimal", "fraction"):
         checks.append((_matches(expression, _ONE_THOUSANDS_GROUP),
-                       "value has one comma before three digits: it could be a decimal comma or a thousands "
-                       "separator, so it is not guessed"))
+                       ("value has one comma before three digits: it could be a decimal comma or a thousands "
+                       "separator, so it is not guessed")))
         value = decimal_comma_to_point(value)
     if kind == "fraction":
         value = percent_to_fraction(value)
