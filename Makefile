@@ -20,8 +20,9 @@ manifest:
 	@test -f $(DAGSTER_HOME)/dagster.yaml || cp dagster_project/instance/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	@$(UV) run --frozen python -m dagster_project.defs.transformation.project
 
+# `make run ACKNOWLEDGE_CHANGES=1`: publish a night that would be held (many children or rows vanished)
 run: install
-	@$(UV) run --frozen python -m dagster_project.run
+	@$(UV) run --frozen python -m dagster_project.run $(if $(ACKNOWLEDGE_CHANGES),--acknowledge-changes)
 
 test: install lint
 	@$(UV) run --frozen pytest $(PYTEST_ARGS)

@@ -25,7 +25,7 @@ from typing import TextIO
 import dagster as dg
 
 from dagster_project.console import RunConsole, shown_path, stage_label, steps_and_outputs, summary_lines
-from dagster_project.lib.extract_reader import find_complete_extracts
+from dagster_project.lib.ingest import find_complete_extracts, scan_landing
 from dagster_project.lib.settings import Settings
 
 LOGS_KEPT = 30
@@ -40,7 +40,7 @@ def _instance() -> dg.DagsterInstance:
 
 def run_warehouse(extract_id: str | None = None, instance: dg.DagsterInstance | None = None,
                   return_years: list[str] | None = None, console: RunConsole | None = None,
-                  definitions: dg.Definitions | None = None):
+                  definitions: dg.Definitions | None = None, acknowledge_changes: bool = False):
     """Rebuild and publish the warehouse (the nightly job writes the latest two complete years' returns
     and the draft), then write any further collection years asked for from the published warehouse.
     Returns the Dagster results, nightly job first; stops at the first failure, which is recorded in
@@ -61,7 +61,9 @@ def run_warehouse(extract_id: str | None = None, instance: dg.DagsterInstance | 
         return job.execute_in_process(instance=instance, run_config=run_config, raise_on_error=False,
                                       **kwargs)
 
-    run_config = {"ops": {"raw_extract": {"config": {"extract_id": extract_id}}}} if extract_id else None
+    ingestion = {**({"extract_id": extract_id} if extract_id else {}),
+                 **({"acknowledge_changes": True} if acknowledge_changes else {})}
+    run_config = {"ops": {"raw_extract": {"config": ingestion}}} if ingestion else None
     nightly = execute(definitions.resolve_job_def("warehouse_job"), run_config)
     results = [nightly]
     if not nightly.success:
@@ -125,6 +127,7 @@ def failure_reason(result) -> str:
             while error is not None and error.cause is not None:  # the root cause, not the wrapper
                 error = error.cause
             detail = (error.message.strip().splitlines() or [""])[0] if error else event.message
+            detail = detail.removeprefix("dagster._core.definitions.events.Failure: ")  # our own words follow
             return f"step {event.step_key} failed: {detail}"
     return "the run failed"
 
@@ -133,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--extract-id", help="extract folder to load (default: the newest complete one)")
     parser.add_argument("--no-sample", action="store_true", help="do not generate a sample council")
+    parser.add_argument("--acknowledge-changes", action="store_true",
+                        help="publish although many children or rows vanished since the last published extract")
     args = parser.parse_args(argv)
 
     settings = Settings.from_environment()
@@ -169,7 +174,10 @@ def _run_with_console(console: RunConsole, settings: Settings, args, generate_sa
         console.expected_files = sum(1 for path in chosen[0].folder.iterdir()
                                      if path.is_file() and ".csv" in path.name)
 
-    results = run_warehouse(args.extract_id, console=console, definitions=definitions)
+    for bad in scan_landing(settings.landing_dir)[1]:
+        console.say(f"Skipped: {bad.reason}")
+    results = run_warehouse(args.extract_id, console=console, definitions=definitions,
+                            acknowledge_changes=args.acknowledge_changes)
     minutes = (time.monotonic() - started) / 60
     failed = [result for result in results if not result.success]
     if failed:

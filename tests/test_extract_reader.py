@@ -3,6 +3,8 @@ and what cannot be loaded is quarantined with the reason. Messages never quote a
 
 import pytest
 
+from dagster_project.lib.ingest.reader import NOT_A_DATE
+
 from dagster_project.lib.contract import load_contract
 from dagster_project.lib.extract_reader import (
     ExtractError,
@@ -77,7 +79,7 @@ def test_dates_in_every_accepted_form(extract_builder, recorded, expected):
 def test_unparseable_date_quarantines_the_row_naming_file_row_and_column(extract_builder):
     load = load_person(extract_builder, f"{HEADER}\n1,F,WBRI,2012-06-14\n2,F,WBRI,31/02/2012\n3,F,WBRI,soon\n")
     assert load.frame["pers_person_id"].tolist() == ["1"]
-    expected = ("value is not a date in a recognised form (YYYY-MM-DD or dd/mm/YYYY) (row quarantined)")
+    expected = f"{NOT_A_DATE} (row quarantined)"
     assert f"ssd_person.csv, row 3, column pers_dob: {expected}" in messages(load)
     assert f"ssd_person.csv, row 4, column pers_dob: {expected}" in messages(load)
     # the message never carries the value itself, which may be a date of birth

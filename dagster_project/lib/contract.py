@@ -7,8 +7,11 @@ share one definition. Column kinds say how ingestion normalises a value:
 - ``code``: strip, upper-case (DfE codes and flags)
 - ``mapped``: strip and collapse inner whitespace; case is kept because the value may be local text
   that a mapping seed turns into a DfE code, and the data-quality report quotes it as recorded
-- ``date``: ISO, SQL Server datetime or dd/mm/YYYY to ISO; placeholders mean not recorded
-- ``number``, ``text``: strip only
+- ``date``: every unambiguous written form to ISO (lib/ingest/normalise.py); placeholders mean not recorded
+- ``number``: a number with a decimal point; thousands separators only where the digit groups prove them
+- ``decimal``: as number, and a decimal comma (0,8) is a decimal point
+- ``fraction``: as decimal, and a percentage (80%) is a fraction (0.8)
+- ``text``: strip only
 """
 
 from __future__ import annotations

@@ -22,9 +22,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from dagster_project.lib.contract import load_contract
-from dagster_project.lib.extract_reader import Extract, LoadProblem, TableLoad
+from dagster_project.lib.ingest.model import Extract, LoadProblem, TableLoad
 
 INDEX_FIELDS = ["extract_id", "content_hash", "extracted_at", "first_loaded_at"]
 
@@ -47,10 +48,12 @@ def content_hash(loads: dict[str, TableLoad]) -> str:
 
 def content_hash_of_folder(folder: Path) -> str:
     """The same hash, from an extract folder's files, without loading them (for the file-drop sensor)."""
+    from dagster_project.lib.ingest.reader import find_table_file
+
     hashes = {}
     for name in load_contract():
-        path = folder / f"{name}.csv"
-        hashes[name] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+        path = find_table_file(folder, name)
+        hashes[name] = hashlib.sha256(path.read_bytes()).hexdigest() if path is not None else None
     return _digest(hashes)
 
 
@@ -88,11 +91,7 @@ def save(history_dir: Path, extract: Extract, loads: dict[str, TableLoad], loade
         shutil.rmtree(staged, ignore_errors=True)
         staged.mkdir(parents=True)
         for name, load in loads.items():
-            frame = load.frame.copy()
-            for column in frame.columns:
-                if column != "_row_number":
-                    frame[column] = frame[column].astype("string")
-            frame.to_parquet(staged / f"{name}.parquet", index=False)
+            pq.write_table(load.rows, staged / f"{name}.parquet")
         problems = pd.DataFrame(
             [{"table": p.table, "file": p.file, "row": p.row, "column": p.column, "problem": p.problem,
               "action": p.action, "value": p.value} for load in loads.values() for p in load.problems],
@@ -135,12 +134,9 @@ def load(history_dir: Path, extract_id: str) -> tuple[Extract, dict[str, TableLo
     loads = {}
     for name in load_contract():
         info = saved["tables"][name]
-        frame = pd.read_parquet(folder / f"{name}.parquet")
-        for column in frame.columns:
-            if column != "_row_number":
-                frame[column] = frame[column].astype("object").where(frame[column].notna(), None)
         loads[name] = TableLoad(
-            table=name, status=info["status"], source_file=info["source_file"], frame=frame,
+            table=name, status=info["status"], source_file=info["source_file"],
+            rows=pq.read_table(folder / f"{name}.parquet"),
             unknown_columns=info["unknown_columns"], missing_columns=info["missing_columns"],
             column_positions=info["column_positions"],
             normalisations={(c, w): n for c, w, n in info["normalisations"]},

@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from dagster_project.lib.contract import load_contract
-from dagster_project.lib.extract_reader import Extract, TableLoad, excel_column_letter
+from dagster_project.lib.ingest.model import Extract, TableLoad, excel_column_letter
 
 LINEAGE_COLUMNS = ("_extract_id", "_source_file", "_file_hash", "_row_number", "_loaded_at")
 
@@ -56,15 +56,13 @@ def write_raw_layer(con: duckdb.DuckDBPyConnection, extract: Extract, loads: dic
 
 def _write_table(con, extract: Extract, load: TableLoad, loaded_at: datetime) -> None:
     table = load_contract()[load.table]
-    frame = load.frame
+    incoming = load.rows  # Arrow: DuckDB reads it in place, without a copy per value
+    present = set(incoming.column_names)
     data_columns = table.column_names + [c for c in load.unknown_columns if c not in table.column_names]
-    incoming = pd.DataFrame(
-        {c: frame[c].astype("object").where(frame[c].notna(), None) if c in frame else None for c in data_columns}
-    )
-    incoming["_row_number"] = frame["_row_number"].astype("int64") if len(frame) else pd.Series(dtype="int64")
     con.register("incoming_rows", incoming)
     try:
-        selected = ",\n  ".join(f"cast({_quote(c)} as varchar) as {_quote(c)}" for c in data_columns)
+        selected = ",\n  ".join(f"cast({_quote(c) if c in present else 'null'} as varchar) as {_quote(c)}"
+                                 for c in data_columns)
         con.execute(
             f"""
             create or replace table raw.{_quote(load.table)} as

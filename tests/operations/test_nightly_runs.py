@@ -110,7 +110,7 @@ def test_a_bad_extract_fails_the_night_and_loses_nothing_published(night, break_
 
 def test_a_run_killed_half_way_leaves_the_publication_intact_and_the_next_run_completes(night):
     published_before = sha256(night.warehouse_path)
-    small_council(night.landing_dir, "2026-11-23T0200", seed=9)
+    small_council(night.landing_dir, "2026-11-23T0200")  # the same council (another seed would be held)
     process = subprocess.Popen([sys.executable, "-m", "dagster_project.run", "--no-sample"],
                                env=os.environ.copy(), start_new_session=True,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -147,7 +147,7 @@ def test_with_a_key_the_published_files_are_encrypted_at_rest(isolated_warehouse
     con = publication.open_published(isolated_warehouse.warehouse_path, os.environ["CLA_ENCRYPTION_KEY"])
     assert con.execute("select count(*) from marts.ssda903_header").fetchone()[0] > 0
     con.close()
-    small_council(isolated_warehouse.landing_dir, "2026-11-23T0200", seed=9)
+    small_council(isolated_warehouse.landing_dir, "2026-11-23T0200")  # the same council: another would be held
     assert run_night().success  # the next night reads the encrypted publication to carry state over
     assert json.loads((isolated_warehouse.output_dir / "status.json").read_text())["encrypted_at_rest"] is True
 
@@ -194,3 +194,70 @@ def test_no_identifier_name_date_of_birth_or_postcode_reaches_dagster_or_run_log
         "postcodes": sorted(code for code in postcodes if code in everything),
     }
     assert found == {"ids": [], "names": [], "dates of birth": [], "postcodes": []}
+
+
+def _drop_children(extract: Path, share: float) -> tuple[int, int]:
+    """Remove the episodes of a share of the children looked after; returns (removed, children)."""
+    path = extract / "ssd_cla_episodes.csv"
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    person = rows[0].index("clae_person_id")
+    children = sorted({row[person] for row in rows[1:]})
+    gone = set(children[:max(1, int(len(children) * share))])
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([rows[0]] + [row for row in rows[1:] if row[person] not in gone])
+    return len(gone), len(children)
+
+
+def test_refused_and_held_nights_keep_the_published_warehouse_and_say_why_until_acknowledged(night):
+    published_before = sha256(night.warehouse_path)
+    # a folder with a bad manifest is reported every night and never blocks the others
+    bad = night.landing_dir / "2026-11-25T0200"
+    bad.mkdir()
+    (bad / "manifest.json").write_text("{not json")
+
+    # a night refused: a required table with more than 5% of its rows quarantined
+    refused = small_council(night.landing_dir, "2026-11-23T0200")
+    reviews = (refused / "ssd_cla_reviews.csv").read_text(encoding="utf-8").splitlines()
+    date_column = reviews[0].split(",").index("clar_cla_review_date")
+    broken = [reviews[0]] + [",".join(v if i != date_column else "soon" for i, v in enumerate(line.split(",")))
+                             if n % 5 == 0 else line for n, line in enumerate(reviews[1:])]
+    (refused / "ssd_cla_reviews.csv").write_text("\n".join(broken) + "\n", encoding="utf-8")
+    assert not run_night().success
+    assert sha256(night.warehouse_path) == published_before
+    status = json.loads((night.output_dir / "status.json").read_text())
+    assert status["published_extract_id"] == "2026-11-22T0200"
+    assert status["last_failure"]["extract_id"] == "2026-11-23T0200"
+    assert status["last_failure"]["reason"].startswith("extract 2026-11-23T0200 refused: ssd_cla_reviews.csv: ")
+    assert "rows quarantined" in status["last_failure"]["reason"] and "first reasons: " in status["last_failure"]["reason"]
+    assert status["bad_extracts"] == [{"extract_id": "2026-11-25T0200", "reason": (
+        "manifest.json in extract 2026-11-25T0200 is not valid JSON (line 1, column 2): the extract is not loaded")}]
+
+    # a night held: a tenth of the children looked after vanished
+    import shutil
+
+    shutil.rmtree(refused)
+    held = small_council(night.landing_dir, "2026-11-24T0200")
+    gone, children = _drop_children(held, 0.1)
+    assert not run_night().success
+    assert sha256(night.warehouse_path) == published_before
+    status = json.loads((night.output_dir / "status.json").read_text())
+    assert status["published_extract_id"] == "2026-11-22T0200"
+    assert status["last_failure"]["extract_id"] == "2026-11-24T0200"
+    assert status["last_failure"]["reason"].startswith(
+        f"night held, nothing published: {gone} of the {children} children looked after in extract 2026-11-22T0200 "
+        "are not in extract 2026-11-24T0200")
+    assert status["last_hold"]["counts"]["children_looked_after_vanished"] == gone
+    assert len(status["bad_extracts"]) == 1  # still reported
+
+    # the operator acknowledges: published, and status.json records it
+    from dagster_project.run import run_warehouse
+
+    assert run_warehouse(instance=dg.DagsterInstance.ephemeral(), acknowledge_changes=True)[0].success
+    status = json.loads((night.output_dir / "status.json").read_text())
+    assert status["published_extract_id"] == "2026-11-24T0200"
+    assert status["last_acknowledged_changes"]["extract_id"] == "2026-11-24T0200"
+    assert status["last_acknowledged_changes"]["counts"]["children_looked_after_vanished"] == gone
+    con = duckdb.connect(str(night.warehouse_path), read_only=True)
+    assert con.execute("select count(*) from raw.extract_changes where change_kind = 'child_looked_after_vanished'"
+                       ).fetchone()[0] == gone

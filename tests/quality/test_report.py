@@ -74,7 +74,8 @@ def test_the_workbook_opens_with_the_sheets_columns_and_filters(warehouse, tmp_p
     written = report.write_report(warehouse, tmp_path / NIGHT)
     assert (written.open_findings, written.open_errors, written.children, written.new, written.fixed) == (2, 1, 2, 1, 1)
     workbook = load_workbook(tmp_path / NIGHT / f"data-quality-{NIGHT}.xlsx")
-    assert workbook.sheetnames == list(report.SHEETS)
+    # issue 11: the reconciliation's sheet comes last (lib/ingest/reconciliation_report.py)
+    assert workbook.sheetnames == list(report.SHEETS) + ["Changes since last extract"]
     worklist = workbook["Worklist"]
     assert [c.value for c in worklist[1]] == list(report.WORKLIST_COLUMNS.values())
     rows = [[c.value for c in row] for row in worklist.iter_rows(min_row=2)]

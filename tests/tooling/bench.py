@@ -166,6 +166,8 @@ def measure_one_scale(scale: float, workdir: Path) -> dict:
         "children_2025_26": in_care,
         "episodes_2025_26": episodes,
         "seconds": {stage: round(value, 1) for stage, value in timings.items()},
+        # the ingest stage's throughput: MB of CSV read, checked, normalised and landed per second
+        "ingest_mb_per_second": round(extract_mb / timings["ingest"], 1) if timings.get("ingest") else None,
         **validator,
         "pipeline_wall_seconds": round(wall, 1),
         "peak_mb_pipeline": round(memory.peak_self_mb),
@@ -201,9 +203,9 @@ def render_markdown(results: list[dict]) -> str:
         "",
         "| scale | extract rows | extract MB | children in 2025-26 return | episodes | "
         + " | ".join(f"{stage} s" for stage in STAGES)
-        + " | pipeline s | validator s (wall / rules) | quality stage / validator | peak MB (pipeline process) "
+        + " | ingest MB/s | pipeline s | validator s (wall / rules) | quality stage / validator | peak MB (pipeline process) "
         "| peak MB (dbt, sampled) | peak MB (all together, sampled) | ok |",
-        "|" + "---|" * (12 + len(STAGES)),
+        "|" + "---|" * (13 + len(STAGES)),
     ]
     for r in results:
         seconds = r.get("seconds", {})
@@ -211,7 +213,7 @@ def render_markdown(results: list[dict]) -> str:
             f"| {r['scale']:g} | {r.get('extract_rows', '')} | {r.get('extract_mb', '')} | "
             f"{r.get('children_2025_26', '')} | {r.get('episodes_2025_26', '')} | "
             + " | ".join(str(seconds.get(stage, "")) for stage in STAGES)
-            + f" | {r.get('pipeline_wall_seconds', '')} | {_validator_cell(r)} | {_ratio_cell(r)}"
+            + f" | {r.get('ingest_mb_per_second') or ''} | {r.get('pipeline_wall_seconds', '')} | {_validator_cell(r)} | {_ratio_cell(r)}"
             f" | {r.get('peak_mb_pipeline', '')} | "
             f"{r.get('peak_mb_dbt', '')} | {r.get('peak_mb_total', '')} | {'yes' if r.get('succeeded') else 'NO: ' + r.get('error', 'failed')} |"
         )

@@ -5,13 +5,17 @@ import dagster as dg
 
 from dagster_project.lib import history, publication, writer_lock
 from dagster_project.lib.contract import load_contract
-from dagster_project.lib.extract_reader import (
+from dagster_project.lib.ingest import (
     ExtractError,
     check_council,
     find_extract,
     loaded_at,
     read_extract,
+    scan_landing,
 )
+from dagster_project.lib.ingest.reconciliation import reconcile_with_published, write_reconciliation
+from dagster_project.lib.ingest.refusals import check_extract
+from dagster_project.lib.ingest.settings import IngestSettings
 from dagster_project.lib.resources import WarehouseResource
 from dagster_project.lib.warehouse import write_raw_layer
 
@@ -22,6 +26,10 @@ INGEST_LOG_TABLES = {
     "ingest_problems": "Problems found while loading, located by file, row and column (one row per problem).",
     "ingest_normalisations": "Normalisations applied (one row per table, column and kind) with counts.",
     "quarantined_rows": "Rows that could not be loaded, with the reason (one row per source row).",
+    "extract_changes": "What changed since the last published extract (one row per vanished record, changed "
+                       "date of birth or sex, or shrunken table).",
+    "extract_reconciliation": "Tonight's extract against the last published one (one row per measure), with the "
+                              "shares that hold a night.",
 }
 
 
@@ -29,6 +37,9 @@ class IngestionConfig(dg.Config):
     extract_id: str | None = None
     """Folder name of the extract to load; by default the newest complete one (a folder with manifest.json).
     An extract no longer in the landing folder is rebuilt from the raw history."""
+    acknowledge_changes: bool = False
+    """Publish even though many children or rows vanished since the last published extract (the night
+    would otherwise be held). Recorded in output/status.json. `make run ACKNOWLEDGE_CHANGES=1` sets it."""
 
 
 def _table_specs() -> list[dg.AssetSpec]:
@@ -72,12 +83,38 @@ def raw_extract(context: dg.AssetExecutionContext, config: IngestionConfig, ware
         writer_lock.acquire(warehouse.output_path, context.run_id)
     except writer_lock.WriterBusy as exc:
         raise dg.Failure(description=str(exc)) from exc
+    _report_bad_extracts(context, warehouse)
     try:
         extract, loads, from_history = _open_extract(config, warehouse)
+        check_extract(extract, loads, settings := IngestSettings.from_environment())
     except ExtractError as exc:
-        raise dg.Failure(description=str(exc)) from exc
+        _refuse(context, warehouse, str(exc), exc.extract_id or config.extract_id)
     context.log.info(f"Loading extract {extract.extract_id} ({extract.cms})"
                      + (" from the raw history" if from_history else ""))
+    for load in loads.values():
+        if load.file_form and load.file_form != "UTF-8, comma-separated":
+            context.log.info(f"{load.source_file}: read as {load.file_form}")
+
+    reconciliation = reconcile_with_published(warehouse.warehouse_path, warehouse.encryption_key(),
+                                              extract.extract_id, loads, settings)
+    if reconciliation.compared_with:
+        context.log.info(f"Compared with extract {reconciliation.compared_with}: " + ", ".join(
+            f"{measure} {count}" for measure, count in reconciliation.counts().items()))
+    if reconciliation.holds:
+        if not config.acknowledge_changes:
+            publication.record_status(warehouse.output_path, last_hold={
+                "run_id": context.run_id, "at": publication.now_text(), "extract_id": extract.extract_id,
+                "compared_with_extract_id": reconciliation.compared_with, "reason": reconciliation.hold_message(),
+                "counts": reconciliation.counts()})
+            _refuse(context, warehouse, reconciliation.hold_message(), extract.extract_id)
+        context.log.warning("Changes acknowledged by the operator (acknowledge_changes): publishing a night that "
+                            "would have been held; counts: " + ", ".join(
+                                f"{measure} {count}" for measure, count in reconciliation.counts().items()))
+        publication.record_status(warehouse.output_path, last_acknowledged_changes={
+            "run_id": context.run_id, "at": publication.now_text(), "extract_id": extract.extract_id,
+            "compared_with_extract_id": reconciliation.compared_with, "counts": reconciliation.counts()})
+    elif warning := reconciliation.warning_message():
+        context.log.warning(warning)
 
     when = loaded_at()
     digest = history.content_hash(loads)
@@ -93,6 +130,7 @@ def raw_extract(context: dg.AssetExecutionContext, config: IngestionConfig, ware
     workspace = warehouse.start_workspace(context.run_id)
     with warehouse.connect(context.run_id) as con:
         write_raw_layer(con, extract, loads, when)
+        write_reconciliation(con, reconciliation)
 
     for name, load in loads.items():
         # Counts, statuses and column names only: never a value from a row.
@@ -123,6 +161,8 @@ def raw_extract(context: dg.AssetExecutionContext, config: IngestionConfig, ware
         "ingest_problems": sum(len(load.problems) for load in loads.values()),
         "ingest_normalisations": sum(len(load.normalisations) for load in loads.values()),
         "quarantined_rows": sum(len(load.quarantined) for load in loads.values()),
+        "extract_changes": len(reconciliation.changes),
+        "extract_reconciliation": len(reconciliation.summary),
     }
     for name, rows in totals.items():
         yield dg.MaterializeResult(asset_key=["raw", name], metadata={
@@ -131,4 +171,26 @@ def raw_extract(context: dg.AssetExecutionContext, config: IngestionConfig, ware
             "content_hash": digest,
             "identical_to_extract": identical_to or "none",
             "workspace": str(workspace.root),
+            **({"compared_with_extract": reconciliation.compared_with,
+                **{f"changes_{measure}": count for measure, count in reconciliation.counts().items()}}
+               if name == "extract_reconciliation" and reconciliation.compared_with else {}),
         })
+
+
+def _report_bad_extracts(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> None:
+    """Extract folders with a bad manifest: reported every night (and in status.json) until removed; they
+    never stop the newest good extract from loading."""
+    _, bad = scan_landing(warehouse.landing_dir_path)
+    for folder in bad:
+        context.log.warning(folder.reason)
+    publication.record_status(warehouse.output_path, bad_extracts=[
+        {"extract_id": folder.extract_id, "reason": folder.reason} for folder in bad])
+
+
+def _refuse(context: dg.AssetExecutionContext, warehouse: WarehouseResource, reason: str,
+            extract_id: str | None):
+    """Stop the night with one message; status.json records it with the extract id."""
+    writer_lock.release(context.run_id)
+    publication.record_failure(warehouse.output_path, run_id=context.run_id, reason=reason, extract_id=extract_id)
+    context.log.error(reason)
+    raise dg.Failure(description=reason)

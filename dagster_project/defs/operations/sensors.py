@@ -6,7 +6,7 @@ import dagster as dg
 
 from dagster_project.defs.operations.jobs import warehouse_job
 from dagster_project.lib import history, publication
-from dagster_project.lib.extract_reader import MANIFEST_NAME, ExtractError, find_complete_extracts
+from dagster_project.lib.ingest import MANIFEST_NAME, ExtractError, scan_landing
 from dagster_project.lib.settings import Settings
 
 
@@ -24,9 +24,11 @@ def new_extract_sensor(context: dg.SensorEvaluationContext):
     settings = Settings.from_environment()
     seen = set(json.loads(context.cursor)) if context.cursor else set()
     try:
-        extracts = find_complete_extracts(settings.landing_dir)
-    except ExtractError as exc:
+        extracts, bad = scan_landing(settings.landing_dir)  # a bad manifest never blocks the other folders
+    except (ExtractError, OSError) as exc:
         return dg.SkipReason(f"The landing folder cannot be read: {exc}")
+    for folder in bad:
+        context.log.warning(folder.reason)
     new = [extract for extract in extracts if extract.extract_id not in seen]
     if not new:
         waiting = _incomplete_folders(settings)

@@ -200,6 +200,10 @@ def record_publication(output_dir: Path, *, run_id: str, extract_id: str, extrac
 def record_failure(output_dir: Path, *, run_id: str, reason: str, extract_id: str | None = None) -> dict:
     """Note a failed night without touching what is published. The reason must carry no personal data."""
     status = read_status(output_dir)
+    earlier = status.get("last_failure") or {}
+    if earlier.get("run_id") == run_id:  # the ingest step already said it, with the extract, in its own words
+        extract_id = extract_id or earlier.get("extract_id")
+        reason = earlier.get("reason") or reason
     status["last_failure"] = {
         "run_id": run_id,
         "at": datetime.now().isoformat(timespec="seconds"),
@@ -209,3 +213,15 @@ def record_failure(output_dir: Path, *, run_id: str, reason: str, extract_id: st
     }
     _write_json(output_dir / "status.json", status)
     return status
+
+
+def record_status(output_dir: Path, **entries) -> dict:
+    """Set top-level entries of status.json (bad extract folders, a held night, an acknowledged one)."""
+    status = read_status(output_dir)
+    status.update(entries)
+    _write_json(output_dir / "status.json", status)
+    return status
+
+
+def now_text() -> str:
+    return datetime.now().isoformat(timespec="seconds")

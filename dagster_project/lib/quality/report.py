@@ -320,6 +320,9 @@ def write_report(con: duckdb.DuckDBPyConnection, folder: Path) -> WrittenReport:
     html_path = folder / f"{stem}.html"
     html_path.write_text(render_html(report), encoding="utf-8")
     files.append(html_path)
+    from dagster_project.lib.ingest.reconciliation_report import add_to_report  # issue 11's hook
+
+    add_to_report(con, files[0], html_path)
     for name, frame, columns in (("worklist", report.worklist, WORKLIST_COLUMNS),
                                  ("fixed_since_last_run", report.fixed, FIXED_COLUMNS),
                                  ("by_rule", report.by_rule, RULE_COLUMNS), ("by_team", report.by_team, TEAM_COLUMNS),
