@@ -1,6 +1,7 @@
 {{ config(enabled=var('data_quality_stage', false)) }}
 -- One row per data-quality rule (every rule in the data_quality_rules seed, firing or not): tonight's
 -- open findings and children, new since the last run, fixed since the last run, and the oldest open.
+-- finding_kind says whether they are on the worklist (recording_error) or performance (practice_fact).
 
 with
 
@@ -30,6 +31,7 @@ final as (
         rules.family,
         rules.origin,
         rules.severity,
+        rules.finding_kind,
         rules.message,
         rules.fields,
         rules.responsible_role,
