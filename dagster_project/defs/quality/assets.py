@@ -59,9 +59,10 @@ def data_quality_report(context: dg.AssetExecutionContext, warehouse: WarehouseR
         night = quality_report.night_of(con)
         folder = warehouse.output_dir_for(context.run_id, "data_quality") / night
         written = quality_report.write_report(con, folder)
-    context.log.info(f"Data-quality report {night}: {written.open_findings} findings to correct for "
-                     f"{written.children} children, {written.new} new and {written.fixed} fixed since the last run; "
-                     f"{written.practice_facts} practice facts counted apart")
+    plural = quality_report.plural
+    context.log.info(f"Data-quality report {night}: {plural(written.open_findings, 'finding')} to correct for "
+                     f"{plural(written.children, 'child', 'children')}, {written.new:,} new and {written.fixed:,} "
+                     f"fixed since the last run; {plural(written.practice_facts, 'practice fact')} counted apart")
     return dg.MaterializeResult(metadata={
         "night": night,
         "files": ", ".join(sorted(path.name for path in written.files)),

@@ -102,7 +102,7 @@ CHILD_COLUMNS = {
 SHEETS = ("Summary", "Worklist", "Performance", "By rule", "By team", "By worker", "Children",
           "Fixed since last run", "Rules")
 DATE_HEADINGS = ("Date of birth", "First seen", "Fixed on")
-WRAPPED_HEADINGS = ("Team", "Worker", "Child", "Record", "Field", "What to correct", "Details", "What happened", "What it checks",
+WRAPPED_HEADINGS = ("Team", "Worker", "Priority", "Child", "Record", "Field", "What to correct", "Details", "What happened", "What it checks",
                     "Rule message", "Value recorded")
 
 
@@ -404,10 +404,10 @@ def write_excel(report: ReportData, path: Path) -> Path:
                     sheet.row_breaks.append(Break(id=row_index + 1))  # after the last row of a team
         return sheet
 
-    # the printed columns add up to about 190 characters: landscape A4 at about 70%
+    # the printed columns add up to about 190 characters: landscape A4 at about 70% (seen in LibreOffice's PDF)
     worklist_widths = {"Team": 14, "Worker": 14, "Priority": 12, "Child id": 9, "Child": 14, "Date of birth": 10,
                        "Record": 30, "Field": 16, "Value recorded": 11, "What to correct": 42, "Details": 30,
-                       "Rule": 6, "First seen": 10, "Days open": 5, "New since last run": 5, "Extract file": 22,
+                       "Rule": 9, "First seen": 10, "Days open": 5, "New since last run": 5, "Extract file": 22,
                        "Column": 26}
 
     def worklist_sheet(title: str, frame: pd.DataFrame):
@@ -601,7 +601,8 @@ def _finding_row(row) -> str:
     """One worklist finding as a table row: priority, child, record and field, what to do, how long, and the
     extract's file, row and column folded for the data team."""
     severity = _e(row.severity)
-    new = " <span class='new'>new</span>" if row.is_new_since_last_run is True else ""
+    is_new = row.is_new_since_last_run
+    new = " <span class='new'>new</span>" if (not pd.isna(is_new) and bool(is_new)) else ""
     recorded = _text(row.value_recorded)
     field_line = f"<span class='small'>Field: {_e(row.field_description)}" + (
         f"; recorded: <b>{html.escape(recorded)}</b>" if recorded else "; nothing recorded") + "</span>"

@@ -68,8 +68,11 @@ described as (
         source_row_number,
         'person' as record_type,
         date_of_birth as record_date,
-        'personal details (date of birth ' || coalesce({{ uk_date('date_of_birth') }}, 'not recorded') || ')'
-            as record_description
+        'personal details (date of birth ' || coalesce(
+            {{ uk_date('date_of_birth') }},
+            'not recorded; estimated ' || {{ uk_date('expected_date_of_birth') }},
+            'not recorded'
+        ) || ')' as record_description
     from persons
 
     union all
