@@ -376,7 +376,7 @@ def write_excel(report: ReportData, path: Path) -> Path:
                       for i, column in enumerate(headings, start=1) if column in WRAPPED_HEADINGS]
         if wrapped_at:
             for row_number in range(2, len(frame) + 2):
-                lines = max(-(-len(str(sheet.cell(row=row_number, column=i).value or "")) // max(int(w * 1.1), 1))
+                lines = max(-(-len(str(sheet.cell(row=row_number, column=i).value or "")) // max(int(w * 0.9), 1))
                             for i, w in wrapped_at)
                 if lines > 1:
                     sheet.row_dimensions[row_number].height = 13 * lines + 3
