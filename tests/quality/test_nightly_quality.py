@@ -15,6 +15,7 @@ Three pipeline runs of a 100-child council and one validator run: about four min
 
 import csv
 import json
+import re
 import shutil
 from collections import defaultdict
 from pathlib import Path
@@ -175,11 +176,15 @@ def test_the_worklist_opens_with_its_sheets_and_columns(councils):
     assert headings == list(WORKLIST_COLUMNS.values())
     assert worklist.auto_filter.ref and worklist.freeze_panes == "A2"
     open_findings = _findings(councils["night_one"])
-    assert worklist.max_row - 1 == len(open_findings)
+    to_correct = [row for row in open_findings.values() if row["finding_kind"] == "recording_error"]
+    assert worklist.max_row - 1 == len(to_correct)
     rows = [dict(zip(headings, (cell.value for cell in row))) for row in worklist.iter_rows(min_row=2)]
-    # every planted error is on the worklist, with where to correct it
+    performance = workbook["Performance"]
+    performance_rows = [dict(zip([c.value for c in performance[1]], (c.value for c in row)))
+                        for row in performance.iter_rows(min_row=2)]
+    # every planted error is on the worklist (or, for a practice fact, in the performance section)
     planted = {(row["rule_code"], row["child"]) for row in councils["truth"] if row["child"]}
-    listed = {(row["Rule"], row["Child id"]) for row in rows}
+    listed = {(row["Rule"], row["Child id"]) for row in rows + performance_rows}
     assert planted <= listed
     for row in rows:
         if row["Table"] in ("ssd_person", "ssd_cla_placement", "ssd_cla_reviews") and row["Rule"] not in ("IRO02",):
@@ -196,7 +201,7 @@ def test_the_worklist_opens_with_its_sheets_and_columns(councils):
     for sheet in ("By rule", "By team", "By worker", "Fixed since last run", "Rules"):
         assert workbook[sheet].auto_filter.ref
     html = (folder / f"data-quality-{AS_AT}.html").read_text()
-    assert "Worklist" in html and "By team" in html and "Fixed since the last run" in html
+    assert "Worklist" in html and "Teams" in html and "Fixed since the last run" in html
     assert (folder / "worklist.csv").exists() and (folder / "data_docs" / "index.html").exists()
 
 
@@ -218,6 +223,140 @@ def test_a_night_with_the_errors_corrected_marks_them_fixed_and_keeps_first_seen
 
     workbook = load_workbook(councils["injected"].data_quality_dir / NEXT_NIGHT / f"data-quality-{NEXT_NIGHT}.xlsx")
     assert workbook["Fixed since last run"].max_row - 1 == len([k for k, v in fixed.items() if v["is_fixed_since_last_run"]])
+
+
+def _rule_kinds() -> dict[str, str]:
+    from dagster_project.lib.paths import SEEDS_DIR
+
+    with open(SEEDS_DIR / "data_quality" / "data_quality_rules.csv", newline="", encoding="utf-8") as f:
+        return {row["rule_code"]: row["finding_kind"] for row in csv.DictReader(f)}
+
+
+@pytest.mark.parametrize("council", ["clean", "injected"])
+def test_the_worklist_holds_only_what_can_be_corrected_and_the_counts_add_up(councils, council):
+    """Night one of each council (the clean one is the default council, smaller): the worklist is the recording
+    errors, the performance section the practice facts, and together they are every open finding."""
+    from openpyxl import load_workbook
+
+    settings = councils[council]
+    warehouse = councils["night_one"] if council == "injected" else settings.warehouse_path
+    kinds = _rule_kinds()
+    open_findings = _findings(warehouse)
+    workbook = load_workbook(settings.data_quality_dir / AS_AT / f"data-quality-{AS_AT}.xlsx")
+    sheets = {}
+    for name in ("Worklist", "Performance"):
+        sheet = workbook[name]
+        headings = [c.value for c in sheet[1]]
+        sheets[name] = [dict(zip(headings, (c.value for c in row))) for row in sheet.iter_rows(min_row=2)]
+    assert {kinds[row["Rule"]] for row in sheets["Worklist"]} <= {"recording_error"}
+    assert {kinds[row["Rule"]] for row in sheets["Performance"]} <= {"practice_fact"}
+    assert len(sheets["Worklist"]) == sum(kinds[key[0]] == "recording_error" for key in open_findings)
+    assert len(sheets["Performance"]) == sum(kinds[key[0]] == "practice_fact" for key in open_findings)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        night_total = con.execute("select findings_open from tracking.data_quality_nights where night = ?",
+                                  [AS_AT]).fetchone()[0]
+        teams = con.execute("select sum(open_findings), sum(open_practice_facts) "
+                            "from data_quality.fct_data_quality_by_team").fetchone()
+        order = con.execute("select priority_group, days_open, return_year_threatened, worklist_order "
+                            "from data_quality.fct_data_quality_findings where status = 'open' "
+                            "order by worklist_order").fetchall()
+    finally:
+        con.close()
+    assert len(sheets["Worklist"]) + len(sheets["Performance"]) == len(open_findings) == night_total
+    assert teams == (len(sheets["Worklist"]), len(sheets["Performance"]))
+    summary = {row[0].value: row[1].value for row in workbook["Summary"].iter_rows(min_row=5) if row[0].value}
+    assert summary["Open findings in all"] == night_total
+    # the mart's order: errors the DfE would reject, then the oldest, then the nearest return deadline
+    keys = [(group, -days, year or "9999") for group, days, year, _ in order]
+    assert keys == sorted(keys) and [n for *_, n in order] == list(range(1, len(order) + 1))
+    if council == "injected":
+        assert sheets["Worklist"] and sheets["Performance"]
+        first_page = (settings.data_quality_dir / AS_AT / f"data-quality-{AS_AT}.html").read_text()
+        assert "This is the first night checked" in first_page and "block the 2025-26 return" in first_page
+
+
+def test_every_worklist_rule_planted_is_cleared_by_correcting_the_record(councils):
+    """Each recording-error rule with a planted error: the next night, with the record corrected (the clean
+    twin's extract), the finding is gone. Practice facts are not expected to be cleared this way."""
+    kinds = _rule_kinds()
+    fixed = _findings(councils["injected"].warehouse_path, status="fixed")
+    still_open = _findings(councils["injected"].warehouse_path)
+    planted = defaultdict(set)
+    for row in councils["truth"]:
+        if kinds[row["rule_code"]] == "recording_error":
+            planted[row["rule_code"]].add((row["rule_code"], row["child"], row["record_table"], row["record_id"]))
+    assert len(planted) >= 60, sorted(planted)
+    for rule, keys in planted.items():
+        assert keys <= set(fixed) and not keys & set(still_open), rule
+
+
+# The extract column that dates each kind of record, and the one that says its type, as the location names them.
+RECORD_COLUMNS = {
+    "ssd_cla_placement": ("clap_cla_placement_start_date", "clap_cla_placement_type", "placement starting"),
+    "ssd_cla_episodes": ("clae_cla_episode_start_date", "clae_cla_episode_start_reason", "care episode starting"),
+    "ssd_cla_reviews": ("clar_cla_review_date", None, "review"),
+    "ssd_legal_status": ("lega_legal_status_start_date", "lega_legal_status", "legal status"),
+    "ssd_person": ("pers_dob", None, "personal details"),
+    "ssd_missing": ("miss_missing_episode_start_date", "miss_missing_episode_type", "missing episode starting"),
+    "ssd_involvements": ("invo_involvement_start_date", "invo_professional_role_id", "allocation of"),
+    "iro_disputes": ("irod_raised_date", None, "IRO dispute raised"),
+    "ssd_sdq_scores": ("csdq_sdq_completed_date", None, "SDQ"),
+    # the order date is shown as recorded (it may be partial), so only the option is checked
+    "ssd_cla_previous_permanence": (None, "lapp_previous_permanence_option", "previous permanence"),
+    "ssd_care_leavers": ("clea_care_leaver_latest_contact", None, "care leaver"),
+    "ssd_cla_visits": ("clav_cla_visit_date", None, "visit"),
+}
+
+
+def _as_written_date(text: str) -> str | None:
+    """A date as the extract writes it (ISO, SQL Server or dd/mm/yyyy), as dd/mm/yyyy; None if not a date."""
+    text = (text or "").strip()
+    for pattern in (r"(\d{4})-(\d{2})-(\d{2})", r"(\d{2})/(\d{2})/(\d{4})"):
+        match = re.match(pattern, text)
+        if match:
+            parts = match.groups()
+            day, month, year = (parts[2], parts[1], parts[0]) if len(parts[0]) == 4 else parts
+            return None if year == "1900" else f"{day}/{month}/{year}"
+    return None
+
+
+def test_each_planted_worklist_finding_names_its_record_by_date_and_type_as_written(councils):
+    """For each worklist rule with a planted error, the finding's location names the record as the extract
+    writes it: its kind, its date (dd/mm/yyyy) and, where the record has one, its type as written."""
+    kinds = _rule_kinds()
+    open_findings = _findings(councils["night_one"])
+    extract = councils["extract"]
+    files: dict[str, list[list[str]]] = {}
+    checked = defaultdict(int)
+    for row in councils["truth"]:
+        key = (row["rule_code"], row["child"], row["record_table"], row["record_id"])
+        if kinds[row["rule_code"]] != "recording_error" or row["rule_code"] in ("ING01", "ING02"):
+            continue  # a row that could not be loaded is not a record in the system: the data team's
+        finding = open_findings[key]
+        table = (finding["source_file_name"] or "").removesuffix(".csv")
+        if table not in RECORD_COLUMNS:
+            continue
+        if table not in files:
+            with open(extract / finding["source_file_name"], newline="", encoding="utf-8") as f:
+                files[table] = list(csv.reader(f))
+        header, record = files[table][0], files[table][finding["source_row_number"] - 1]
+        values = dict(zip(header, record))
+        date_column, type_column, kind = RECORD_COLUMNS[table]
+        description = finding["record_description"]
+        assert description.startswith(kind) or kind in description, (row["rule_code"], description)
+        written = _as_written_date(values.get(date_column, "")) if date_column else None
+        if not date_column:
+            pass
+        elif written:
+            assert written in description, (row["rule_code"], description)
+        else:
+            assert "no " in description or "not recorded" in description or "(" in description, description
+        if type_column and values.get(type_column, "").strip():
+            assert values[type_column].strip() in description, (row["rule_code"], description)
+        checked[row["rule_code"]] += 1
+    planted_rules = {row["rule_code"] for row in councils["truth"] if kinds[row["rule_code"]] == "recording_error"}
+    assert len(checked) >= len(planted_rules) - 4, sorted(planted_rules - set(checked))
 
 
 def test_dagster_shows_each_rule_with_counts_and_no_child_identifiers(councils):
@@ -244,3 +383,48 @@ def test_dagster_shows_each_rule_with_counts_and_no_child_identifiers(councils):
     assert not [child for child in children if child in text]
     status = json.loads((councils["injected"].output_dir / "status.json").read_text())
     assert status["checks"]["failed_blocking"] == 0 and status["checks"]["failed_warning"] > 0
+
+
+def test_the_analyst_guides_questions_on_the_analyst_warehouse(councils):
+    """The guide's three questions on the injected council's analyst warehouse after its second night (the
+    planted errors corrected), against figures worked out from the identified warehouses."""
+    from tests.quality.test_analyst_quality_questions import guide_questions
+
+    questions = guide_questions()
+    kinds = _rule_kinds()
+    analyst = duckdb.connect(str(councils["injected"].warehouse_dir / "analyst_warehouse.duckdb"), read_only=True)
+    try:
+        by_team = analyst.execute(questions["open errors by team"]).fetchall()
+        trending = analyst.execute(questions["rules trending up"]).fetchall()
+        fixing = analyst.execute(questions["time to fix"]).fetchall()
+        ids = {r[0] for r in analyst.execute("select person_id from data_quality.fct_data_quality_findings").fetchall()}
+    finally:
+        analyst.close()
+    def query(warehouse, sql):
+        con = duckdb.connect(str(warehouse), read_only=True)
+        try:
+            return con.execute(sql).fetchall()
+        finally:
+            con.close()
+
+    errors = query(councils["injected"].warehouse_path,
+                   "select team_name, count(*) from data_quality.fct_data_quality_findings where status = 'open' "
+                   "and finding_kind = 'recording_error' and severity = 'error' group by team_name")
+    assert {team: n for team, n, _ in by_team} == dict(errors)
+    # trending up: open on night two above night one, rule by rule
+    counts = defaultdict(lambda: [0, 0])
+    for index, warehouse in enumerate((councils["night_one"], councils["injected"].warehouse_path)):
+        for rule, n in query(warehouse, "select rule_code, count(*) from data_quality.fct_data_quality_findings "
+                                        "where status = 'open' group by rule_code"):
+            counts[rule][index] = n
+    assert {(r[0], r[3], r[4]) for r in trending} == {(rule, a, b) for rule, (a, b) in counts.items() if b > a}
+    # time to fix: every planted recording error was fixed after one night
+    planted = defaultdict(set)
+    for row in councils["truth"]:
+        if kinds[row["rule_code"]] == "recording_error":
+            planted[row["rule_code"]].add((row["child"], row["record_id"]))
+    fixed = {rule: (n, average, longest) for rule, _, n, average, _, longest in fixing}
+    for rule, keys in planted.items():
+        assert fixed[rule][0] >= len(keys) and fixed[rule][1] == 1.0 and fixed[rule][2] == 1, rule
+    children = {row["child"] for row in councils["truth"] if row["child"]}
+    assert ids and not ids & children

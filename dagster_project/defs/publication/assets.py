@@ -6,7 +6,7 @@ stops the run before it), so a failed night never replaces what people are readi
 
 import dagster as dg
 
-from dagster_project.defs.quality.assets import data_quality_report
+from dagster_project.defs.quality.assets import DATA_QUALITY_MARTS, data_quality_report
 from dagster_project.defs.report.assets import analyst_mart_files, iro_nightly_annual_report
 from dagster_project.defs.returns.assets import ssda903_nightly_returns
 from dagster_project.defs.transformation.project import mart_asset_keys
@@ -15,10 +15,11 @@ from dagster_project.lib.publication import pseudonymisation
 from dagster_project.lib.resources import WarehouseResource
 
 
-@dg.asset(group_name="publication", deps=mart_asset_keys(), kinds={"duckdb"})
+@dg.asset(group_name="publication", deps=mart_asset_keys() + DATA_QUALITY_MARTS, kinds={"duckdb"})
 def analyst_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    """Every mart in a separate warehouse file with children pseudonymised (keyed hash for ids, month of
-    birth, postcode sector; names and UPNs dropped), for analysts who do not need to know who a child is."""
+    """Every mart and the data-quality marts in a separate warehouse file with children pseudonymised (keyed
+    hash for ids, month of birth, postcode sector; names and UPNs dropped), for analysts who do not need to
+    know who a child is."""
     workspace = warehouse.workspace(context.run_id)
     result = pseudonymisation.export_analyst_warehouse(
         warehouse.working_warehouse_path(context.run_id), workspace.analyst_warehouse_path,

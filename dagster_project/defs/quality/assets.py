@@ -30,7 +30,7 @@ EXPECTATION_RESULTS = dg.AssetKey(["data_quality", "expectation_results"])
 
 DATA_QUALITY_MARTS = [dg.AssetKey(["data_quality", name]) for name in (
     "fct_data_quality_findings", "fct_data_quality_by_rule", "fct_data_quality_by_team",
-    "fct_data_quality_by_worker", "fct_data_quality_by_child")]
+    "fct_data_quality_by_worker", "fct_data_quality_by_child", "fct_data_quality_by_rule_and_night")]
 
 SUITES = expectations.load_suites()
 
@@ -102,15 +102,18 @@ def staging_expectations(context: dg.AssetExecutionContext, warehouse: Warehouse
 
 @dg.asset(group_name="data_quality", deps=DATA_QUALITY_MARTS, kinds={"xlsx", "html", "csv"})
 def data_quality_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    """The night's recording-quality report: a worklist of every open finding per child (extract file, row
-    as the file shows it, column letter), summaries by rule, team and worker, new and fixed since the last
-    run; Excel (filters on, children without errors not listed), HTML and CSV."""
+    """The night's recording-quality report: a worklist of what can be corrected, by team and worker, most
+    urgent first (the child, the record as the system shows it, the field; the extract's file, row and
+    column for the data team), practice facts counted apart as performance, summaries by rule, team and
+    worker, new and fixed since the last run; Excel (prints one team per page), HTML (filters) and CSV."""
     with warehouse.connect(context.run_id, read_only=True) as con:
         night = quality_report.night_of(con)
         folder = warehouse.output_dir_for(context.run_id, "data_quality") / night
         written = quality_report.write_report(con, folder)
-    context.log.info(f"Data-quality report {night}: {written.open_findings} open findings for "
-                     f"{written.children} children, {written.new} new and {written.fixed} fixed since the last run")
+    plural = quality_report.plural
+    context.log.info(f"Data-quality report {night}: {plural(written.open_findings, 'finding')} to correct for "
+                     f"{plural(written.children, 'child', 'children')}, {written.new:,} new and {written.fixed:,} "
+                     f"fixed since the last run; {plural(written.practice_facts, 'practice fact')} counted apart")
     return dg.MaterializeResult(metadata={
         "night": night,
         "files": ", ".join(sorted(path.name for path in written.files)),
@@ -119,4 +122,5 @@ def data_quality_report(context: dg.AssetExecutionContext, warehouse: WarehouseR
         "children": written.children,
         "new_since_last_run": written.new,
         "fixed_since_last_run": written.fixed,
+        "practice_facts": written.practice_facts,
     })

@@ -24,6 +24,7 @@ from dagster_project.defs.operations.jobs import ON_DEMAND_TAG
 from dagster_project.defs.returns.assets import collection_year_partitions
 from dagster_project.lib import publication
 from dagster_project.lib import report as annual_report
+from dagster_project.lib.pseudonymisation import ANALYST_SCHEMAS
 from dagster_project.lib.resources import WarehouseResource
 
 KPI_MARTS = [dg.AssetKey(["marts", name]) for name in ("fct_kpi_values", "dim_kpi_measures", "dim_reporting_periods")]
@@ -92,19 +93,23 @@ def analyst_mart_files(context: dg.AssetExecutionContext, warehouse: WarehouseRe
 
 
 def export_tables(source: Path, folder: Path) -> list[str]:
-    """marts.<table> -> <folder>/parquet/<table>.parquet and <folder>/csv/<table>.csv."""
+    """marts.<table> and data_quality.<table> -> <folder>/parquet/<table>.parquet and <folder>/csv/<table>.csv
+    (table names are unique across the two schemas)."""
     (folder / "parquet").mkdir(parents=True, exist_ok=True)
     (folder / "csv").mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(source), read_only=True)
     try:
-        tables = [row[0] for row in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts' order by 1").fetchall()]
-        for table in tables:
+        schemas = ", ".join(f"'{schema}'" for schema in ANALYST_SCHEMAS)
+        found = con.execute("select table_schema, table_name from information_schema.tables "
+                            f"where table_schema in ({schemas}) order by 2").fetchall()
+        tables = []
+        for schema, table in found:
             quoted = '"' + table.replace('"', '""') + '"'
             parquet = str(folder / "parquet" / f"{table}.parquet").replace("'", "''")
             csv = str(folder / "csv" / f"{table}.csv").replace("'", "''")
-            con.execute(f"copy (select * from marts.{quoted}) to '{parquet}' (format parquet)")
-            con.execute(f"copy (select * from marts.{quoted}) to '{csv}' (format csv, header)")
+            con.execute(f"copy (select * from {schema}.{quoted}) to '{parquet}' (format parquet)")
+            con.execute(f"copy (select * from {schema}.{quoted}) to '{csv}' (format csv, header)")
+            tables.append(table)
     finally:
         con.close()
     return tables

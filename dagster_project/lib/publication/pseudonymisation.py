@@ -1,4 +1,5 @@
-"""The analyst warehouse: every mart, with children's identifiers pseudonymised by declared rules.
+"""The analyst warehouse: every mart and the data-quality marts, children's identifiers pseudonymised by
+declared rules.
 
 The rules are data (seeds/privacy/pseudonymisation_rules*.csv), one per column name, so the same column is
 treated the same way in every mart and a new mart is covered by name:
@@ -31,6 +32,9 @@ import duckdb
 from dagster_project.lib.paths import SEEDS_DIR
 
 RULES_DIR = SEEDS_DIR / "privacy"
+# the schemas analysts get: every mart, and recording quality (findings and summaries by rule, team,
+# worker, child and night) under the same declared rules
+ANALYST_SCHEMAS = ("marts", "data_quality")
 
 
 def load_rules() -> dict[str, str]:
@@ -79,7 +83,7 @@ def _expression(column: str, treatment: str) -> str | None:
     return None  # drop
 
 
-def export_analyst_warehouse(source: Path, target: Path, key: bytes, schemas=("marts",)) -> dict:
+def export_analyst_warehouse(source: Path, target: Path, key: bytes, schemas=ANALYST_SCHEMAS) -> dict:
     """Write the pseudonymised copy of the given schemas. Returns tables written and unclassified columns."""
     rules = load_rules()
     target.unlink(missing_ok=True)

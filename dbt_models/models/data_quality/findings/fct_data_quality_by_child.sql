@@ -1,7 +1,8 @@
 -- One row per child checked tonight: every child in a checked year's return (looked after or a care
--- leaver) and anyone else with an open finding, with their open findings by severity and who is
--- responsible. Children with nothing to correct are kept (with zeros) so the worklist can show how many
--- were checked and hide them.
+-- leaver) and anyone else with an open finding, with their open recording errors (the worklist) by
+-- severity, their open practice facts (performance, not correctable) and who is responsible. Children
+-- with nothing to correct are kept (with zeros) so the worklist can show how many were checked and hide
+-- them.
 
 with
 
@@ -30,12 +31,17 @@ children as (
 counts as (
     select
         person_id,
-        cast(count(*) as integer) as open_findings,
-        cast(sum(case when severity = 'error' then 1 else 0 end) as integer) as open_errors,
-        cast(sum(case when severity = 'warning' then 1 else 0 end) as integer) as open_warnings,
-        cast(sum(case when severity = 'advice' then 1 else 0 end) as integer) as open_advice,
-        cast(sum(case when is_new_since_last_run then 1 else 0 end) as integer) as new_since_last_run,
-        max(days_open) as oldest_open_days
+        cast(sum(case when finding_kind = 'recording_error' then 1 else 0 end) as integer) as open_findings,
+        cast(sum(case when finding_kind = 'recording_error' and severity = 'error' then 1 else 0 end) as integer)
+            as open_errors,
+        cast(sum(case when finding_kind = 'recording_error' and severity = 'warning' then 1 else 0 end) as integer)
+            as open_warnings,
+        cast(sum(case when finding_kind = 'recording_error' and severity = 'advice' then 1 else 0 end) as integer)
+            as open_advice,
+        cast(sum(case when finding_kind = 'recording_error' and is_new_since_last_run then 1 else 0 end) as integer)
+            as new_since_last_run,
+        max(case when finding_kind = 'recording_error' then days_open end) as oldest_open_days,
+        cast(sum(case when finding_kind = 'practice_fact' then 1 else 0 end) as integer) as open_practice_facts
     from findings
     group by person_id
 ),
@@ -61,7 +67,8 @@ final as (
         coalesce(counts.open_warnings, 0) as open_warnings,
         coalesce(counts.open_advice, 0) as open_advice,
         coalesce(counts.new_since_last_run, 0) as new_since_last_run,
-        counts.oldest_open_days
+        counts.oldest_open_days,
+        coalesce(counts.open_practice_facts, 0) as open_practice_facts
     from children
     left join returned
         on children.person_id = returned.person_id

@@ -1,5 +1,6 @@
 -- One row per data-quality rule (every rule in the data_quality_rules seed, firing or not): tonight's
 -- open findings and children, new since the last run, fixed since the last run, and the oldest open.
+-- finding_kind says whether they are on the worklist (recording_error) or performance (practice_fact).
 
 with
 
@@ -29,6 +30,7 @@ final as (
         rules.family,
         rules.origin,
         rules.severity,
+        rules.finding_kind,
         rules.message,
         rules.fields,
         rules.responsible_role,

@@ -3,7 +3,16 @@
 -- message), where to correct it in the extract (file, row as a spreadsheet shows it, column and its
 -- letter), the team and worker responsible (the allocated social worker; the IRO for IRO rules), the
 -- night it was first seen and how many days it has been open. Fixed findings keep the night they
--- disappeared. This schema holds names and ids on purpose and is never copied to the analyst warehouse.
+-- disappeared. This schema holds names and ids on purpose; the analyst warehouse gets it pseudonymised
+-- (seeds/privacy: ids hashed, names, values and record descriptions dropped).
+--
+-- finding_kind (from the rules seed) splits the findings in two: recording errors, which a worker
+-- clears by correcting the record (the worklist), and practice facts (a review held late, a record sent
+-- late), which stay true and are counted as performance instead. The record is described the way a
+-- social worker finds it (int_quality_finding_records: "placement starting 12/03/2025, type U1"), the
+-- field in words from the input contract, and the worklist order is decided here: errors the DfE would
+-- reject first, then the oldest, then the return whose deadline comes first (the earliest collection
+-- year the finding is in).
 
 with
 
@@ -46,6 +55,14 @@ columns as (
     select table_name, column_name, source_column_letter from {{ source('raw', 'ingest_columns') }}
 ),
 
+contract_columns as (
+    select table_name, column_name, description from {{ ref('input_contract_columns') }}
+),
+
+records as (
+    select * from {{ ref('int_quality_finding_records') }}
+),
+
 open_and_fixed as (
     select
         history.finding_key,
@@ -72,7 +89,7 @@ open_and_fixed as (
     where current_findings.finding_key is not null or history.fixed_night is not null
 ),
 
-final as (
+described as (
     select
         findings.finding_key,
         findings.status,
@@ -80,13 +97,33 @@ final as (
         rules.family,
         rules.origin,
         rules.severity,
+        rules.finding_kind,
+        case
+            when rules.origin = 'dfe' and rules.severity = 'error' then 1
+            when rules.severity = 'error' then 2
+            when rules.severity = 'warning' then 3
+            else 4
+        end as priority_group,
+        case when rules.origin = 'dfe' then substr(findings.collection_years, 1, 7) end as return_year_threatened,
         rules.message,
         rules.fields,
         rules.responsible_role,
         findings.person_id,
         trim(coalesce(persons.forename, '') || ' ' || coalesce(persons.surname, '')) as child_name,
+        persons.date_of_birth as child_date_of_birth,
         findings.record_table,
         findings.record_id,
+        records.record_type,
+        records.record_date,
+        coalesce(
+            records.record_description,
+            case when rules.origin = 'ingest' and findings.source_row_number is not null
+                then 'row ' || cast(findings.source_row_number as {{ dbt.type_string() }}) || ' of '
+                    || findings.source_file_name || ' (not loaded)' end,
+            case when findings.record_id is not null then findings.record_table || ' record ' || findings.record_id end,
+            'the extract file ' || coalesce(findings.source_file_name, findings.record_table)
+        ) as record_description,
+        coalesce(contract_columns.description, findings.source_column) as field_description,
         findings.collection_years,
         findings.source_file_name,
         findings.source_row_number,
@@ -115,6 +152,7 @@ final as (
         findings.status = 'open' and findings.first_seen_extract_id = manifest.extract_id
             and previous_night.night is not null as is_new_since_last_run,
         findings.status = 'fixed' and findings.fixed_extract_id = manifest.extract_id as is_fixed_since_last_run,
+        previous_night.night is null as is_first_night,
         manifest.extract_id,
         manifest.extract_date as night
     from open_and_fixed as findings
@@ -133,6 +171,30 @@ final as (
     left join columns
         on findings.record_table = columns.table_name
         and findings.source_column = columns.column_name
+    left join contract_columns
+        on findings.record_table = contract_columns.table_name
+        and findings.source_column = contract_columns.column_name
+    left join records
+        on findings.source_file_name = records.source_file_name
+        and findings.source_row_number = records.source_row_number
+),
+
+final as (
+    select
+        *,
+        -- the worklist's order, one number per open finding (fixed findings are not on it)
+        case when status = 'open' then row_number() over (
+            partition by status
+            order by priority_group, days_open desc, coalesce(return_year_threatened, '9999'), team_name,
+                worker_name, child_name, person_id, rule_code, source_row_number, finding_key
+        ) end as worklist_order,
+        case priority_group
+            when 1 then 'blocks the ' || coalesce(return_year_threatened, 'DfE') || ' return'
+            when 2 then 'error'
+            when 3 then 'warning'
+            else 'advice'
+        end as priority
+    from described
 )
 
 select * from final
