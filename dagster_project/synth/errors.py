@@ -1138,6 +1138,48 @@ def repeated_row(council: Council) -> list[Truth] | None:
     return [Truth("repeated_row", "ING02", "", "ssd_cla_visits", record)]
 
 
+def _adopted_in_year(council: Council) -> list[tuple[str, list[dict], list[str]]]:
+    """Children adopted (E11/E12) in the latest complete year, with their period of care and their one
+    permanence record with an adoption decision (the record AD1 and PlacedAdoption are taken from)."""
+    table = council.table("ssd_permanence")
+    records: dict[str, list[list[str]]] = defaultdict(list)
+    for row in table.rows:
+        if table.get(row, "perm_adm_decision_date"):
+            records[table.get(row, "perm_person_id")].append(row)
+    out = []
+    for child, rows in _ended_in_year(council, ("E11", "E12"), started_in_year=False):
+        if len(records.get(child, [])) == 1 and table.get(records[child][0], "perm_matched_date"):
+            out.append((child, rows, records[child][0]))
+    return out
+
+
+def adoption_matched_date_missing(council: Council) -> list[Truth] | None:
+    """The date the adopted child was matched with her adopters left blank: AD1 has some items but not all
+    (151) although the episodes show the adoption (601)."""
+    candidates = council.pick(_adopted_in_year(council))
+    if not candidates:
+        return None
+    child, _, row = candidates[0]
+    council.take(child)
+    table = council.table("ssd_permanence")
+    table.set(row, "perm_matched_date", "")
+    record = table.get(row, "perm_table_id")
+    return [Truth("adoption_matched_date_missing", rule, child, "ssd_permanence", record) for rule in ("151", "601")]
+
+
+def adoption_matched_on_adoption_day(council: Council) -> list[Truth] | None:
+    """The adoption order's date typed as the date matched with the adopters (582)."""
+    candidates = council.pick(_adopted_in_year(council))
+    if not candidates:
+        return None
+    child, rows, row = candidates[0]
+    council.take(child)
+    table = council.table("ssd_permanence")
+    table.set(row, "perm_matched_date", council.d(_date(rows[-1]["DEC"])))
+    record = table.get(row, "perm_table_id")
+    return [Truth("adoption_matched_on_adoption_day", "582", child, "ssd_permanence", record)]
+
+
 # --- running the kinds -----------------------------------------------------------------------------------
 
 KINDS = [
@@ -1154,7 +1196,7 @@ KINDS = [
     missing_type_not_mapped, missing_ends_before_it_starts, previous_permanence_missing,
     previous_permanence_not_a_code, sdq_score_out_of_range, in_touch_not_a_code,
     social_worker_change_reason_not_a_code, social_worker_ends_before_start, supported_accommodation_under_16,
-    unloadable_date, repeated_row,
+    unloadable_date, repeated_row, adoption_matched_date_missing, adoption_matched_on_adoption_day,
 ]
 
 
