@@ -1180,6 +1180,32 @@ def adoption_matched_on_adoption_day(council: Council) -> list[Truth] | None:
     return [Truth("adoption_matched_on_adoption_day", "582", child, "ssd_permanence", record)]
 
 
+def missing_dated_outside_care(council: Council) -> list[Truth] | None:
+    """A missing episode (of a child with one period of care) typed with dates when the child was not looked
+    after: three weeks before her period of care began in the year, or just after it ended in it (581)."""
+    table = council.table("ssd_missing")
+    periods = {child: rows for child, rows in _single_periods(council)}
+    candidates = []
+    for row in table.rows:
+        child = table.get(row, "miss_person_id")
+        if child not in periods or not (table.get(row, "miss_missing_episode_start_date")
+                                        and table.get(row, "miss_missing_episode_end_date")):
+            continue
+        began, ended = _date(periods[child][0]["DECOM"]), _date(periods[child][-1]["DEC"])
+        if began - timedelta(days=21) >= council.year_start:
+            candidates.append((child, row, began - timedelta(days=21)))
+        elif ended is not None and ended + timedelta(days=5) <= council.year_end:
+            candidates.append((child, row, ended + timedelta(days=3)))
+    candidates = council.pick(candidates)
+    if not candidates:
+        return None
+    child, row, went_missing = candidates[0]
+    council.take(child)
+    table.set(row, "miss_missing_episode_start_date", council.d(went_missing))
+    table.set(row, "miss_missing_episode_end_date", council.d(went_missing + timedelta(days=2)))
+    return [Truth("missing_dated_outside_care", "581", child, "ssd_missing", table.get(row, "miss_table_id"))]
+
+
 # --- running the kinds -----------------------------------------------------------------------------------
 
 KINDS = [
@@ -1197,6 +1223,7 @@ KINDS = [
     previous_permanence_not_a_code, sdq_score_out_of_range, in_touch_not_a_code,
     social_worker_change_reason_not_a_code, social_worker_ends_before_start, supported_accommodation_under_16,
     unloadable_date, repeated_row, adoption_matched_date_missing, adoption_matched_on_adoption_day,
+    missing_dated_outside_care,
 ]
 
 
