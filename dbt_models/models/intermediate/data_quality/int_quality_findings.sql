@@ -18,6 +18,7 @@
     'int_quality_findings_ssda903_dolo',
     'int_quality_findings_ssda903_adoption',
     'int_quality_findings_ssda903_legal_status_limits',
+    'int_quality_findings_ssda903_integrity',
     'int_quality_findings_iro',
     'int_quality_findings_care_records',
     'int_quality_findings_mappings',
