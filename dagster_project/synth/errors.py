@@ -1206,6 +1206,26 @@ def missing_dated_outside_care(council: Council) -> list[Truth] | None:
     return [Truth("missing_dated_outside_care", "581", child, "ssd_missing", table.get(row, "miss_table_id"))]
 
 
+def missing_start_date_unreadable(council: Council) -> list[Truth] | None:
+    """A missing episode's start typed as 31 June: the row cannot be loaded (ING01) and the DfE's
+    'start date of the missing episode is not a valid date' (1004) is raised for the same child and row."""
+    table = council.table("ssd_missing")
+    in_year = []
+    for row in table.rows:
+        start = _date(table.get(row, "miss_missing_episode_start_date"))
+        if start is not None and council.year_start <= start <= council.year_end:
+            in_year.append((table.get(row, "miss_person_id"), row))
+    candidates = council.pick(in_year)
+    if not candidates:
+        return None
+    child, row = candidates[0]
+    council.take(child)
+    start = _date(table.get(row, "miss_missing_episode_start_date"))
+    table.set(row, "miss_missing_episode_start_date", f"{start.year}-06-31")
+    record = f"ssd_missing.csv:{table.rows.index(row) + 2}:miss_missing_episode_start_date"
+    return [Truth("missing_start_date_unreadable", rule, child, "ssd_missing", record) for rule in ("ING01", "1004")]
+
+
 # --- running the kinds -----------------------------------------------------------------------------------
 
 KINDS = [
@@ -1223,7 +1243,7 @@ KINDS = [
     previous_permanence_not_a_code, sdq_score_out_of_range, in_touch_not_a_code,
     social_worker_change_reason_not_a_code, social_worker_ends_before_start, supported_accommodation_under_16,
     unloadable_date, repeated_row, adoption_matched_date_missing, adoption_matched_on_adoption_day,
-    missing_dated_outside_care,
+    missing_dated_outside_care, missing_start_date_unreadable,
 ]
 
 
