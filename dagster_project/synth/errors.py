@@ -1168,7 +1168,7 @@ def adoption_matched_date_missing(council: Council) -> list[Truth] | None:
 
 
 def adoption_matched_on_adoption_day(council: Council) -> list[Truth] | None:
-    """The adoption order's date typed as the date matched with the adopters (582)."""
+    """The adoption order's date typed as the date matched with the adopters (582, 331)."""
     candidates = council.pick(_adopted_in_year(council))
     if not candidates:
         return None
@@ -1177,7 +1177,8 @@ def adoption_matched_on_adoption_day(council: Council) -> list[Truth] | None:
     table = council.table("ssd_permanence")
     table.set(row, "perm_matched_date", council.d(_date(rows[-1]["DEC"])))
     record = table.get(row, "perm_table_id")
-    return [Truth("adoption_matched_on_adoption_day", "582", child, "ssd_permanence", record)]
+    # matched on the adoption day is also matched after the adoption placement began (331)
+    return [Truth("adoption_matched_on_adoption_day", rule, child, "ssd_permanence", record) for rule in ("582", "331")]
 
 
 def missing_dated_outside_care(council: Council) -> list[Truth] | None:

@@ -6,7 +6,12 @@
 -- (602), the decision reversed before it was made (522), the decision date differing between AD1 and
 -- PlacedAdoption (523), a reversed decision with adoption details (525), a reversal without the decision
 -- date (563), the decision before the child's first period of care began (1003) or before the latest
--- one began (334), matched on the day of the adoption (582). Findings point at the adoption record.
+-- one began (334), matched on the day of the adoption (582) or after the adoption placement began (331), a
+-- reversal without its date or reason (119), an open placement order (E1) with no decision to place for
+-- adoption or with a reversed one (553), a placement for adoption (A3-A6) with no decision date (551) or
+-- beginning before the decision (552). Findings point at the adoption record; 390 (adopted from a
+-- placement that is not a placement for adoption) and 408 (placed for adoption with a placement order,
+-- A5/A6, without legal status E1) point at the placement.
 --
 -- "Looked after continuously for 12 months at 31 March" is read from the year's Episodes as the DfE
 -- defines it: in care during the year, no period of care starting after 1 April (RNE S), none ending on or
@@ -175,6 +180,63 @@ flagged as (
     inner join adoption_days
         on ad1.collection_year = adoption_days.collection_year and ad1.child = adoption_days.child
     where ad1.date_match = adoption_days.adopted_on
+    union all
+    select '331', ad1.collection_year, ad1.child, 'perm_matched_date', cast(ad1.date_match as {{ dbt.type_string() }}),
+        'matched with adopters after the adoption placement began'
+    from ad1
+    inner join episodes
+        on ad1.collection_year = episodes.collection_year and ad1.child = episodes.child
+    where episodes.rec in ('E11', 'E12') and ad1.date_match > episodes.decom
+    union all
+    select '119', collection_year, child, 'perm_decision_reversed_reason', reason_placed_ceased,
+        'a reversed decision needs both the date and the reason'
+    from placed_adoption
+    where (date_placed_ceased is null and reason_placed_ceased is not null)
+        or (date_placed_ceased is not null and reason_placed_ceased is null)
+    union all
+    select distinct '553', episodes.collection_year, episodes.child, 'perm_adm_decision_date',
+        cast(placed.date_placed as {{ dbt.type_string() }}),
+        case when placed.child is null then 'a placement order (E1) but no decision to place for adoption'
+            else 'an open placement order (E1) but the decision to place for adoption is recorded as reversed' end
+    from episodes
+    left join placed_adoption as placed
+        on episodes.collection_year = placed.collection_year and episodes.child = placed.child
+    where episodes.ls = 'E1'
+        and (placed.child is null
+            or (episodes.dec is null and (placed.date_placed_ceased is not null or placed.reason_placed_ceased is not null)))
+    union all
+    select distinct '551', episodes.collection_year, episodes.child, 'perm_adm_decision_date',
+        cast(null as {{ dbt.type_string() }}), 'placed for adoption (' || episodes.place || ') with no decision date'
+    from episodes
+    left join placed_adoption as placed
+        on episodes.collection_year = placed.collection_year and episodes.child = placed.child
+    where episodes.place in ('A3', 'A4', 'A5', 'A6') and placed.date_placed is null
+    union all
+    select '552', first_placed.collection_year, first_placed.child, 'perm_adm_decision_date',
+        cast(placed.date_placed as {{ dbt.type_string() }}),
+        'the placement for adoption began before the decision to place for adoption'
+    from (
+        select collection_year, child, min(decom) as placed_on
+        from episodes
+        where place in ('A3', 'A4', 'A5', 'A6')
+        group by collection_year, child
+    ) as first_placed
+    inner join placed_adoption as placed
+        on first_placed.collection_year = placed.collection_year and first_placed.child = placed.child
+    where first_placed.placed_on < placed.date_placed
+),
+
+placement_flagged as (
+    select '390' as rule_code, collection_year, child, placement_id, placement_source_file_name,
+        placement_source_row_number, 'clap_cla_placement_type' as source_column, place as value_recorded,
+        'adopted (' || rec || ') from a placement that is not a placement for adoption' as details
+    from episodes
+    where rec in ('E11', 'E12') and (place is null or place not in ('A3', 'A4', 'A5', 'A6'))
+    union all
+    select '408', collection_year, child, placement_id, placement_source_file_name, placement_source_row_number,
+        'clap_cla_placement_type', place, 'placed for adoption with a placement order (' || place || ') without legal status E1'
+    from episodes
+    where place in ('A5', 'A6') and ls is distinct from 'E1'
 ),
 
 final as (
@@ -212,3 +274,17 @@ select
     details
 from final
 where finding_number = 1
+union all
+select
+    rule_code,
+    collection_year,
+    child as person_id,
+    'ssd_cla_placement' as record_table,
+    placement_id as record_id,
+    max(placement_source_file_name) as source_file_name,
+    cast(max(placement_source_row_number) as integer) as source_row_number,
+    source_column,
+    max(value_recorded) as value_recorded,
+    max(details) as details
+from placement_flagged
+group by rule_code, collection_year, child, placement_id, source_column
