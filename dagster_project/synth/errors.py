@@ -580,6 +580,21 @@ def _short_closed_periods(council: Council) -> list[tuple[str, list[dict]]]:
     return out
 
 
+def _missing_now_outside_care(council: Council, kind: str, child: str, cared_for) -> list[Truth]:
+    """581 for each missing episode of ``child`` in the checked year's return that the planted error leaves
+    outside her (shortened) period of care: ``cared_for(start)`` says whether a start is still inside."""
+    table = council.table("ssd_missing")
+    out = []
+    for row in table.where(miss_person_id=child):
+        start = _date(table.get(row, "miss_missing_episode_start_date"))
+        end = _date(table.get(row, "miss_missing_episode_end_date"))
+        if start is None or start > council.year_end or (end is not None and end < council.year_start):
+            continue
+        if not cared_for(start):
+            out.append(Truth(kind, "581", child, "ssd_missing", table.get(row, "miss_table_id")))
+    return out
+
+
 def episode_ends_before_it_starts(council: Council) -> list[Truth] | None:
     candidates = council.pick(_short_closed_periods(council))
     if not candidates:
@@ -591,8 +606,10 @@ def episode_ends_before_it_starts(council: Council) -> list[Truth] | None:
     start = _date(table.get(row, "clae_cla_episode_start_date"))
     table.set(row, "clae_cla_episode_ceased_date", council.d(start - timedelta(days=3)))
     episode_id = table.get(row, "clae_cla_episode_id")
+    # the period now holds no day, so any missing episode of hers in the year is outside care (581)
     return [Truth("episode_ends_before_it_starts", "356", child, "ssd_cla_episodes", episode_id),
-            Truth("episode_ends_before_it_starts", "GX-EPI-03", child, "ssd_cla_episodes", episode_id)]
+            Truth("episode_ends_before_it_starts", "GX-EPI-03", child, "ssd_cla_episodes", episode_id),
+            *_missing_now_outside_care(council, "episode_ends_before_it_starts", child, lambda day: False)]
 
 
 def episode_ends_the_day_it_starts(council: Council) -> list[Truth] | None:
@@ -604,8 +621,11 @@ def episode_ends_the_day_it_starts(council: Council) -> list[Truth] | None:
     table = council.table("ssd_cla_episodes")
     row = council.case_episodes(rows[0]["period_of_care_id"])[0]
     table.set(row, "clae_cla_episode_ceased_date", table.get(row, "clae_cla_episode_start_date"))
+    began = _date(table.get(row, "clae_cla_episode_start_date"))
+    # a missing episode after the (now one-day) period of care is outside care (581)
     return [Truth("episode_ends_the_day_it_starts", "355", child, "ssd_cla_episodes",
-                  table.get(row, "clae_cla_episode_id"))]
+                  table.get(row, "clae_cla_episode_id")),
+            *_missing_now_outside_care(council, "episode_ends_the_day_it_starts", child, lambda day: day == began)]
 
 
 def _last_case_episode(council: Council, period_id: str) -> list[str]:
