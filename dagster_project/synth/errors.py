@@ -580,6 +580,21 @@ def _short_closed_periods(council: Council) -> list[tuple[str, list[dict]]]:
     return out
 
 
+def _missing_now_outside_care(council: Council, kind: str, child: str, cared_for) -> list[Truth]:
+    """581 for each missing episode of ``child`` in the checked year's return that the planted error leaves
+    outside her (shortened) period of care: ``cared_for(start)`` says whether a start is still inside."""
+    table = council.table("ssd_missing")
+    out = []
+    for row in table.where(miss_person_id=child):
+        start = _date(table.get(row, "miss_missing_episode_start_date"))
+        end = _date(table.get(row, "miss_missing_episode_end_date"))
+        if start is None or start > council.year_end or (end is not None and end < council.year_start):
+            continue
+        if not cared_for(start):
+            out.append(Truth(kind, "581", child, "ssd_missing", table.get(row, "miss_table_id")))
+    return out
+
+
 def episode_ends_before_it_starts(council: Council) -> list[Truth] | None:
     candidates = council.pick(_short_closed_periods(council))
     if not candidates:
@@ -591,8 +606,10 @@ def episode_ends_before_it_starts(council: Council) -> list[Truth] | None:
     start = _date(table.get(row, "clae_cla_episode_start_date"))
     table.set(row, "clae_cla_episode_ceased_date", council.d(start - timedelta(days=3)))
     episode_id = table.get(row, "clae_cla_episode_id")
+    # the period now holds no day, so any missing episode of hers in the year is outside care (581)
     return [Truth("episode_ends_before_it_starts", "356", child, "ssd_cla_episodes", episode_id),
-            Truth("episode_ends_before_it_starts", "GX-EPI-03", child, "ssd_cla_episodes", episode_id)]
+            Truth("episode_ends_before_it_starts", "GX-EPI-03", child, "ssd_cla_episodes", episode_id),
+            *_missing_now_outside_care(council, "episode_ends_before_it_starts", child, lambda day: False)]
 
 
 def episode_ends_the_day_it_starts(council: Council) -> list[Truth] | None:
@@ -604,8 +621,11 @@ def episode_ends_the_day_it_starts(council: Council) -> list[Truth] | None:
     table = council.table("ssd_cla_episodes")
     row = council.case_episodes(rows[0]["period_of_care_id"])[0]
     table.set(row, "clae_cla_episode_ceased_date", table.get(row, "clae_cla_episode_start_date"))
+    began = _date(table.get(row, "clae_cla_episode_start_date"))
+    # a missing episode after the (now one-day) period of care is outside care (581)
     return [Truth("episode_ends_the_day_it_starts", "355", child, "ssd_cla_episodes",
-                  table.get(row, "clae_cla_episode_id"))]
+                  table.get(row, "clae_cla_episode_id")),
+            *_missing_now_outside_care(council, "episode_ends_the_day_it_starts", child, lambda day: day == began)]
 
 
 def _last_case_episode(council: Council, period_id: str) -> list[str]:
@@ -1138,6 +1158,95 @@ def repeated_row(council: Council) -> list[Truth] | None:
     return [Truth("repeated_row", "ING02", "", "ssd_cla_visits", record)]
 
 
+def _adopted_in_year(council: Council) -> list[tuple[str, list[dict], list[str]]]:
+    """Children adopted (E11/E12) in the latest complete year, with their period of care and their one
+    permanence record with an adoption decision (the record AD1 and PlacedAdoption are taken from)."""
+    table = council.table("ssd_permanence")
+    records: dict[str, list[list[str]]] = defaultdict(list)
+    for row in table.rows:
+        if table.get(row, "perm_adm_decision_date"):
+            records[table.get(row, "perm_person_id")].append(row)
+    out = []
+    for child, rows in _ended_in_year(council, ("E11", "E12"), started_in_year=False):
+        if len(records.get(child, [])) == 1 and table.get(records[child][0], "perm_matched_date"):
+            out.append((child, rows, records[child][0]))
+    return out
+
+
+def adoption_matched_date_missing(council: Council) -> list[Truth] | None:
+    """The date the adopted child was matched with her adopters left blank: AD1 has some items but not all
+    (151) although the episodes show the adoption (601)."""
+    candidates = council.pick(_adopted_in_year(council))
+    if not candidates:
+        return None
+    child, _, row = candidates[0]
+    council.take(child)
+    table = council.table("ssd_permanence")
+    table.set(row, "perm_matched_date", "")
+    record = table.get(row, "perm_table_id")
+    return [Truth("adoption_matched_date_missing", rule, child, "ssd_permanence", record) for rule in ("151", "601")]
+
+
+def adoption_matched_on_adoption_day(council: Council) -> list[Truth] | None:
+    """The adoption order's date typed as the date matched with the adopters (582, 331)."""
+    candidates = council.pick(_adopted_in_year(council))
+    if not candidates:
+        return None
+    child, rows, row = candidates[0]
+    council.take(child)
+    table = council.table("ssd_permanence")
+    table.set(row, "perm_matched_date", council.d(_date(rows[-1]["DEC"])))
+    record = table.get(row, "perm_table_id")
+    # matched on the adoption day is also matched after the adoption placement began (331)
+    return [Truth("adoption_matched_on_adoption_day", rule, child, "ssd_permanence", record) for rule in ("582", "331")]
+
+
+def missing_dated_outside_care(council: Council) -> list[Truth] | None:
+    """A missing episode (of a child with one period of care) typed with dates when the child was not looked
+    after: three weeks before her period of care began in the year, or just after it ended in it (581)."""
+    table = council.table("ssd_missing")
+    periods = {child: rows for child, rows in _single_periods(council)}
+    candidates = []
+    for row in table.rows:
+        child = table.get(row, "miss_person_id")
+        if child not in periods or not (table.get(row, "miss_missing_episode_start_date")
+                                        and table.get(row, "miss_missing_episode_end_date")):
+            continue
+        began, ended = _date(periods[child][0]["DECOM"]), _date(periods[child][-1]["DEC"])
+        if began - timedelta(days=21) >= council.year_start:
+            candidates.append((child, row, began - timedelta(days=21)))
+        elif ended is not None and ended + timedelta(days=5) <= council.year_end:
+            candidates.append((child, row, ended + timedelta(days=3)))
+    candidates = council.pick(candidates)
+    if not candidates:
+        return None
+    child, row, went_missing = candidates[0]
+    council.take(child)
+    table.set(row, "miss_missing_episode_start_date", council.d(went_missing))
+    table.set(row, "miss_missing_episode_end_date", council.d(went_missing + timedelta(days=2)))
+    return [Truth("missing_dated_outside_care", "581", child, "ssd_missing", table.get(row, "miss_table_id"))]
+
+
+def missing_start_date_unreadable(council: Council) -> list[Truth] | None:
+    """A missing episode's start typed as 31 June: the row cannot be loaded (ING01) and the DfE's
+    'start date of the missing episode is not a valid date' (1004) is raised for the same child and row."""
+    table = council.table("ssd_missing")
+    in_year = []
+    for row in table.rows:
+        start = _date(table.get(row, "miss_missing_episode_start_date"))
+        if start is not None and council.year_start <= start <= council.year_end:
+            in_year.append((table.get(row, "miss_person_id"), row))
+    candidates = council.pick(in_year)
+    if not candidates:
+        return None
+    child, row = candidates[0]
+    council.take(child)
+    start = _date(table.get(row, "miss_missing_episode_start_date"))
+    table.set(row, "miss_missing_episode_start_date", f"{start.year}-06-31")
+    record = f"ssd_missing.csv:{table.rows.index(row) + 2}:miss_missing_episode_start_date"
+    return [Truth("missing_start_date_unreadable", rule, child, "ssd_missing", record) for rule in ("ING01", "1004")]
+
+
 # --- running the kinds -----------------------------------------------------------------------------------
 
 KINDS = [
@@ -1154,7 +1263,8 @@ KINDS = [
     missing_type_not_mapped, missing_ends_before_it_starts, previous_permanence_missing,
     previous_permanence_not_a_code, sdq_score_out_of_range, in_touch_not_a_code,
     social_worker_change_reason_not_a_code, social_worker_ends_before_start, supported_accommodation_under_16,
-    unloadable_date, repeated_row,
+    unloadable_date, repeated_row, adoption_matched_date_missing, adoption_matched_on_adoption_day,
+    missing_dated_outside_care, missing_start_date_unreadable,
 ]
 
 

@@ -13,6 +13,7 @@ from dagster_project.lib.paths import DBT_PROJECT_DIR, SEEDS_DIR
 SEED = SEEDS_DIR / "data_quality"
 # the DfE rules as the public validator implements them (shared/domain, beside the repository)
 TSV = Path("/work/shared/domain/ssda903_rules_lac2025_26.tsv")
+TSV_2026_27 = Path("/work/shared/domain/ssda903_rules_lac2026_27.tsv")
 needs_rule_list = pytest.mark.skipif(not TSV.exists(), reason="the shared list of the DfE's 2025/26 rules is not here")
 FAMILY_MODELS = DBT_PROJECT_DIR / "models" / "data_quality" / "rules"
 
@@ -22,9 +23,21 @@ def _rows(name: str) -> list[dict]:
         return list(csv.DictReader(f))
 
 
+def _applies(rule: dict, year: str) -> bool:
+    """The rule's first/last collection year (blank = open-ended) include ``year``."""
+    return ((not rule["first_collection_year"] or rule["first_collection_year"] <= year)
+            and (not rule["last_collection_year"] or year <= rule["last_collection_year"]))
+
+
+def _validator_rules(tsv: Path) -> dict[str, str]:
+    with open(tsv, newline="", encoding="utf-8") as f:
+        return {row["code"]: row["message"].strip() for row in csv.DictReader(f, delimiter="\t")}
+
+
 def _dfe_rules_2025_26() -> dict[str, str]:
     """The DfE rules of 2025/26 as the public validator lists them (the dfe_message column keeps them)."""
-    rules = {row["rule_code"]: row["dfe_message"] for row in _rows("data_quality_rules.csv") if row["origin"] == "dfe"}
+    rules = {row["rule_code"]: row["dfe_message"] for row in _rows("data_quality_rules.csv")
+             if row["origin"] == "dfe" and _applies(row, "2025-26")}
     rules.update({row["rule_code"]: row["dfe_message"] for row in _rows("ssda903_rules_not_implemented.csv")})
     return rules
 
@@ -53,8 +66,10 @@ def test_every_rule_code_written_in_a_family_model_is_in_the_seed():
 
 @needs_rule_list
 def test_at_least_80_dfe_rules_and_every_other_one_is_listed_with_a_reason():
-    implemented = {row["rule_code"] for row in _rows("data_quality_rules.csv") if row["origin"] == "dfe"}
-    not_implemented = {row["rule_code"]: row for row in _rows("ssda903_rules_not_implemented.csv")}
+    implemented = {row["rule_code"] for row in _rows("data_quality_rules.csv")
+                   if row["origin"] == "dfe" and _applies(row, "2025-26")}
+    not_implemented = {row["rule_code"]: row for row in _rows("ssda903_rules_not_implemented.csv")
+                       if row["rule_code"] in _validator_rules(TSV)}
     assert len(implemented) >= 80
     assert not implemented & set(not_implemented)
     with open(TSV, newline="", encoding="utf-8") as f:
@@ -79,3 +94,28 @@ def test_every_documented_disagreement_is_an_implemented_dfe_rule():
     implemented = {row["rule_code"] for row in _rows("data_quality_rules.csv") if row["origin"] == "dfe"}
     for row in _rows("validator_disagreements.csv"):
         assert row["rule_code"] in implemented and "Proof:" in row["reason"]
+
+
+def test_dfe_rules_carry_the_years_they_apply_to():
+    """first/last_collection_year: blank or a collection year, first <= last, and only on DfE rules."""
+    year = re.compile(r"^20[0-9]{2}-[0-9]{2}$")
+    for rule in _rows("data_quality_rules.csv"):
+        for column in ("first_collection_year", "last_collection_year"):
+            assert rule[column] == "" or (year.match(rule[column]) and rule["origin"] == "dfe"), rule
+        if rule["first_collection_year"] and rule["last_collection_year"]:
+            assert rule["first_collection_year"] <= rule["last_collection_year"], rule
+
+
+@pytest.mark.skipif(not TSV_2026_27.exists(), reason="the shared list of the DfE's 2026/27 rules is not here")
+def test_every_2026_27_rule_is_implemented_for_that_year_or_listed():
+    """The 2026/27 registry is 2025/26's plus the DoLO rules 700-710, which start in 2026-27."""
+    this_year, last_year = _validator_rules(TSV_2026_27), _validator_rules(TSV)
+    rules = {row["rule_code"]: row for row in _rows("data_quality_rules.csv") if row["origin"] == "dfe"}
+    not_implemented = {row["rule_code"] for row in _rows("ssda903_rules_not_implemented.csv")}
+    implemented = {code for code, rule in rules.items() if _applies(rule, "2026-27")}
+    assert implemented | not_implemented >= set(this_year)
+    for code in set(this_year) - set(last_year):
+        if code in rules:
+            assert rules[code]["first_collection_year"] == "2026-27", code
+            assert not _applies(rules[code], "2025-26"), code
+            assert rules[code]["dfe_message"] == this_year[code], code

@@ -400,3 +400,30 @@ def test_577_flags_a_closed_missing_episode_after_care_ended(validate):
     assert _rows(r, "577") == [("C1003", "Missing", 2)]
     control = validate(with_rows(ds, "this_year", "missing.csv", [inside]), 2026, selected_rules=["577"])
     assert "577" not in control.errors_by_rule
+
+
+def test_187_and_191_treat_a_child_adopted_on_31_march_as_looked_after_on_31_march(validate):
+    """C1003 adopted on the last day of the year (the episode ends 31/03/2026 with REC E11): 601 and 602 count
+    her as adopted in the year (DEC <= collection end), so AD1 must be complete; 187's 'continuously looked
+    after' (utils.add_col_to_episodes_CONTINUOUSLY_LOOKED_AFTER) only counts an episode ending BEFORE
+    collection end as leaving care (DEC < collection_end), so it still sees her as looked after on 31 March
+    and forbids the same AD1 fields. No AD1 row satisfies both. 191 (same helper) then asks an OC2 row of
+    her, although the DfE's OC2 cohort is children looked after at 31 March (DEC blank)."""
+    adopted_31_march = modified(clean_dataset(2026), "this_year", "episodes.csv", "C1003", DEC="31/03/2026")
+    adopted_31_march = modified(adopted_31_march, "this_year", "sw_episodes.csv", "C1003", SW_DEC="31/03/2026")
+    r = validate(adopted_31_march, 2026, selected_rules=["187", "191", "601", "602"])
+    assert _rows(r, "187") == [("C1003", "AD1", 0)]
+    assert _rows(r, "191") == [("C1003", "Episodes", 4)]
+    assert "601" not in r.errors_by_rule and "602" not in r.errors_by_rule
+    # with the adoption details left blank (what 187 asks), 601 flags the child instead
+    blank = modified(adopted_31_march, "this_year", "ad1.csv", "C1003", DATE_INT="", DATE_MATCH="",
+                     FOSTER_CARE="", NB_ADOPTR="", SEX_ADOPTR="", LS_ADOPTR="")
+    r_blank = validate(blank, 2026, selected_rules=["187", "601"])
+    assert "187" not in r_blank.errors_by_rule
+    assert _rows(r_blank, "601") == [("C1003", "AD1", 0), ("C1003", "Episodes", 4)]
+    # control: adopted a day earlier, 187 is silent
+    day_before = modified(adopted_31_march, "this_year", "episodes.csv", "C1003", DEC="30/03/2026")
+    day_before = modified(day_before, "this_year", "sw_episodes.csv", "C1003", SW_DEC="30/03/2026")
+    assert validate(day_before, 2026, selected_rules=["187", "191"]).errors_by_rule == {}
+    # the whole 2025/26 run on the 31 March adoption raises nothing else the defects list does not explain
+    assert unexplained_errors(validate(adopted_31_march, 2026), "2025-26") == {}

@@ -2,7 +2,9 @@
 -- a start date without the type (565) or an end date without it (566), ending before it starts (567),
 -- starting after the year (570), overlapping another missing period or starting while one is still open
 -- (574), still open although the placement it began in ended (575) or the child ceased to be looked
--- after (577), and starting before the child was born (586). Findings point at the ssd_missing row.
+-- after (577), and starting before the child was born (586); a type without a start date (564), an end
+-- date outside the year (571), and a start outside every episode of the child in the year's file, e.g.
+-- before the child became looked after (581). Findings point at the ssd_missing row.
 
 with
 
@@ -76,6 +78,32 @@ flagged as (
         on missing.collection_year = episodes.collection_year and missing.child = episodes.child
     where missing.mis_end is null and episodes.rec is not null and episodes.rec <> 'X1'
         and episodes.dec >= missing.mis_start
+    union all
+    select '564', collection_year, child, missing_episode_id, source_file_name, source_row_number,
+        'miss_missing_episode_start_date', missing, 'a missing or away episode with no start date'
+    from missing
+    where missing is not null and mis_start is null
+    union all
+    select '571', collection_year, child, missing_episode_id, source_file_name, source_row_number,
+        'miss_missing_episode_end_date', cast(mis_end as {{ dbt.type_string() }}),
+        'the missing episode ends before 1 April or after 31 March'
+    from missing
+    where mis_end < collection_start or mis_end > collection_end
+    union all
+    select '581', missing.collection_year, missing.child, missing.missing_episode_id, missing.source_file_name,
+        missing.source_row_number, 'miss_missing_episode_start_date',
+        cast(missing.mis_start as {{ dbt.type_string() }}),
+        'the missing episode starts when the child was not looked after (before care began or between periods)'
+    from missing
+    where missing.mis_start is not null
+        and not exists (
+            select 1
+            from episodes
+            where episodes.collection_year = missing.collection_year
+                and episodes.child = missing.child
+                and missing.mis_start >= episodes.decom
+                and (episodes.dec is null or missing.mis_start <= episodes.dec)
+        )
     union all
     select '586', collection_year, child, missing_episode_id, source_file_name, source_row_number,
         'miss_missing_episode_start_date', cast(mis_start as varchar), 'the missing episode starts before the child was born'

@@ -1,13 +1,20 @@
 -- One row per checked collection year, DfE rule and SWEpisodes row that breaks a social worker episode
 -- rule: a previous episode left open (SW08STG2), lasting less than 3 days (SW09STG2), ending on or before
 -- it began (SW18STG2), two starting on the same day (SW19STG2), and an id that does not start SW or XX
--- (SW02STG1). The reason code list is SW13STG1 (int_quality_findings_ssda903_codes). Findings point at
+-- (SW02STG1), starting after 31 March (SW06STG2), ending after it or before the previous year began
+-- (SW07STG2), a first-contact episode (FCONTA) starting before the previous one ended (SW10bSTG2). The
+-- reason code list is SW13STG1 (int_quality_findings_ssda903_codes). Findings point at
 -- the allocation in ssd_involvements.
 
 with
 
 years as (
     select * from {{ ref('int_quality_collection_years') }}
+),
+
+year_bounds as (
+    select collection_year, collection_start, collection_end
+    from years
 ),
 
 social_worker_episodes as (
@@ -26,7 +33,8 @@ ordered as (
         *,
         row_number() over child_order as episode_order,
         count(*) over (partition by collection_year, child) as episodes_of_child,
-        row_number() over (partition by collection_year, child, sw_decom order by involvement_id) as same_start_number
+        row_number() over (partition by collection_year, child, sw_decom order by involvement_id) as same_start_number,
+        lag(sw_dec) over child_order as previous_sw_dec
     from social_worker_episodes
     window child_order as (partition by collection_year, child order by sw_decom, involvement_id)
 ),
@@ -51,6 +59,27 @@ flagged as (
         'another social worker episode starts the same day'
     from ordered
     where same_start_number > 1
+    union all
+    select 'SW06STG2', ordered.collection_year, ordered.child, ordered.involvement_id, 'invo_involvement_start_date',
+        cast(ordered.sw_decom as {{ dbt.type_string() }}), 'the social worker episode starts after 31 March'
+    from ordered
+    inner join year_bounds
+        on ordered.collection_year = year_bounds.collection_year
+    where ordered.sw_decom > year_bounds.collection_end
+    union all
+    select 'SW07STG2', ordered.collection_year, ordered.child, ordered.involvement_id, 'invo_involvement_end_date',
+        cast(ordered.sw_dec as {{ dbt.type_string() }}),
+        'the social worker episode ends after 31 March or before the start of the previous year'
+    from ordered
+    inner join year_bounds
+        on ordered.collection_year = year_bounds.collection_year
+    where ordered.sw_dec > year_bounds.collection_end
+        or ordered.sw_dec < cast({{ dbt.dateadd('year', -1, 'year_bounds.collection_start') }} as date)
+    union all
+    select 'SW10bSTG2', collection_year, child, involvement_id, 'invo_worker_change_reason', sw_reason,
+        'a new social worker episode for first contact (FCONTA) starts before the previous one ended'
+    from ordered
+    where episode_order > 1 and sw_reason = 'FCONTA' and sw_decom <= previous_sw_dec
     union all
     select 'SW02STG1', collection_year, child, involvement_id, 'invo_professional_id', sw_id,
         'the social worker id does not start SW or XX'

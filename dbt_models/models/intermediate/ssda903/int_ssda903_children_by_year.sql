@@ -1,10 +1,12 @@
 --   looked_after_during_year: has an episode in the year's Episodes.
 --   short_breaks_only: every episode in the year is V3/V4 (no MOTHER, no reviews: rule 399).
 --   looked_after_at_period_end: an episode other than V3/V4 is open at the period end (DfE "CLA at 31 March").
---   continuously_looked_after_12_months (OC2): as the DfE rules define it (and the validator implements
---     it): looked after during the year, no period of care starting after 1 April (one starting on 1 April
---     of the year before counts: that is exactly 12 months at 31 March), none ending before the period
---     end, no V3/V4 episode in the year.
+--   continuously_looked_after_12_months (OC2): looked after during the year, no period of care starting
+--     after 1 April (one starting on 1 April of the year before counts: that is exactly 12 months at
+--     31 March), none ending ON or before the period end, no V3/V4 episode in the year. A child whose care
+--     ends on 31 March (DEC 31/03, REC not X1) is not looked after at 31 March (the DfE's cohort has a blank
+--     DEC) and was adopted or left care in the year (rules 601/602 count DEC <= 31 March): the validator's
+--     helper counts only DEC < 31 March and so flags such a child under 187 and 191 (known defect).
 --   started_in_year: an RNE S episode starts in the year (PrevPerm is then required: rule 630).
 --   adopted_in_year: a period of care ended E11/E12 in the year (AD1).
 --   care_leaver_birthday_in_year (OC3): a 17th to 21st birthday in the year, not looked after at any time
@@ -50,7 +52,7 @@ episode_flags as (
             and year_episodes.decom >= year_episodes.year_start then 1 else 0 end) = 1 as started_in_year,
         max(case when year_episodes.reason_episode_ceased_code is not null
             and year_episodes.reason_episode_ceased_code <> 'X1'
-            and year_episodes.dec < year_episodes.period_end then 1 else 0 end) = 1 as ceased_before_period_end,
+            and year_episodes.dec <= year_episodes.period_end then 1 else 0 end) = 1 as ceased_by_period_end,
         max(case when year_episodes.reason_episode_ceased_code in ('E11', 'E12') then 1 else 0 end) = 1
             as adopted_in_year
     from year_episodes
@@ -171,7 +173,7 @@ final as (
         coalesce(
             flags.person_id is not null
             and not flags.started_after_year_start
-            and not flags.ceased_before_period_end
+            and not flags.ceased_by_period_end
             and not flags.has_short_break_episode,
             false
         ) as continuously_looked_after_12_months,
