@@ -16,6 +16,7 @@ import time
 
 import dagster as dg
 
+from dagster_project.lib.councils import UnknownCouncil
 from dagster_project.lib.extract_reader import find_complete_extracts
 from dagster_project.lib.settings import Settings
 
@@ -76,7 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-sample", action="store_true", help="do not generate a sample council")
     args = parser.parse_args(argv)
 
-    settings = Settings.from_environment()
+    try:
+        settings = Settings.from_environment()
+    except UnknownCouncil as exc:
+        print(exc, file=sys.stderr)
+        return 2
     if not find_complete_extracts(settings.landing_dir):
         if args.no_sample:
             print(f"No complete extract in {settings.landing_dir}: nothing to do.", file=sys.stderr)

@@ -14,7 +14,7 @@ episodes as (
 ),
 
 postcodes as (
-    select * from {{ ref('postcodes') }}
+    select * from {{ ref('int_postcodes_located') }}
 ),
 
 placement_side as (

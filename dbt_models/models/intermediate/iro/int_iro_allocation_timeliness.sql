@@ -1,7 +1,7 @@
 -- One row per period of care (short breaks excluded): when the child's IRO was allocated, and in how
 -- many working days. An IRO already allocated when care began (say from an earlier period or a child
 -- protection plan) counts as allocated on day 0. The IRO Handbook expects an IRO within 5 working days
--- (la_settings.iro_allocation_working_days).
+-- (settings: iro_allocation_working_days).
 
 with
 
@@ -20,7 +20,7 @@ calendar as (
 
 settings as (
     select settings.iro_allocation_working_days
-    from {{ ref('la_settings') }} as settings
+    from {{ ref('int_council_settings_pivoted') }} as settings
     inner join {{ ref('stg_extract__manifests') }} as manifest
         on settings.la_code = manifest.la_code
 ),

@@ -6,7 +6,7 @@
 --   age: completed years on the period's last day; age band from the bands seed (age);
 --   months_in_care: completed months since the current period of care began (length_of_care_months);
 --   legal status / placement: of the open episode (a temporary placement shows as temporary);
---   placement_distance_band: placement distance against the kpi_settings threshold (not recorded when
+--   placement_distance_band: placement distance against the council settings threshold (not recorded when
 --     the distance is unknown, which it is for unaccompanied children);
 --   placement_location: the placement postcode inside or outside the council's area by the postcodes
 --     seed: the postcode itself, else its district when every seeded postcode of the district lies on
@@ -60,7 +60,7 @@ bands as (
 ),
 
 settings as (
-    select * from {{ ref('kpi_settings') }}
+    select * from {{ ref('int_council_settings_pivoted') }}
 ),
 
 manifest as (
@@ -69,7 +69,7 @@ manifest as (
 
 postcodes as (
     select postcode, utla_code, {{ dbt.split_part('postcode', "' '", 1) }} as district
-    from {{ ref('postcodes') }}
+    from {{ ref('int_postcodes_located') }}
 ),
 
 districts as (
