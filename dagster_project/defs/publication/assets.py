@@ -7,6 +7,7 @@ stops the run before it), so a failed night never replaces what people are readi
 import dagster as dg
 
 from dagster_project.defs.quality.assets import data_quality_report
+from dagster_project.defs.quality.mapping_worksheet import mapping_worksheet_files
 from dagster_project.defs.reports.assets import analyst_mart_files, iro_nightly_annual_report
 from dagster_project.defs.returns.assets import ssda903_nightly_returns
 from dagster_project.defs.transformation.project import mart_asset_keys
@@ -35,7 +36,7 @@ def analyst_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseRes
 # The night's outputs. Every asset that writes into the run's workspace belongs here, so that it is
 # finished before the workspace is published.
 NIGHTLY_OUTPUTS = [ssda903_nightly_returns, analyst_warehouse, iro_nightly_annual_report, analyst_mart_files,
-                   data_quality_report]
+                   data_quality_report, mapping_worksheet_files]
 
 
 def summarise_checks(instance: dg.DagsterInstance, run_id: str) -> dict[str, int]:
