@@ -34,6 +34,7 @@ from datetime import date
 from pathlib import Path
 
 from dagster_project.lib.paths import PROJECT_ROOT
+from dagster_project.synth.reference import council
 
 
 def validator_python() -> str | None:
@@ -49,7 +50,6 @@ def validator_python() -> str | None:
     return next((c for c in candidates if c and Path(c).exists()), None)
 
 
-LA_CODE = "E06000015"
 # Rules that fire on correct data in validator 0.1.17 (see shared/domain/ssda903.md section 4.6).
 KNOWN_DEFECTS = {
     "231": "crashes (KeyError UASC_STATUS)",
@@ -322,7 +322,7 @@ def run_validator(
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
         f.write(RUNNER)
         runner = f.name
-    args = {"year": str(year), "la": LA_CODE, "this": this, "prev": prev, "rules": rules}
+    args = {"year": str(year), "la": council().la_code, "this": this, "prev": prev, "rules": rules}
     try:
         python = python or validator_python()
         if python is None:
