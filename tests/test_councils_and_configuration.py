@@ -104,8 +104,8 @@ def test_settings_and_mappings_are_read_with_their_rows(tmp_path):
 
 @pytest.mark.parametrize("name, text, message", [
     ("settings.csv", "setting_name,setting_value\nsmall_number_threshold,5\nsmall_number_treshold,6\n",
-     "settings.csv: row 3, column setting_name: 'small_number_treshold' is not a setting "
-     "(did you mean 'small_number_threshold'?)"),
+     ("settings.csv: row 3, column setting_name: 'small_number_treshold' is not a setting "
+      "(did you mean 'small_number_threshold'?)")),
     ("settings.csv", "setting_name,setting_value\niro_caseload_low,fifty\n",
      "settings.csv: row 2, column setting_value: iro_caseload_low must be a whole number, not 'fifty'"),
     ("settings.csv", "setting_name,setting_value\npostcode_directory,ONSPD.csv\n",
@@ -114,8 +114,8 @@ def test_settings_and_mappings_are_read_with_their_rows(tmp_path):
     ("code_mappings.csv", "domain,cms,la_code,source_value,code\nhealth_check_type,*,,Health Check,HEALTH_ASSESMENT\n",
      "code_mappings.csv: row 2, column code: 'HEALTH_ASSESMENT' is not a code of health_check_type"),
     ("code_mappings.csv", "domain,cms,la_code,source_value,code\nhealth_checks,*,,Health Check,HEALTH_ASSESSMENT\n",
-     "code_mappings.csv: row 2, column domain: 'health_checks' is not a mapping domain "
-     "(did you mean 'health_check_type'?)"),
+     ("code_mappings.csv: row 2, column domain: 'health_checks' is not a mapping domain "
+      "(did you mean 'health_check_type'?)")),
     ("code_mappings.csv", "domain,cms,la_code,source_value,code\nlegal_status,mosaic,,Care Order,\n",
      "code_mappings.csv: row 2, column code: blank"),
     ("code_mappings.csv", "domain,cms,la_code,source_value,code\nlegal_status,*,,ICO,C1\nlegal_status,*,,ico,C2\n",

@@ -159,8 +159,8 @@ def test_the_worksheet_is_the_mappings_layout_with_counts_and_suggestions(nights
 def test_after_the_rows_are_added_everything_maps(nights):
     _, second = nights
     assert second.execute("select count(*) from intermediate.int_unmapped_local_values").fetchone()[0] == 0
-    lookup = dict(((domain, key), code) for domain, key, code in second.execute(
-        "select domain, lookup_key, code from staging.stg_reference__code_mappings").fetchall())
+    lookup = {(domain, key): code for domain, key, code in second.execute(
+        "select domain, lookup_key, code from staging.stg_reference__code_mappings").fetchall()}
     wrong = [(d, t, c, lookup.get((d, " ".join(t.upper().split())))) for d, t, c in LOCAL_TEXTS
              if lookup.get((d, " ".join(t.upper().split()))) != c]
     assert wrong == []
