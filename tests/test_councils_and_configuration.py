@@ -165,3 +165,22 @@ def test_a_file_that_is_not_a_postcode_directory_is_refused(tmp_path):
     write(tmp_path, "postcodes.csv", "postcode,easting\nDE1 2FS,1\n")
     with pytest.raises(council_config.ConfigurationError, match="postcodes.csv: row 1 .* none of the columns pcds, pcd2, pcd \\(postcode\\): is it an ONSPD or NSPL file"):
         council_config.cache_postcode_directory(tmp_path / "postcodes.csv", tmp_path / "cache")
+
+
+def test_the_configuration_reaches_the_warehouse_tables_dbt_reads(tmp_path):
+    config = tmp_path / "config"
+    write(config, "ONSPD_NOV_2025_UK.csv", ONSPD)
+    write(config, "settings.csv", "setting_name,setting_value\npostcode_directory,ONSPD_NOV_2025_UK.csv\n"
+                                  "small_number_threshold,10\n")
+    write(config, "code_mappings.csv", "domain,cms,la_code,source_value,code\n"
+                                       "health_check_type,liquid_logic,,Health Assessment,HEALTH_ASSESSMENT\n")
+    configuration = council_config.read_configuration(config)
+    parquet, _ = council_config.cache_postcode_directory(configuration.postcode_directory, tmp_path / "cache")
+    con = duckdb.connect()
+    counts = council_config.write_configuration(con, configuration, parquet)
+    assert counts == {"council_settings": 2, "council_code_mappings": 1, "postcode_directory": 5}
+    assert con.execute("select setting_value, source_row_number from configuration.council_settings "
+                       "where setting_name = 'small_number_threshold'").fetchone() == ("10", 3)
+    # without a directory the table is still there, empty: placements are then located by the sample only
+    assert council_config.write_configuration(con, council_config.CouncilConfiguration(), None)[
+        "postcode_directory"] == 0
