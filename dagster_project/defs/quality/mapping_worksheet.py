@@ -27,3 +27,19 @@ def mapping_worksheet_files(context: dg.AssetExecutionContext, warehouse: Wareho
     return dg.MaterializeResult(metadata={
         "night": night, "values_without_mapping": written.values, "records": written.records,
         "mappings_affected": domains, "files": f"{written.csv.name}, {written.excel.name}"})
+
+
+@dg.asset_check(asset=dg.AssetKey(["marts", "fct_kpi_values"]), name="kpi_figures_read_every_input",
+                blocking=False, op_tags=BEFORE_PUBLICATION)
+def kpi_figures_read_every_input(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+    """Warns when figures carry a caveat (inputs the warehouse could not read or locate) or are not available
+    because of them: the mapping worksheet says what to add."""
+    with warehouse.connect(context.run.run_id, read_only=True) as con:
+        caveated, unavailable = con.execute(
+            "select count(*), count(case when not is_available then 1 end) from marts.fct_kpi_values "
+            "where caveat is not null and breakdown_name = 'total' and breakdown_2_name = 'total'").fetchone()
+    return dg.AssetCheckResult(
+        passed=caveated == 0, severity=dg.AssetCheckSeverity.WARN,
+        description=(f"{caveated} figure(s) carry a caveat, {unavailable} of them not available: see the "
+                     "mapping worksheet" if caveated else "every figure read all its inputs"),
+        metadata={"caveated_figures": caveated, "not_available_for_unreadable_inputs": unavailable})
