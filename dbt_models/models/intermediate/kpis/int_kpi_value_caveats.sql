@@ -59,6 +59,7 @@ counted as (
     cross join inputs
     inner join records
         on records.domain = inputs.domain
+        and (inputs.source_column is null or records.source_column = inputs.source_column)
         and records.record_date >= periods.period_start
         and records.record_date <= periods.period_end
     group by
