@@ -7,7 +7,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 SCALE ?= 1 10 50
 PYTEST_ARGS ?=
 
-.PHONY: install run test dev bench docs manifest lint clean
+.PHONY: install run test dev bench docs manifest lint clean mappings
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -32,6 +32,10 @@ dev: install
 
 bench: install
 	@SCALE="$(SCALE)" $(UV) run --frozen python -m tests.tooling.bench
+
+# the local values the warehouse cannot map yet, with suggestions, and where the worksheet is
+mappings: install
+	@$(UV) run --frozen python -m dagster_project.mappings
 
 docs: install
 	@$(UV) run --frozen python -m dagster_project.docs

@@ -25,6 +25,7 @@ from typing import TextIO
 import dagster as dg
 
 from dagster_project.console import RunConsole, shown_path, stage_label, steps_and_outputs, summary_lines
+from dagster_project.lib.councils import UnknownCouncil
 from dagster_project.lib.ingest import find_complete_extracts, scan_landing
 from dagster_project.lib.settings import Settings
 
@@ -140,7 +141,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="publish although many children or rows vanished since the last published extract")
     args = parser.parse_args(argv)
 
-    settings = Settings.from_environment()
+    try:
+        settings = Settings.from_environment()
+    except UnknownCouncil as exc:
+        print(exc, file=sys.stderr)
+        return 2
     generate_sample = not find_complete_extracts(settings.landing_dir)
     if generate_sample and args.no_sample:
         print(f"No complete extract in {settings.landing_dir}: nothing to do.", file=sys.stderr)

@@ -30,6 +30,8 @@ def isolated_warehouse(tmp_path, monkeypatch):
     for variable in ("CLA_WAREHOUSE_DIR", "CLA_RETURNS_DIR", "CLA_REPORTS_DIR", "CLA_DATA_QUALITY_DIR"):
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("CLA_LA_CODE", "E06000015")
+    # a developer's own config/ folder must not change what a test computes
+    monkeypatch.setenv("CLA_CONFIG_DIR", str(tmp_path / "config"))
     (tmp_path / "landing").mkdir()
     return Settings.from_environment()
 

@@ -34,6 +34,8 @@ class WarehouseResource(dg.ConfigurableResource):
     data_quality_dir: str
     history_dir: str
     la_code: str
+    config_dir: str = ""
+    """The council's configuration folder (CLA_CONFIG_DIR); empty: the default config/ of the project."""
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> WarehouseResource:
@@ -47,6 +49,7 @@ class WarehouseResource(dg.ConfigurableResource):
             data_quality_dir=str(settings.data_quality_dir),
             history_dir=str(settings.history_dir),
             la_code=settings.la_code,
+            config_dir=str(settings.config_dir),
         )
 
     # --- published locations ---------------------------------------------------------------------

@@ -12,7 +12,8 @@ Every path can be overridden, so a council can point the warehouse at its own sh
 | `CLA_DATA_QUALITY_DIR` | `output/data_quality/` | data-quality reports and worklists |
 | `CLA_HISTORY_DIR` | `output/history/` | every extract loaded, as Parquet (see lib/history.py) |
 | `CLA_HISTORY_RETENTION_DAYS` | `400` | how long the raw history keeps an extract (the newest is always kept) |
-| `CLA_LA_CODE` | `E06000015` | the council's 9-character ONS code; an extract for another LA is refused |
+| `CLA_LA_CODE` | `E06000015` | the council's 9-character ONS code (any English council in seeds/reference/councils.csv); an extract for another LA is refused |
+| `CLA_CONFIG_DIR` | `config/` | the council's own configuration: code mappings, settings, postcode directory (see config.example/) |
 | `CLA_ENCRYPTION_KEY` | (none) | when set, the published DuckDB files are encrypted with it |
 | `CLA_PSEUDONYMISATION_KEY` | (generated) | key of the hash that replaces child ids in the analyst warehouse |
 
@@ -26,6 +27,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from dagster_project.lib.councils import council_for
 from dagster_project.lib.paths import PROJECT_ROOT
 
 
@@ -45,6 +47,7 @@ class Settings:
     data_quality_dir: Path
     history_dir: Path
     la_code: str
+    config_dir: Path
 
     @property
     def warehouse_path(self) -> Path:
@@ -62,7 +65,9 @@ class Settings:
             reports_dir=_path("CLA_REPORTS_DIR", output_dir / "reports"),
             data_quality_dir=_path("CLA_DATA_QUALITY_DIR", output_dir / "data_quality"),
             history_dir=_path("CLA_HISTORY_DIR", output_dir / "history"),
-            la_code=os.environ.get("CLA_LA_CODE", "E06000015"),
+            # an unknown code is refused here, naming the nearest councils, before anything is loaded
+            la_code=council_for(os.environ.get("CLA_LA_CODE", "E06000015")).la_code,
+            config_dir=_path("CLA_CONFIG_DIR", PROJECT_ROOT / "config"),
         )
 
     def output_locations(self) -> dict[str, Path]:

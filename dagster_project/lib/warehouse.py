@@ -92,6 +92,8 @@ def _write_logs(con, extract: Extract, loads: dict[str, TableLoad], loaded_at: d
             "cms": extract.cms,
             "extracted_at": str(manifest.get("extracted_at", "")),
             "ssd_version": str(manifest.get("ssd_version", "")),
+            # the sample council's generator says so: its figures are no council's
+            "is_synthetic": manifest.get("synthetic") is True,
             "loaded_at": loaded_at,
         }]),
         "ingest_tables": pd.DataFrame([{

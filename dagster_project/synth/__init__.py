@@ -1,4 +1,5 @@
-"""The synthetic council: a deterministic, realistic SSD extract for one English council (Derby).
+"""The synthetic council: a deterministic, realistic SSD extract for one English council (the one
+CLA_LA_CODE names, Derby by default; its places are always the shipped sample of postcodes around Derby).
 
 ``generate(...)`` (or ``python -m dagster_project.synth`` / ``cla-synth``) simulates children's care
 histories in steady state and writes what a council's case-management system would export as SSD tables

@@ -313,6 +313,8 @@ def generate(
         "cms": style_.cms,
         "extracted_at": f"{as_at.isoformat()}T02:00:00",
         "ssd_version": SSD_VERSION,
+        # no real child: outputs made from this extract must not pass for the council's figures
+        "synthetic": True,
         "generator": {"name": "dagster_project.synth", **opts.manifest_options()},
     }
     if errors:

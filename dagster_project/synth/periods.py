@@ -31,6 +31,7 @@ from datetime import date
 from dagster_project.synth.codes import LEGAL_STATUS_PRIORITY
 from dagster_project.synth.dates import ONE_DAY, add_months, add_years, age_on, days
 from dagster_project.synth.people import weighted
+from dagster_project.synth.reference import council
 
 # Reasons a period ends after which the child may come back into care, and how likely that is.
 REENTRY_CHANCE = {
@@ -512,9 +513,9 @@ def plan_child(seed: int, seq: int, kind: str, arrival: date) -> ChildPlan:
         if pathway == "adoption":
             pathway = "long_term"  # a second plan for adoption (rules 579/583) is left out
         if period.rec in ("E45", "E46", "E47", "E48"):
-            prev_perm = ("P2", "831", period.end.strftime("%d/%m/%Y"))
+            prev_perm = ("P2", council().old_la_code, period.end.strftime("%d/%m/%Y"))
         elif period.rec == "E41":
-            prev_perm = ("P3", "831", period.end.strftime("%d/%m/%Y"))
+            prev_perm = ("P3", council().old_la_code, period.end.strftime("%d/%m/%Y"))
         else:
             prev_perm = ("Z1", "", "")
     return child

@@ -33,12 +33,12 @@ from datetime import date
 from pathlib import Path
 
 from dagster_project.lib.ssda903_files import RETURN_FILES
+from dagster_project.synth.reference import council
 from tests.tooling.dfe_validator import normalise_collection_year
 from tests.tooling.dfe_validator import run_validator as run_dfe_validator
 
 return_files = {return_file.name: return_file for return_file in RETURN_FILES}
 
-LA_CODE = "E06000015"
 # Rules that fire on correct data in validator 0.1.17 (see shared/domain/ssda903.md section 4.6).
 KNOWN_DEFECTS = {
     "231": "crashes (KeyError UASC_STATUS)",
@@ -258,7 +258,7 @@ def run_validator(collection_year: str, this: list[str], prev: list[str],
     """The validator on one year's files, as the counts and flagged rows
     ``classify`` reads. Rules share the tables as the validator itself shares them (no isolation), so that
     ``check`` can tell a rule that only fires after another changed the data (``order_dependent``)."""
-    result = run_dfe_validator(this, collection_year, LA_CODE, previous_year_dir=prev,
+    result = run_dfe_validator(this, collection_year, council().la_code, previous_year_dir=prev,
                                selected_rules=rules, isolate_rules=False)
     rows = result.child_errors[["rule_code", "table", "row_index", "child_id"]]
     return {

@@ -8,6 +8,7 @@ import dagster as dg
 
 from dagster_project.defs.quality.assets import DATA_QUALITY_MARTS, data_quality_report
 from dagster_project.defs.report.assets import analyst_mart_files, iro_nightly_annual_report
+from dagster_project.defs.quality.mapping_worksheet import mapping_worksheet_files
 from dagster_project.defs.returns.assets import ssda903_nightly_returns
 from dagster_project.defs.transformation.project import mart_asset_keys
 from dagster_project.lib import publication, writer_lock
@@ -37,7 +38,7 @@ def analyst_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseRes
 # The night's outputs. Every asset that writes into the run's workspace belongs here, so that it is
 # finished before the workspace is published.
 NIGHTLY_OUTPUTS = [ssda903_nightly_returns, analyst_warehouse, iro_nightly_annual_report, analyst_mart_files,
-                   data_quality_report]
+                   data_quality_report, mapping_worksheet_files]
 
 
 def summarise_checks(instance: dg.DagsterInstance, run_id: str) -> dict[str, int]:

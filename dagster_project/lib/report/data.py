@@ -160,10 +160,10 @@ def load(con: duckdb.DuckDBPyConnection, collection_year: str, history_years: in
     target = None
     threshold = 5
     try:
-        found = con.execute("select review_timeliness_target_percent from reference.la_settings "
-                            "where la_code = ?", [manifest[0]]).fetchone()
-        target = found[0] if found else None
-        threshold = con.execute("select small_number_threshold from reference.kpi_settings").fetchone()[0]
+        # the settings in force tonight (shipped default or the council's own): marts.dim_council_settings
+        settings = dict(con.execute("select setting_name, setting_value from marts.dim_council_settings").fetchall())
+        target = float(settings["review_timeliness_target_percent"]) if settings.get("review_timeliness_target_percent") else None
+        threshold = int(settings["small_number_threshold"])
     except duckdb.Error:
         pass
     return ReportData(collection_year=collection_year, la_code=manifest[0], la_name=manifest[1],

@@ -3,7 +3,7 @@
 --   IRO01 review held after its due date;            IRO02 review due and not held (overdue now);
 --   IRO03 review dated outside any period of care;   IRO04 held review with no participation code;
 --   IRO05 participation code inconsistent with age (PN0 if and only if under 4 on the day);
---   IRO06 IRO allocated later than 5 working days after care began (la_settings);
+--   IRO06 IRO allocated later than 5 working days after care began (council settings);
 --   IRO07 child in care now with no IRO allocated (more than 5 working days after care began);
 --   IRO08 child seen by the IRO after the review;    IRO09 review record sent out more than 20 working
 --   days after the review, or not yet sent 20 working days on; IRO10 dispute past its response date.
@@ -22,7 +22,7 @@ manifest as (
 
 settings as (
     select settings.iro_allocation_working_days
-    from {{ ref('la_settings') }} as settings
+    from {{ ref('int_council_settings_pivoted') }} as settings
     inner join {{ ref('stg_extract__manifests') }} as manifest
         on settings.la_code = manifest.la_code
 ),

@@ -13,7 +13,7 @@ episodes as (
 ),
 
 postcodes as (
-    select * from {{ ref('postcodes') }}
+    select * from {{ ref('int_postcodes_located') }}
 ),
 
 placement_side as (

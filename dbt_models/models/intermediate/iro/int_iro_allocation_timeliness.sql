@@ -15,7 +15,7 @@ calendar as (
 
 settings as (
     select settings.iro_allocation_working_days
-    from {{ ref('la_settings') }} as settings
+    from {{ ref('int_council_settings_pivoted') }} as settings
     inner join {{ ref('stg_extract__manifests') }} as manifest
         on settings.la_code = manifest.la_code
 ),

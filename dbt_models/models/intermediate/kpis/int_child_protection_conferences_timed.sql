@@ -1,9 +1,9 @@
 -- One row per child protection conference: initial conferences (transfer-ins marked) and review
 -- conferences, with whether each was held in time.
---   * an initial conference is in time when held within 15 working days (kpi_settings) of the start of
+--   * an initial conference is in time when held within 15 working days (council settings) of the start of
 --     the section 47 enquiry that led to it (the strategy discussion); transfer-ins are not timed;
 --   * a review conference is due within 3 months of the initial conference (the plan's conference, else
---     the plan's start) and then within 6 months of the previous review (kpi_settings); it is on time when
+--     the plan's start) and then within 6 months of the previous review (council settings); it is on time when
 --     held on or before that date. Like looked-after reviews, each due date runs from the date the
 --     previous one was held.
 
@@ -31,7 +31,7 @@ calendar as (
 ),
 
 settings as (
-    select * from {{ ref('kpi_settings') }}
+    select * from {{ ref('int_council_settings_pivoted') }}
 ),
 
 initial_timed as (

@@ -1,6 +1,6 @@
 -- One row per child protection plan, numbered among the child's plans (other councils' temporary plans
 -- are kept, flagged, and never counted: they are not this council's plans). A plan is a repeat plan when
--- the child had one of ours before; a repeat within 2 years (kpi_settings) when the previous plan ended
+-- the child had one of ours before; a repeat within 2 years (council settings) when the previous plan ended
 -- no more than 2 years before this one began (or had not ended). Category: the latest recorded, else the
 -- initial one (the extract holds no history of category changes).
 
@@ -19,7 +19,7 @@ categories as (
 ),
 
 settings as (
-    select * from {{ ref('kpi_settings') }}
+    select * from {{ ref('int_council_settings_pivoted') }}
 ),
 
 own_plans as (

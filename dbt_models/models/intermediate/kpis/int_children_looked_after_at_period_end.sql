@@ -6,8 +6,9 @@
 --   age: completed years on the period's last day; age band from the bands seed (age);
 --   months_in_care: completed months since the current period of care began (length_of_care_months);
 --   legal status / placement: of the open episode (a temporary placement shows as temporary);
---   placement_distance_band: placement distance against the kpi_settings threshold (not recorded when
---     the distance is unknown, which it is for unaccompanied children);
+--   placement_distance_band: placement distance against the council settings threshold: the extract's,
+--     else measured between the home and placement postcodes (int_postcodes_located); not recorded when
+--     neither is known, and never measured for unaccompanied children;
 --   placement_location: the placement postcode inside or outside the council's area by the postcodes
 --     seed: the postcode itself, else its district when every seeded postcode of the district lies on
 --     the same side; otherwise not known;
@@ -60,7 +61,7 @@ bands as (
 ),
 
 settings as (
-    select * from {{ ref('kpi_settings') }}
+    select * from {{ ref('int_council_settings_pivoted') }}
 ),
 
 manifest as (
@@ -68,8 +69,8 @@ manifest as (
 ),
 
 postcodes as (
-    select postcode, utla_code, {{ dbt.split_part('postcode', "' '", 1) }} as district
-    from {{ ref('postcodes') }}
+    select postcode, utla_code, easting, northing, {{ dbt.split_part('postcode', "' '", 1) }} as district
+    from {{ ref('int_postcodes_located') }}
 ),
 
 districts as (
@@ -116,10 +117,28 @@ children as (
                 else 0
             end as months_in_care,
         persons.sex_code,
-        persons.ethnicity_code
+        persons.ethnicity_code,
+        -- the extract's distance, else the straight line between the home and placement postcodes (metres
+        -- of the OS grid, in miles to 1 decimal as the 903 gives it); never for an unaccompanied child,
+        -- who has no home address to measure from (rule 406)
+        coalesce(
+            open_episodes.distance_miles,
+            case when child_uasc.person_id is null then
+                round(sqrt(power(home_located.easting - placement_located.easting, 2)
+                    + power(home_located.northing - placement_located.northing, 2)) / 1609.344, 1)
+            end
+        ) as distance_from_home_miles
     from open_episodes
     inner join persons
         on open_episodes.person_id = persons.person_id
+    left join postcodes as home_located
+        on open_episodes.home_postcode = home_located.postcode
+    left join postcodes as placement_located
+        on open_episodes.placement_postcode = placement_located.postcode
+    left join uasc_spells as child_uasc
+        on open_episodes.person_id = child_uasc.person_id
+        and child_uasc.start_date <= open_episodes.period_end
+        and {{ open_end('child_uasc.end_date') }} > open_episodes.period_end
     where open_episodes.preference = 1
 ),
 
@@ -162,15 +181,15 @@ described as (
         children.provider_code,
         coalesce(provider_categories.label, provider_groups.provider_group, 'Not applicable') as provider_group,
         coalesce(provider_categories.sort_order, 99) as provider_group_order,
-        children.distance_miles,
+        children.distance_from_home_miles as distance_miles,
         case
-            when children.distance_miles is null then 'NOT_RECORDED'
-            when children.distance_miles <= settings.placement_distance_miles then 'WITHIN'
+            when children.distance_from_home_miles is null then 'NOT_RECORDED'
+            when children.distance_from_home_miles <= settings.placement_distance_miles then 'WITHIN'
             else 'BEYOND'
         end as placement_distance_code,
         case
-            when children.distance_miles is null then 'Distance not recorded'
-            when children.distance_miles <= settings.placement_distance_miles
+            when children.distance_from_home_miles is null then 'Distance not recorded'
+            when children.distance_from_home_miles <= settings.placement_distance_miles
                 then cast(settings.placement_distance_miles as varchar) || ' miles or less from home'
             else 'More than ' || cast(settings.placement_distance_miles as varchar) || ' miles from home'
         end as placement_distance_band,

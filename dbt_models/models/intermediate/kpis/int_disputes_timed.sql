@@ -1,6 +1,6 @@
 -- One row per dispute an IRO raised (dispute resolution process), with how long it took to resolve in
 -- working days. A dispute is resolved in time when it is resolved (not withdrawn) by the 20th working day
--- after it was raised (kpi_settings); one still open whose deadline has not passed at the extract date
+-- after it was raised (council settings); one still open whose deadline has not passed at the extract date
 -- is not yet late (null), and a withdrawn one is neither.
 
 with
@@ -18,7 +18,7 @@ categories as (
 ),
 
 settings as (
-    select * from {{ ref('kpi_settings') }}
+    select * from {{ ref('int_council_settings_pivoted') }}
 ),
 
 manifest as (

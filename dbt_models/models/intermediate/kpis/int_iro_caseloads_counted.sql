@@ -1,6 +1,6 @@
 -- One row per reporting period and IRO on its last day: an IRO in post (iro_establishment) or anyone
 -- holding a child's IRO involvement that day, with their cases by type and their caseload per
--- full-time equivalent against the IRO Handbook range (la_settings, 50 to 70): a half-time IRO with 35
+-- full-time equivalent against the IRO Handbook range (council settings, 50 to 70): a half-time IRO with 35
 -- children carries 70 per full-time equivalent.
 
 with
@@ -19,7 +19,7 @@ posts as (
 
 la_settings as (
     select settings.iro_caseload_low, settings.iro_caseload_high
-    from {{ ref('la_settings') }} as settings
+    from {{ ref('int_council_settings_pivoted') }} as settings
     inner join {{ ref('stg_extract__manifests') }} as manifest
         on settings.la_code = manifest.la_code
 ),

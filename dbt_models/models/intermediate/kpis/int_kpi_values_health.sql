@@ -2,7 +2,7 @@
 -- of children looked after continuously for 12 months at 31 March, KPIs F1-F8). The cohort and its
 -- items are the OC2 file of the SSDA903 return (ssda903_oc2), so the report and the return agree; ages
 -- are at the period end. Items that apply to some ages only have those ages as their denominator
--- (kpi_settings). The personal education plan (F8) is counted where the council supplied the answer
+-- (council settings). The personal education plan (F8) is counted where the council supplied the answer
 -- (oc2_supplement).
 
 with
@@ -21,7 +21,7 @@ supplement as (
 ),
 
 settings as (
-    select * from {{ ref('kpi_settings') }}
+    select * from {{ ref('int_council_settings_pivoted') }}
 ),
 
 sdq_bands as (

@@ -2,7 +2,7 @@
 -- E1-E4).
 --   E1 caseloads at period end (int_iro_cases_at_period_end, int_iro_caseloads_counted): cases by type,
 --     IROs and full-time equivalent in post, cases per full-time IRO, IROs by their own caseload per
---     full-time equivalent against the Handbook range (la_settings);
+--     full-time equivalent against the Handbook range (council settings);
 --   E2 consistency: children looked after on every day of the period (one period of care covering it)
 --     who had one and the same IRO throughout; and changes of IRO (an allocation replacing a different
 --     IRO of the same child) beginning in the period;
@@ -48,7 +48,7 @@ categories as (
 
 la_settings as (
     select settings.iro_caseload_low, settings.iro_caseload_high
-    from {{ ref('la_settings') }} as settings
+    from {{ ref('int_council_settings_pivoted') }} as settings
     inner join {{ ref('stg_extract__manifests') }} as manifest
         on settings.la_code = manifest.la_code
 ),

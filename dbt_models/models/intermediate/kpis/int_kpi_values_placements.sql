@@ -39,7 +39,7 @@ categories as (
 ),
 
 settings as (
-    select * from {{ ref('kpi_settings') }}
+    select * from {{ ref('int_council_settings_pivoted') }}
 ),
 
 placement_group_values as (

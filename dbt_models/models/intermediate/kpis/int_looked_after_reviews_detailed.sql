@@ -1,7 +1,7 @@
 -- One row per looked-after review that fell due (int_looked_after_review_schedule: every review held, and
 -- the next one when it is overdue), with how the child took part and the IRO's review form:
 --   participation: the PN code of the review (PN0 under 4 ... PN7), grouped as the annual report shows it;
---   record distribution: the record is due by the 20th working day after the review (kpi_settings); a
+--   record distribution: the record is due by the 20th working day after the review (council settings); a
 --     record not sent whose deadline has not passed at the extract date is not yet late (null);
 --   permanence_plan_agreed_by_this_review: a permanence plan agreed at this review or an earlier one in
 --     the same period of care.
@@ -33,7 +33,7 @@ categories as (
 ),
 
 settings as (
-    select * from {{ ref('kpi_settings') }}
+    select * from {{ ref('int_council_settings_pivoted') }}
 ),
 
 manifest as (

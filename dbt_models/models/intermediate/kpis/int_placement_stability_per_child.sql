@@ -1,7 +1,7 @@
 -- One row per reporting period and child looked after at its end (short breaks aside), with the two
 -- placement stability measures (int_placements_counted says what a placement and a carer spell are):
 --   short-term (C3): placements open at any time in the 12 months to the period end (the collection
---     year itself for a year), in any period of care; 3 or more (kpi_settings) is unstable;
+--     year itself for a year), in any period of care; 3 or more (council settings) is unstable;
 --   long-term (C4): a child under 16 at period end, looked after continuously for 30 months or more
 --     (the current period of care began that long before), is in the cohort; stable when living with
 --     the same carers for 24 months or more, or placed for adoption (A3-A6) after a carer spell that,
@@ -28,7 +28,7 @@ placement_types as (
 ),
 
 settings as (
-    select * from {{ ref('kpi_settings') }}
+    select * from {{ ref('int_council_settings_pivoted') }}
 ),
 
 placements_in_twelve_months as (

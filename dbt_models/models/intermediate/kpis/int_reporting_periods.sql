@@ -8,7 +8,7 @@
 -- at a period end (placement stability): the collection year itself for a year, the 12 months to the
 -- period's last day for a quarter or a month.
 -- population_under_18: the council's population for rates per 10,000: the collection year's 31 March
--- figure (la_population seed), else the latest earlier one.
+-- figure (council_populations seed), else the latest earlier one.
 
 with
 
@@ -21,7 +21,7 @@ manifest as (
 ),
 
 population as (
-    select * from {{ ref('la_population') }}
+    select * from {{ ref('council_populations') }}
 ),
 
 quarter_numbers as (

@@ -1,6 +1,6 @@
 -- One row per reporting period and child in the per-child review timeliness measure (KPI D2, the DfE
 -- convention the annual reports use): looked after at period end (short breaks aside) and by then for
--- at least 4 weeks continuously (kpi_settings: the current period of care began 28 days or more before
+-- at least 4 weeks continuously (council settings: the current period of care began 28 days or more before
 -- the period end). The child's reviews are all on time when none of the reviews falling due in the
 -- period (in any of the child's periods of care) was late: if one review is late, all the child's
 -- reviews are late. A review overdue from before the period and still not held when it began (in a
@@ -24,7 +24,7 @@ reviews as (
 ),
 
 settings as (
-    select * from {{ ref('kpi_settings') }}
+    select * from {{ ref('int_council_settings_pivoted') }}
 ),
 
 in_scope as (

@@ -1,6 +1,6 @@
 -- One row per reporting period and IRO on its last day (in post, or holding a child's IRO involvement):
 -- cases by type, full-time equivalent and caseload per full-time equivalent against the IRO Handbook
--- range (la_settings). Aggregates only: no child is named here.
+-- range (council settings). Aggregates only: no child is named here.
 
 with
 

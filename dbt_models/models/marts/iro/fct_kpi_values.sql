@@ -8,7 +8,8 @@
 --   average, ratio: numerator / denominator; number: the numerator (e.g. full-time equivalent).
 -- A value whose denominator is 0 is null (no children to count), never 0%.
 -- A measure whose source table the extract did not include is not available: one total row per period
--- with no numbers and the reason, never 0.
+-- with no numbers and the reason, never 0. So is a figure whose inputs are mostly values the warehouse
+-- cannot read (int_kpi_value_caveats); a figure with some such inputs carries the caveat with counts.
 
 with
 
@@ -22,6 +23,10 @@ definitions as (
 
 availability as (
     select * from {{ ref('int_kpi_measures_available') }}
+),
+
+caveats as (
+    select * from {{ ref('int_kpi_value_caveats') }}
 ),
 
 values_by_section as (
@@ -63,8 +68,11 @@ published as (
         definitions.measure_label,
         definitions.unit,
         definitions.display_order,
-        availability.is_available,
-        availability.unavailable_reason
+        availability.is_available and not coalesce(caveats.is_mostly_unreadable, false) as is_available,
+        coalesce(availability.unavailable_reason,
+            case when caveats.is_mostly_unreadable then 'Not available: ' || caveats.caveat end) as unavailable_reason,
+        caveats.caveat,
+        caveats.unreadable_records + caveats.blank_records as caveat_records
     from values_by_section
     inner join periods
         on values_by_section.period_id = periods.period_id
@@ -72,6 +80,9 @@ published as (
         on values_by_section.measure_id = definitions.measure_id
     inner join availability
         on values_by_section.measure_id = availability.measure_id
+    left join caveats
+        on values_by_section.period_id = caveats.period_id
+        and values_by_section.measure_id = caveats.measure_id
     where (periods.period_type = 'year' and definitions.per_year)
         or (periods.period_type = 'quarter' and definitions.per_quarter)
         or (periods.period_type = 'month' and definitions.per_month)
@@ -126,6 +137,8 @@ final as (
         end as percent_of_total,
         is_available,
         unavailable_reason,
+        caveat,
+        caveat_records,
         display_order
     from with_totals
 )

@@ -15,6 +15,7 @@ renamed as (
         cast(extracted_at as timestamp) as extracted_at,
         cast(cast(extracted_at as timestamp) as date) as extract_date,
         ssd_version,
+        coalesce(cast(is_synthetic as boolean), false) as is_synthetic,
         loaded_at
     from source
 )

@@ -1,0 +1,61 @@
+"""Any English council by its code alone: with only CLA_LA_CODE changed, the sample council is generated
+for that council and every output names it and uses its population (one end-to-end run, Kirklees);
+York and a London borough are checked without a run (the generator's council and the settings)."""
+
+import json
+
+import dagster as dg
+import duckdb
+import pytest
+
+KIRKLEES = "E08000034"
+# ONS mid-2024 children aged 0-17 in Kirklees (ons_mid-year_population_estimates_2012_to_2024.csv): the
+# denominator for the years ending 31 March 2025 and, the latest published, 31 March 2026
+KIRKLEES_CHILDREN = 99_822
+
+
+@pytest.mark.parametrize("code, name, old_code", [("E06000014", "York", "816"), ("E09000007", "Camden", "202"),
+                                                  (KIRKLEES, "Kirklees", "382")])
+def test_the_sample_council_is_the_configured_council(monkeypatch, code, name, old_code):
+    from dagster_project.synth.reference import council
+
+    monkeypatch.setenv("CLA_LA_CODE", code)
+    assert council() == type(council())(code, name, old_code)
+
+
+@pytest.mark.slow
+def test_kirklees_by_its_code_alone(tmp_path):
+    from dagster_project.lib.settings import Settings
+    from dagster_project.run import run_warehouse
+    from dagster_project.synth import generate
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CLA_LANDING_DIR", str(tmp_path / "landing"))
+        patch.setenv("CLA_OUTPUT_DIR", str(tmp_path / "output"))
+        patch.setenv("CLA_CONFIG_DIR", str(tmp_path / "config"))
+        for variable in ("CLA_WAREHOUSE_DIR", "CLA_RETURNS_DIR", "CLA_REPORTS_DIR", "CLA_DATA_QUALITY_DIR",
+                         "CLA_ENCRYPTION_KEY"):
+            patch.delenv(variable, raising=False)
+        patch.setenv("CLA_LA_CODE", KIRKLEES)  # the only change
+        settings = Settings.from_environment()
+        folder = generate(out=settings.landing_dir, as_at="2026-11-23", children=60, years=2, seed=5,
+                          style="liquid_logic")
+        results = run_warehouse(instance=dg.DagsterInstance.ephemeral())
+        assert all(result.success for result in results)
+
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert (manifest["la_code"], manifest["la_name"], manifest["synthetic"]) == (KIRKLEES, "Kirklees", True)
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        assert con.execute("select la_code, la_name, is_synthetic from staging.stg_extract__manifests").fetchone() \
+            == (KIRKLEES, "Kirklees", True)
+        denominator = con.execute(
+            "select denominator from marts.fct_kpi_values where period_id = '2025-26' "
+            "and measure_id = 'A2.rate_per_10000' and breakdown_name = 'total'").fetchone()[0]
+        assert denominator == KIRKLEES_CHILDREN
+    finally:
+        con.close()
+    report = (settings.reports_dir / "2025-26" / "iro-annual-report-2025-26.html").read_text(encoding="utf-8")
+    assert "Kirklees" in report and "Derby" not in report
+    # the DfE return is filed under the council's code
+    assert (settings.returns_dir / "ssda903" / "2025-26" / f"ssda903_{KIRKLEES}_2025-26.zip").exists()
