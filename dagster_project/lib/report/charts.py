@@ -34,7 +34,8 @@ def _png(figure) -> bytes:
 
 def line_chart(x_labels: list[str], series: list[tuple[str, list[float | None]]], *, y_label: str,
                percent: bool = False, band: tuple[float, float] | None = None, band_label: str = "",
-               target: float | None = None, target_label: str = "", sparse_ticks: bool = False) -> bytes:
+               target: float | None = None, target_label: str = "", sparse_ticks: bool = False,
+               marks: list[tuple[int, int]] | None = None) -> bytes:
     figure, axes = _figure()
     positions = list(range(len(x_labels)))
     if band:
@@ -62,14 +63,24 @@ def line_chart(x_labels: list[str], series: list[tuple[str, list[float | None]]]
     else:
         axes.set_ylim(bottom=0)
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    _mark_hidden(axes, marks, len(series))
     if len(series) > 1 or band or target is not None:
         # above the plot, so that it never hides a line
         axes.legend(frameon=False, fontsize=7.5, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3)
     return _png(figure)
 
 
+def _mark_hidden(axes, marks, count: int, grouped: bool = False) -> None:
+    """Write "[c]" at the foot of the chart where a hidden point would be (in its series' colour)."""
+    for index, position in marks or []:
+        x = position - 0.4 + (0.8 / count) * (index + 0.5) if grouped else position
+        axes.annotate("[c]", xy=(x, 0), xycoords=("data", "axes fraction"), xytext=(0, 3),
+                      textcoords="offset points", ha="center", va="bottom", fontsize=7,
+                      color=PALETTE[index % len(PALETTE)])
+
+
 def bar_chart(x_labels: list[str], series: list[tuple[str, list[float | None]]], *, y_label: str,
-              stacked: bool = False, percent: bool = False) -> bytes:
+              stacked: bool = False, percent: bool = False, marks: list[tuple[int, int]] | None = None) -> bytes:
     figure, axes = _figure()
     count = max(len(series), 1)
     width = 0.8 if stacked else 0.8 / count
@@ -90,7 +101,60 @@ def bar_chart(x_labels: list[str], series: list[tuple[str, list[float | None]]],
         axes.set_ylim(0, 100)
     else:
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    _mark_hidden(axes, marks, count, grouped=not stacked)
     if len(series) > 1:
         axes.legend(frameon=False, fontsize=7.5, ncol=min(len(series), 4), loc="upper left",
                     bbox_to_anchor=(0, 1.18))
     return _png(figure)
+
+
+SUPPRESSED_MARK = "[c]"
+
+
+def plotted_values(chart, *, public: bool) -> list[tuple[str, list[float | None]]]:
+    """What a chart plots: each series' values, None where there is no figure or the public version hides
+    it (a hidden point is left out, never drawn as 0 or as its value)."""
+    return [(label, [None if (public and "value" in cell.hidden) or not cell.available else cell.value
+                     for cell in cells]) for label, cells in chart.series]
+
+
+def hidden_points(chart, *, public: bool) -> list[tuple[int, int]]:
+    """(series, position) of the points the public version hides."""
+    if not public:
+        return []
+    return [(index, position) for index, (_, cells) in enumerate(chart.series)
+            for position, cell in enumerate(cells) if "value" in cell.hidden]
+
+
+def draw(chart, *, public: bool) -> bytes:
+    """The chart as a PNG; in the public version a hidden point is left out and "[c]" written where it
+    would be, at the foot of the chart."""
+    series = plotted_values(chart, public=public)
+    options = dict(chart.options)
+    marks = hidden_points(chart, public=public)
+    if chart.style == "bar":
+        return bar_chart(chart.x_labels, series, y_label=chart.y_label, percent=chart.percent, marks=marks)
+    return line_chart(chart.x_labels, series, y_label=chart.y_label, percent=chart.percent, marks=marks, **options)
+
+
+def describe(chart, *, public: bool) -> str:
+    """The chart's alternative text: every point in words, the same figures as the tables ("[c]" where the
+    public version hides one)."""
+    from dagster_project.lib.report.model import display
+
+    labels = chart.description_labels or chart.x_labels
+    parts = []
+    for label, cells in chart.series:
+        points = []
+        for x_label, cell in zip(labels, cells):
+            text = display(cell, public=public, threshold=0)
+            if text == "–":
+                text = "no figure"
+            elif text in ("<5", SUPPRESSED_MARK):
+                text = f"{text} (suppressed: a small number)"
+            points.append(f"{x_label} {text}")
+        parts.append(f"{label}: " + ", ".join(points))
+    text = "; ".join(parts)
+    if public and hidden_points(chart, public=public):
+        text += ". Points marked [c] are left out of the chart so that no child can be identified"
+    return text

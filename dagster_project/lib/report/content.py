@@ -12,8 +12,8 @@ from __future__ import annotations
 import copy
 import dataclasses
 
-from dagster_project.lib.report import charts
 from dagster_project.lib.report.data import TOTAL, ReportData
+from dagster_project.lib.report.disclosure import data_relations
 from dagster_project.lib.report.model import (
     Cell,
     Chart,
@@ -23,7 +23,7 @@ from dagster_project.lib.report.model import (
     Row,
     Section,
     Table,
-    withhold_to_protect_small_numbers,
+    apply_protection,
 )
 
 NARRATIVE_PROMPT = "Manager's commentary: what the figures show, why, and what the service will do about it."
@@ -151,36 +151,22 @@ class Builder:
 
     # --- charts ----------------------------------------------------------------------------------
 
-    def _chart(self, title: str, png: bytes, description: str) -> Chart:
+    def _chart(self, title: str, x_labels: list[str], series: list[tuple[str, list[Cell]]], **settings) -> Chart:
         self.charts += 1
-        return Chart(key=f"C{self.charts:02d}", title=title, png=png, description=description)
-
-    def values(self, measure_id: str, periods, breakdown=TOTAL, breakdown_2=TOTAL) -> list[float | None]:
-        return [self.data.figure(measure_id, period.period_id, breakdown, breakdown_2).value for period in periods]
+        return Chart(key=f"C{self.charts:02d}", title=title, x_labels=x_labels, series=series, **settings)
 
     def year_trend_chart(self, title: str, series: list[tuple[str, str] | tuple[str, str, tuple]], *,
                          y_label: str, percent: bool = False, bars: bool = False, **options) -> Chart | Note:
-        """Measures over the years shown; a measure not available is left out, and said so."""
+        """Measures over the years shown; a measure not available is left out, and said so. The chart holds
+        the same cells as the tables, so that it plots (and its description says) only what they show."""
         plotted = [line for line in series if self.data.measures[line[1]].is_available]
         if not plotted:
             return Note(f"No chart: {self.data.measures[series[0][1]].unavailable_reason}.")
         labels = [period.collection_year for period in self.data.years]
-        data = [(line[0], self.values(line[1], self.data.years, line[2] if len(line) > 2 else TOTAL))
-                for line in plotted]
-        if bars:
-            png = charts.bar_chart(labels, data, y_label=y_label, percent=percent)
-        else:
-            png = charts.line_chart(labels, data, y_label=y_label, percent=percent, **options)
-        description = "; ".join(
-            f"{label}: " + ", ".join(f"{year} {_plain(value, percent)}" for year, value in zip(labels, values))
-            for label, values in data)
-        return self._chart(title, png, description)
-
-
-def _plain(value: float | None, percent: bool) -> str:
-    if value is None:
-        return "no figure"
-    return f"{value:.1f}%" if percent else f"{value:,.1f}".removesuffix(".0")
+        cells = [(line[0], [self.cell(line[1], period.period_id, line[2] if len(line) > 2 else TOTAL)
+                            for period in self.data.years]) for line in plotted]
+        return self._chart(title, labels, cells, style="bar" if bars else "line", y_label=y_label,
+                           percent=percent, options=options)
 
 
 # --- the sections -------------------------------------------------------------------------------------
@@ -211,15 +197,32 @@ def build(data: ReportData, *, public: bool) -> Report:
         la_name=data.la_name, collection_year=data.collection_year, year_label=_year_words(year),
         extract_date=data.extract_date.strftime("%-d %B %Y"), is_public=False,
         small_number_threshold=data.small_number_threshold, sections=sections, unavailable=unavailable)
+    shown_periods = {period.period_id for period in data.years + data.quarters}
+    report.relations = data_relations(data.rows, year.period_id, [q.period_id for q in data.quarters], shown_periods)
+    report.figure_values = _figure_values(data, shown_periods)
     return public_version(report) if public else report
+
+
+def _figure_values(data: ReportData, periods: set[str]) -> dict:
+    """Every figure of the periods shown, by figure key (disclosure.part_keys): what the relations add up."""
+    values = {}
+    for (period, measure, name, value, name_2, value_2), row in data.rows.items():
+        if period not in periods:
+            continue
+        base = (measure, period, (name, value), (name_2, value_2))
+        for column in ("value", "numerator", "denominator", "percent_of_total"):
+            if row.get(column) is not None:
+                values[(*base, column)] = row[column]
+        if row.get("percent_of_total") is not None and row.get("denominator") is not None:
+            values[(*base, "share_denominator")] = row["denominator"]
+    return values
 
 
 def public_version(internal: Report) -> Report:
     """The version to publish: a copy of the internal report in which small numbers are suppressed when
     shown, and every figure from which one could be worked out by subtraction is withheld."""
     public = dataclasses.replace(copy.deepcopy(internal), is_public=True)
-    for table in public.tables:
-        withhold_to_protect_small_numbers(table, public.small_number_threshold)
+    apply_protection(public)
     return public
 
 
@@ -314,14 +317,13 @@ def _children_looked_after(b: Builder) -> Section:
         "after in any figure of this report; they are shown separately.")])
     months = b.data.months
     if b.data.measures["A1.children_looked_after"].is_available and months:
-        png = charts.line_chart([_month_label(period) for period in months],
-                                [("Children looked after", b.values("A1.children_looked_after", months))],
-                                y_label="Children", sparse_ticks=True)
         first, last = months[0], months[-1]
-        chart = b._chart(f"Children looked after at the end of each month, {first.label} to {last.label}", png,
-                         "Children looked after at each month end: " + ", ".join(
-                             f"{period.label} {_plain(value, False)}" for period, value in
-                             zip(months, b.values("A1.children_looked_after", months))))
+        chart = b._chart(f"Children looked after at the end of each month, {first.label} to {last.label}",
+                         [_month_label(period) for period in months],
+                         [("Children looked after", [b.cell("A1.children_looked_after", period.period_id)
+                                                     for period in months])],
+                         y_label="Children", options={"sparse_ticks": True},
+                         description_labels=[period.label for period in months])
     else:
         chart = Note("No chart: the number of children looked after is not available.")
     quarters = b.quarter_table("Children looked after at the end of each quarter", [

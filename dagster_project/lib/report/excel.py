@@ -16,6 +16,7 @@ from dagster_project.lib.report.model import (
     SUPPRESSED_RATE,
     Report,
     Table,
+    is_hidden,
     is_small,
     suppressed_text,
 )
@@ -52,7 +53,7 @@ def _write_value(sheet, row: int, column: int, cell, report: Report):
         return target
     if cell.value is None:
         return target
-    if report.is_public and is_small(cell, threshold):
+    if report.is_public and is_hidden(cell):
         target.value = suppressed_text(cell)
         target.alignment = Alignment(horizontal="right")
         return target
@@ -66,14 +67,12 @@ def _write_value(sheet, row: int, column: int, cell, report: Report):
 def _write_part(sheet, row: int, column: int, cell, part: str, report: Report) -> None:
     """A numerator or denominator under its percentage."""
     value = cell.numerator if part == "numerator" else cell.denominator
-    if cell.unit == "text" or not cell.available or value is None:
-        return
+    if cell.unit in ("text", "count") or not cell.available or value is None:
+        return  # a count is its own numerator: it is shown once, in its own row
     target = sheet.cell(row=row, column=column)
-    if report.is_public and is_small(cell, report.small_number_threshold):
-        if cell.withheld and part == "numerator":
-            target.value = SUPPRESSED_RATE  # the count this percentage was withheld to protect
-        else:
-            target.value = SUPPRESSED_COUNT if 0 < value < report.small_number_threshold else value
+    if report.is_public and is_hidden(cell, part):
+        target.value = SUPPRESSED_COUNT if 0 < value < report.small_number_threshold else SUPPRESSED_RATE
+        target.alignment = Alignment(horizontal="right")
     else:
         target.value = value
     target.number_format = "#,##0" if float(value).is_integer() else "0.0"

@@ -7,6 +7,7 @@ import base64
 
 import jinja2
 
+from dagster_project.lib.report import charts
 from dagster_project.lib.report.model import Chart, Report, display, is_small
 
 TEMPLATE = jinja2.Template("""<!DOCTYPE html>
@@ -127,7 +128,7 @@ figcaption { font-weight: bold; font-size: 10pt; margin-bottom: 1mm; }
     {% elif block.kind == 'chart' %}
     <figure>
       <figcaption>Chart {{ block.key[1:] | int }}: {{ block.title }}</figcaption>
-      <img src="data:image/png;base64,{{ image(block) }}" alt="{{ block.description }}">
+      <img src="data:image/png;base64,{{ image(block) }}" alt="{{ describe(block) }}">
     </figure>
     {% elif block.kind == 'note' %}
     <p class="note">{{ block.text }}</p>
@@ -159,6 +160,9 @@ def render(report: Report) -> str:
         return display(cell, public=report.is_public, threshold=threshold)
 
     def image(chart: Chart) -> str:
-        return base64.b64encode(chart.png).decode("ascii")
+        return base64.b64encode(charts.draw(chart, public=report.is_public)).decode("ascii")
 
-    return TEMPLATE.render(report=report, css=css, show=show, image=image)
+    def describe(chart: Chart) -> str:
+        return charts.describe(chart, public=report.is_public)
+
+    return TEMPLATE.render(report=report, css=css, show=show, image=image, describe=describe)

@@ -30,13 +30,19 @@ class Cell:
     breakdown: tuple[str, str] | None = None
     breakdown_2: tuple[str, str] | None = None
     mart_column: str = "value"  # or percent_of_total for a category's share
-    # withheld from the public version although not small itself, because a small number in the same row
-    # or column could otherwise be worked out from the total (secondary suppression)
-    withheld: bool = False
+    # the parts ("value", "numerator", "denominator") the public version hides: small themselves, or
+    # withheld so that a small figure elsewhere in the document cannot be worked out (disclosure.protect)
+    hidden: frozenset = frozenset()
+    small: bool = False  # the value is hidden because it is small itself (shown "<5" if a count)
 
     @property
     def is_percent(self) -> bool:
         return self.unit == "percent"
+
+    @property
+    def withheld(self) -> bool:
+        """Hidden in the public version although not small itself (secondary suppression)."""
+        return "value" in self.hidden and not self.small
 
 
 @dataclass
@@ -65,11 +71,19 @@ class Table:
 
 @dataclass
 class Chart:
+    """A chart holds the cells it plots, so that it plots and describes exactly what the tables show: a
+    point hidden in the public version is left out of the line or bar and marked "[c]"."""
+
     kind = "chart"
     key: str
     title: str
-    png: bytes
-    description: str  # alternative text: what the chart shows, in words
+    x_labels: list[str]
+    series: list[tuple[str, list[Cell]]]
+    style: str = "line"  # line or bar
+    y_label: str = ""
+    percent: bool = False
+    options: dict = field(default_factory=dict)  # band, band_label, target, target_label, sparse_ticks
+    description_labels: list[str] | None = None  # the x labels as the alternative text says them
 
 
 @dataclass
@@ -103,6 +117,11 @@ class Report:
     small_number_threshold: int
     sections: list[Section]
     unavailable: list[tuple[str, str]]  # (measure label, reason)
+    # what a reader could add up or subtract (disclosure.Relation), and each figure's internal value, kept
+    # so that the public version can be protected as a whole document
+    relations: list = field(default_factory=list, repr=False)
+    figure_values: dict = field(default_factory=dict, repr=False)
+    front: list = field(default_factory=list)  # front-sheet blocks (key figures, key messages)
 
     @property
     def tables(self) -> list[Table]:
@@ -112,20 +131,32 @@ class Report:
     def charts(self) -> list[Chart]:
         return [block for section in self.sections for block in section.blocks if isinstance(block, Chart)]
 
+    def cells(self) -> list[Cell]:
+        """Every cell the document shows: tables (the front sheet's too) and chart points."""
+        found = []
+        for block in self.front + [block for section in self.sections for block in section.blocks]:
+            if isinstance(block, Table):
+                found += [cell for row in block.rows for cell in row.cells]
+            elif isinstance(block, Chart):
+                found += [cell for _, cells in block.series for cell in cells]
+        return found
+
 
 def is_small(cell: Cell, threshold: int) -> bool:
-    """A count of 1 to threshold-1 children (or a percentage built on one) could identify a child; a
-    withheld cell is treated as one."""
-    if cell.withheld:
-        return True
+    """A count of 1 to threshold-1 children (or a percentage built on one) could identify a child. The
+    internal version highlights these; the public version hides them (and more: see `is_hidden`)."""
     if not cell.available or cell.unit in ("text", "number", "ratio", "average"):
         return False
     counts = [cell.value] if cell.unit == "count" else [cell.numerator, cell.denominator]
     return any(count is not None and 0 < count < threshold for count in counts)
 
 
+def is_hidden(cell: Cell, part: str = "value") -> bool:
+    return part in cell.hidden
+
+
 def display(cell: Cell, *, public: bool, threshold: int) -> str:
-    """How a cell reads in the HTML and Word documents."""
+    """How a cell reads in the HTML and Word documents (and, for a hidden one, in Excel)."""
     if cell.unit == "text":
         return cell.text or ""
     if not cell.available:
@@ -133,64 +164,54 @@ def display(cell: Cell, *, public: bool, threshold: int) -> str:
     if cell.value is None:
         # a percentage of nothing (no children to count) is not 0%
         return "–"
-    if public and is_small(cell, threshold):
+    if public and is_hidden(cell):
         return suppressed_text(cell)
-    if cell.unit == "count":
-        return f"{cell.value:,.0f}"
-    if cell.unit == "percent":
-        return f"{cell.value:.1f}%"
-    if cell.unit in ("rate_per_10000", "average", "ratio"):
-        return f"{cell.value:,.1f}"
-    return f"{cell.value:,.1f}".removesuffix(".0")
+    return plain_number(cell.value, cell.unit)
+
+
+def plain_number(value: float, unit: str) -> str:
+    if unit == "count":
+        return f"{value:,.0f}"
+    if unit == "percent":
+        return f"{value:.1f}%"
+    if unit in ("rate_per_10000", "average", "ratio"):
+        return f"{value:,.1f}"
+    return f"{value:,.1f}".removesuffix(".0")
 
 
 def suppressed_text(cell: Cell) -> str:
     """What a suppressed cell shows: "<5" for a small count; "[c]" for a percentage built on one and for a
     count withheld to protect one (saying "<5" of a count that is not small would be untrue)."""
-    return SUPPRESSED_COUNT if cell.unit == "count" and not cell.withheld else SUPPRESSED_RATE
+    return SUPPRESSED_COUNT if cell.unit == "count" and cell.small else SUPPRESSED_RATE
 
 
-def withhold_to_protect_small_numbers(table: Table, threshold: int) -> int:
-    """Secondary suppression for the public version: where a row or column adds up to a total shown in the
-    table (a Total row; a last column named Total) and exactly one of its counts is suppressed, that count
-    could be worked out by subtraction, so the smallest other non-zero count of the line is withheld too
-    (and its share of the total in the same row). Repeated until no line has a lone suppressed count.
-    Returns the number of counts withheld."""
+def apply_protection(report: Report) -> int:
+    """Hide, in every cell of the report, the parts the document-wide protection hides; returns how many
+    figures were withheld to protect a small one (secondary suppression)."""
+    from dagster_project.lib.report import disclosure
 
-    def is_count(cell: Cell) -> bool:
-        return cell.unit == "count" and cell.available and cell.value is not None
+    cells = report.cells()
+    relations = list(report.relations)
+    for block in report.front + [block for section in report.sections for block in section.blocks]:
+        if isinstance(block, Table):
+            relations += disclosure.table_relations(block)
+    values = dict(report.figure_values)
+    for cell in cells:
+        for part, key in disclosure.part_keys(cell).items():
+            number = disclosure.part_values(cell).get(part)
+            if number is not None:
+                values.setdefault(key, number)
+    protection = disclosure.protect(cells, relations, values, report.small_number_threshold)
+    for cell in cells:
+        keys = disclosure.part_keys(cell)
+        cell.hidden = frozenset(part for part, key in keys.items() if key in protection.hidden)
+        cell.small = "value" in cell.hidden and keys["value"] in protection.primary
+    # a share or a numerator hidden with its count is not another figure withheld
+    return sum(key[4] == "value" for key in protection.secondary)
 
-    lines: list[tuple[list[Cell], Cell]] = []
-    totals = [row for row in table.rows if row.is_total]
-    members = [row for row in table.rows if not row.is_total]
-    if totals:
-        for index in range(len(table.columns)):
-            lines.append(([row.cells[index] for row in members if index < len(row.cells)],
-                          totals[-1].cells[index]))
-    if table.columns and table.columns[-1] == "Total":
-        lines += [(row.cells[:-1], row.cells[-1]) for row in table.rows]
 
-    withheld = 0
-    changed = True
-    while changed:
-        changed = False
-        for cells, total in lines:
-            counts = [cell for cell in cells if is_count(cell)]
-            if not is_count(total) or is_small(total, threshold):
-                continue  # no total shown to subtract from
-            if sum(is_small(cell, threshold) for cell in counts) != 1:
-                continue
-            others = [cell for cell in counts if not is_small(cell, threshold) and cell.value > 0]
-            if not others:
-                continue
-            chosen = min(others, key=lambda cell: cell.value)
-            chosen.withheld = True
-            withheld += 1
-            changed = True
-            for row in table.rows:  # its share of the total would give it away
-                for cell in row.cells:
-                    if (cell.is_percent and cell.measure_id == chosen.measure_id
-                            and cell.period_id == chosen.period_id and cell.breakdown == chosen.breakdown
-                            and cell.breakdown_2 == chosen.breakdown_2):
-                        cell.withheld = True
-    return withheld
+def protect_table(table: Table, threshold: int) -> int:
+    """Protection of one table on its own (what the page shows adding up): for hand-made cases."""
+    report = Report(title="", la_name="", collection_year="", year_label="", extract_date="", is_public=True,
+                    small_number_threshold=threshold, sections=[Section("s", "", "", [table])], unavailable=[])
+    return apply_protection(report)

@@ -14,6 +14,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from dagster_project.lib.report import charts
 from dagster_project.lib.report.model import Report, Table, display, is_small
 
 BLUE = RGBColor(0x12, 0x43, 0x6D)
@@ -67,6 +68,13 @@ def _repeat_header(row) -> None:
     properties = row._tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
     properties.append(header)
+
+
+def _alt_text(paragraph, description: str, title: str) -> None:
+    """Word's alternative text of the picture just added (wp:docPr descr and title), for screen readers."""
+    for properties in paragraph._p.iter(qn("wp:docPr")):
+        properties.set("descr", description)
+        properties.set("title", title)
 
 
 def _keep_with_next(paragraph) -> None:
@@ -242,7 +250,9 @@ def write(report: Report, path: Path) -> Path:
                 run.bold = True
                 _keep_with_next(caption)
                 picture = document.add_paragraph()
-                picture.add_run().add_picture(io.BytesIO(block.png), width=Mm(TEXT_WIDTH_MM))
+                picture.add_run().add_picture(io.BytesIO(charts.draw(block, public=report.is_public)),
+                                              width=Mm(TEXT_WIDTH_MM))
+                _alt_text(picture, charts.describe(block, public=report.is_public), block.title)
                 picture.runs[0].add_break(WD_BREAK.LINE)
             elif block.kind == "note":
                 note = document.add_paragraph(block.text)
