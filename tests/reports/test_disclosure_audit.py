@@ -112,12 +112,17 @@ class Reading:
         self.percentages: list[tuple] = []  # (percentage figure, numerator figure, denominator figure)
 
     def see(self, cell, text, part="value", where=""):
-        if cell.measure_id is None or cell.unit == "text":
+        if cell.measure_id is None or cell.unit in ("text", "change", "comparator"):
             return
         key = figure(cell, part)
         if text in HIDDEN_TEXTS:
             self.suppressed.setdefault(key, text)  # "<5" in one place and "[c]" in another still hides it
             return
+        with_n = re.fullmatch(r"(.+%) \(([\d,]+) of ([\d,]+)\)", text) if isinstance(text, str) else None
+        if with_n:  # "76.8% (189 of 246)": the percentage and what it is built on
+            text = with_n.group(1)
+            self.printed[figure(cell, "numerator")].add(number(with_n.group(2)))
+            self.printed[figure(cell, "denominator")].add(number(with_n.group(3)))
         value = number(text)
         if value is not None:
             self.printed[key].add(value)

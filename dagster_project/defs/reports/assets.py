@@ -26,7 +26,8 @@ from dagster_project.defs.warehouse.jobs import ON_DEMAND_TAG
 from dagster_project.lib import report as annual_report
 from dagster_project.lib.resources import WarehouseResource
 
-KPI_MARTS = [dg.AssetKey(["marts", name]) for name in ("fct_kpi_values", "dim_kpi_measures", "dim_reporting_periods")]
+KPI_MARTS = [dg.AssetKey(["marts", name]) for name in ("fct_kpi_values", "dim_kpi_measures", "dim_reporting_periods",
+                                                       "fct_kpi_comparators")]
 
 
 def _metadata(files: annual_report.ReportFiles) -> dict:

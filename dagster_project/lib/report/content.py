@@ -22,9 +22,21 @@ from dagster_project.lib.report.model import (
     Report,
     Row,
     Section,
+    Sentence,
     Table,
     apply_protection,
 )
+
+NO_NATIONAL_FIGURE = {
+    topic: Note(f"No national figure: the DfE does not collect {what}, so there is no England, regional or "
+                f"statistical-neighbour figure to compare with. {compare}")
+    for topic, what, compare in [
+        ("reviews", "the timeliness of looked-after reviews", "Compare with the council's own target and past years."),
+        ("participation", "how children take part in their reviews (PN codes are not published by council)",
+         "Compare with past years."),
+        ("caseloads", "IRO caseloads", "The IRO Handbook's range of 50 to 70 cases per IRO is the benchmark."),
+        ("disputes", "IRO disputes or escalations", "Compare with past years."),
+    ]}
 
 NARRATIVE_PROMPT = "Manager's commentary: what the figures show, why, and what the service will do about it."
 
@@ -148,6 +160,55 @@ class Builder:
         totals.append(self.cell(measure_id, year.period_id))
         rows.append(Row("Total", totals, is_total=True))
         return self._table(title, row_header, second + ["Total"], rows, [measure_id], notes)
+
+    def comparison_table(self, title: str, measure_ids: list[str]) -> Table | Note:
+        """The council's figure for the year (with n) and the year before, the change, and England, the
+        region and the statistical neighbours as published for the latest year (a year behind)."""
+        data = self.data
+        lines = [key for key in data.comparators if key[0] in measure_ids]
+        lines.sort(key=lambda key: (measure_ids.index(key[0]), key[1]))
+        if not lines:
+            return Note(f"{title}: no published comparator was found in the warehouse "
+                        "(marts.fct_kpi_comparators).")
+        year, before = data.years[-1], (data.years[-2] if len(data.years) > 1 else None)
+        published = [comparator for key in lines for comparator in data.comparators[key].values()]
+        published_year = max(comparator.year_label for comparator in published)
+        region = next((c.comparator_name for c in published if c.comparator_id == "region"), "Region")
+        columns = ([before.label] if before else []) + [year.label, "Since last year",
+                                                         f"England {published_year}", f"{region} {published_year}",
+                                                         f"Statistical neighbours {published_year}"]
+        rows, notes = [], []
+        for key in lines:
+            measure_id, breakdown, column = key
+            comparators = data.comparators[key]
+            first = next(iter(comparators.values()))
+            make = self.share if column == "percent_of_total" else self.cell
+            now = make(measure_id, year.period_id, breakdown)
+            now.show_n = now.unit == "percent"
+            cells = []
+            if before:
+                cells.append(make(measure_id, before.period_id, breakdown))
+            cells += [now, Cell(None, "change", change_of=(now, cells[0] if before else now))]
+            unit = now.unit if now.unit != "count" else "percent"
+            for comparator_id, missing in (("england", "no national figure"), ("region", "England only"),
+                                           ("neighbours_2025", "England only")):
+                comparator = comparators.get(comparator_id)
+                cells.append(Cell(comparator.value if comparator else None, "comparator", text=unit,
+                                  comparator=comparator, reason=missing))
+            rows.append(Row(first.label, cells))
+            if first.note:
+                notes.append(f"{first.label}: {first.note}")
+            years = {comparator.year_label for comparator in comparators.values()}
+            if years != {published_year}:
+                notes.append(f"{first.label}: the latest published figure is for {', '.join(sorted(years))}.")
+        notes.insert(0, (
+            f"England, {region} and statistical neighbours: the Department for Education's published figures for "
+            f"{published_year} (they are published a year after the council's own). Statistical neighbours: the "
+            "average of the council's 10 neighbours in the DfE's 2025 model (a suppressed figure is left out; "
+            "\"7 of 10\" says how many were averaged). \"England only\": the DfE's figure was found for England, "
+            "not for each council. Source: Department for Education, Children looked after in England including adoptions and "
+            "Characteristics of children in need (Open Government Licence v3.0)."))
+        return self._table(title, "", columns, rows, [key[0] for key in lines], notes)
 
     # --- charts ----------------------------------------------------------------------------------
 
@@ -301,7 +362,7 @@ def _service(b: Builder) -> Section:
         "Every child in care has an Independent Reviewing Officer who chairs their reviews and monitors their "
         "care plan between them. Many IROs also chair child protection conferences. Caseloads are counted on "
         "the last day of the year and of each quarter."), [table, chart, quarters, band_table,
-                                                           Narrative(NARRATIVE_PROMPT)])
+                                                           NO_NATIONAL_FIGURE["caseloads"], Narrative(NARRATIVE_PROMPT)])
 
 
 def _children_looked_after(b: Builder) -> Section:
@@ -334,7 +395,9 @@ def _children_looked_after(b: Builder) -> Section:
                               [("Rate per 10,000", "A2.rate_per_10000")], y_label="Per 10,000", bars=True)
     return Section("looked_after", "Children looked after", (
         "A child is looked after on a day when a care episode is open for them that day. The rate per 10,000 "
-        "uses the council's population aged under 18."), [table, chart, quarters, rate, Narrative(NARRATIVE_PROMPT)])
+        "uses the council's population aged under 18."), [table, chart, quarters, rate, b.comparison_table(
+            "How the council compares: children looked after", ["A2.rate_per_10000", "A6.by_legal_status"]),
+            Narrative(NARRATIVE_PROMPT)])
 
 
 def _month_label(period) -> str:
@@ -388,8 +451,11 @@ def _entries_and_exits(b: Builder) -> Section:
                "start of the extract's history can miss young people who left care before it.")])
     return Section("entries_exits", "Entries and exits", (
         "Children starting and ceasing to be looked after in each quarter, why they came into care (the category "
-        "of need when care began) and why care ended."), [starts, ends, trend, chart, leavers,
-                                                          Narrative(NARRATIVE_PROMPT)])
+        "of need when care began) and why care ended."), [starts, ends, trend, chart, leavers, b.comparison_table(
+            "How the council compares: care leavers", ["B3.care_leavers_in_suitable_accommodation"]),
+            Note("No national figure: the DfE publishes care leavers the council is not in touch with (a different "
+                 "measure, which excludes those who no longer need a service), not those in touch."),
+            Narrative(NARRATIVE_PROMPT)])
 
 
 def _placements(b: Builder) -> Section:
@@ -416,8 +482,10 @@ def _placements(b: Builder) -> Section:
                                     "C5.children_by_moves", "placement_moves", "Moves in the year")
     return Section("placements", "Placements", (
         "The type and provider of children's placements on the last day of the year, how far from home they "
-        "live, and how stable their placements are."), [types, location, stability, chart, moves,
-                                                       Narrative(NARRATIVE_PROMPT)])
+        "live, and how stable their placements are."), [types, location, stability, b.comparison_table(
+            "How the council compares: placement stability", ["C3.three_or_more_placements",
+                                                              "C4.long_term_stability"]),
+            chart, moves, Narrative(NARRATIVE_PROMPT)])
 
 
 def _reviews(b: Builder) -> Section:
@@ -444,11 +512,21 @@ def _reviews(b: Builder) -> Section:
         ("Reviews on time", "D2.reviews_on_time"),
         ("Children with all reviews on time", "D2.children_with_all_reviews_on_time")],
         y_label="%", percent=True, **options)
+    target = []
+    if b.data.review_target_percent is not None:
+        on_time = b.cell("D2.reviews_on_time", b.data.year.period_id)
+        on_time.show_n = True
+        met = on_time.value is not None and on_time.value >= b.data.review_target_percent
+        opening = (f"The council's target: {b.data.review_target_percent:.0f}% of reviews held on time. "
+                   f"In {b.data.year.label}, ")
+        target = [Sentence([opening, on_time, " were on time: "
+                            + ("the target was met." if met else "below the target.")])]
     late = b.cross_table(f"Late reviews in {b.data.year.label} by review and lateness", "D2.late_reviews",
                          "review_sequence", "lateness", "Review")
     return Section("reviews", "Reviews and their timeliness", (
         "Statutory reviews of each child's care plan, chaired by the IRO, and whether they were held when "
-        "the regulations require."), [quarters, trend, chart, late, Narrative(NARRATIVE_PROMPT)])
+        "the regulations require."), [quarters, trend, *target, chart, late, NO_NATIONAL_FIGURE["reviews"],
+                                      Narrative(NARRATIVE_PROMPT)])
 
 
 def _participation(b: Builder) -> Section:
@@ -467,7 +545,7 @@ def _participation(b: Builder) -> Section:
     return Section("participation", "Children's participation", (
         "How children took part in their reviews (the DfE's PN codes; PN0 means the child was under 4), "
         "whether they chaired their own review, and whether the IRO saw them beforehand."),
-        [codes, groups, rate, chart, seen, Narrative(NARRATIVE_PROMPT)])
+        [codes, groups, rate, chart, seen, NO_NATIONAL_FIGURE["participation"], Narrative(NARRATIVE_PROMPT)])
 
 
 def _review_quality(b: Builder) -> Section:
@@ -513,7 +591,7 @@ def _disputes(b: Builder) -> Section:
     return Section("disputes", "Disputes and escalations", (
         "Where an IRO is concerned about a child's plan or the service they receive, they raise it through the "
         "dispute resolution process (also called quality assurance notifications or escalations)."),
-        [quarters, reasons, stages, outcome, chart, Narrative(NARRATIVE_PROMPT)])
+        [quarters, reasons, stages, outcome, chart, NO_NATIONAL_FIGURE["disputes"], Narrative(NARRATIVE_PROMPT)])
 
 
 def _health(b: Builder) -> Section:
@@ -536,7 +614,11 @@ def _health(b: Builder) -> Section:
         ("Immunisations", "F3.immunisations")], y_label="%", percent=True)
     return Section("health", "Health", (
         "Health assessments, dental checks, immunisations and emotional wellbeing of children who had been "
-        "looked after for a year or more at 31 March."), [table, chart, sdq, Narrative(NARRATIVE_PROMPT)])
+        "looked after for a year or more at 31 March."), [table, b.comparison_table(
+            "How the council compares: health", ["F1.health_assessment", "F2.dental_check", "F3.immunisations",
+                                                 "F4.development_checks", "F5.sdq_completed", "F5.sdq_average_score",
+                                                 "F6.substance_misuse", "F7.convicted_or_cautioned"]),
+            chart, sdq, Narrative(NARRATIVE_PROMPT)])
 
 
 def _child_protection(b: Builder) -> Section:
@@ -567,7 +649,10 @@ def _child_protection(b: Builder) -> Section:
     return Section("child_protection", "Child protection", (
         "IROs in many councils also chair child protection conferences. These are the children subject to a "
         "child protection plan and the conferences held for them."),
-        [trend, chart, category, sex, ethnicity, length, Narrative(NARRATIVE_PROMPT)])
+        [trend, b.comparison_table("How the council compares: child protection", [
+            "G1.rate_per_10000", "G4.initial_conferences_in_time", "G6.second_or_subsequent_plans",
+            "G7.ended_plans_lasting_two_years", "G7.open_plans_by_length"]),
+         chart, category, sex, ethnicity, length, Narrative(NARRATIVE_PROMPT)])
 
 
 def _definitions(b: Builder) -> Section:

@@ -65,6 +65,24 @@ class Figure:
     exists: bool = True
 
 
+@dataclass(frozen=True)
+class Comparator:
+    """One published figure beside the council's own (a row of marts.fct_kpi_comparators)."""
+
+    comparator_measure_id: str
+    comparator_id: str  # england, region, council_published, neighbours_2021, neighbours_2025
+    comparator_name: str
+    label: str
+    note: str | None
+    year_label: str
+    value: float | None
+    value_symbol: str | None  # the DfE's symbol when it published no number (c, x, z, ...)
+    neighbours_with_figure: int | None
+    neighbours_in_model: int | None
+    source_file: str
+    source_row: int | None
+
+
 @dataclass
 class ReportData:
     collection_year: str
@@ -79,6 +97,10 @@ class ReportData:
     categories: dict[tuple, list[tuple[str, int]]] = field(repr=False)
     review_target_percent: float | None = None
     small_number_threshold: int = 5
+    # (measure_id, breakdown, mart_column) -> {comparator_id: Comparator} for the latest published year not
+    # after the report's, and the same for the year before it (for the direction of travel)
+    comparators: dict[tuple, dict[str, Comparator]] = field(default_factory=dict, repr=False)
+    comparators_before: dict[tuple, dict[str, Comparator]] = field(default_factory=dict, repr=False)
 
     @property
     def year(self) -> Period:
@@ -166,10 +188,38 @@ def load(con: duckdb.DuckDBPyConnection, collection_year: str, history_years: in
         threshold = con.execute("select small_number_threshold from reference.kpi_settings").fetchone()[0]
     except duckdb.Error:
         pass
+    comparators, before = ({}, {}) if "fct_kpi_comparators" not in tables else load_comparators(
+        con, manifest[0], years[-1].end.year)
     return ReportData(collection_year=collection_year, la_code=manifest[0], la_name=manifest[1],
                       extract_date=manifest[2], years=years, quarters=quarters, months=months,
                       measures=measures, rows=rows, categories=categories,
-                      review_target_percent=target, small_number_threshold=threshold)
+                      review_target_percent=target, small_number_threshold=threshold,
+                      comparators=comparators, comparators_before=before)
+
+
+def load_comparators(con: duckdb.DuckDBPyConnection, la_code: str, year_ending: int) -> tuple[dict, dict]:
+    """The comparators of each figure for the latest published year ending no later than the report's
+    (the DfE publishes a year after: a 2025-26 report compares with 2024-25), and for the year before."""
+    found = con.execute(
+        "select measure_id, breakdown_name, breakdown_value, mart_column, comparator_measure_id, comparator_id, "
+        "comparator_name, comparator_label, comparability_note, year_label, value, value_symbol, "
+        "neighbours_with_figure, neighbours_in_model, source_file, source_row, time_period "
+        "from marts.fct_kpi_comparators where la_code = ? and time_period <= ? order by time_period",
+        [la_code, year_ending]).fetchall()
+    latest: dict[tuple, int] = {}
+    for row in found:
+        latest[(row[0], row[1], row[2], row[3])] = row[16]
+    now: dict[tuple, dict] = {}
+    before: dict[tuple, dict] = {}
+    for row in found:
+        measure = (row[0], row[1], row[2], row[3])
+        key = (row[0], (row[1], row[2]), row[3])
+        comparator = Comparator(*row[4:16])
+        if row[16] == latest[measure]:
+            now.setdefault(key, {})[row[5]] = comparator
+        elif row[16] == latest[measure] - 1:
+            before.setdefault(key, {})[row[5]] = comparator
+    return now, before
 
 
 def latest_complete_year(con: duckdb.DuckDBPyConnection) -> str:

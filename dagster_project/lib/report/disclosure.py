@@ -57,7 +57,7 @@ def part_keys(cell) -> dict[str, FigureKey]:
     A share of the total (percent_of_total) is built on the category's count (the same figure as the count
     cell beside it) and the breakdown's total."""
     base = value_key(cell)
-    if base is None or cell.unit == "text":
+    if base is None or cell.unit in ("text", "change", "comparator"):
         return {}
     measure, period, breakdown, breakdown_2, column = base
     keys = {"value": base}
@@ -72,7 +72,7 @@ def part_keys(cell) -> dict[str, FigureKey]:
 
 def part_values(cell) -> dict[str, float]:
     """The numbers behind a cell's parts (those that exist)."""
-    if not cell.available or cell.unit == "text":
+    if not cell.available or cell.unit in ("text", "change", "comparator"):
         return {}
     values = {"value": cell.value, "numerator": cell.numerator, "denominator": cell.denominator}
     return {part: value for part, value in values.items() if part in part_keys(cell) and value is not None}
@@ -84,7 +84,7 @@ def is_small_figure(value: float | None, threshold: int) -> bool:
 
 def primary_hidden(cell, threshold: int) -> set[str]:
     """The parts of a cell hidden because they are small themselves (or built on a small count)."""
-    if not cell.available or cell.unit in ("text",) or cell.value is None:
+    if not cell.available or cell.unit in ("text", "change", "comparator") or cell.value is None:
         return set()
     values = part_values(cell)
     if cell.unit == "count" and cell.mart_column == "value":

@@ -16,6 +16,7 @@ from dagster_project.lib.report.model import (
     SUPPRESSED_RATE,
     Report,
     Table,
+    display,
     is_hidden,
     is_small,
     suppressed_text,
@@ -47,6 +48,15 @@ def _write_value(sheet, row: int, column: int, cell, report: Report):
         target.value = cell.text
         target.alignment = Alignment(wrap_text=True, vertical="top")
         return target
+    if cell.unit == "change" or (cell.unit == "comparator" and (cell.comparator is None or cell.value is None)):
+        target.value = display(cell, public=report.is_public, threshold=threshold)
+        target.alignment = Alignment(horizontal="right")
+        return target
+    if cell.unit == "comparator":  # a published figure: a number, formatted as the DfE gives it
+        target.value = cell.value / 100 if cell.text == "percent" else cell.value
+        target.number_format = "0%" if cell.text == "percent" and float(cell.value).is_integer() else (
+            "0.0%" if cell.text == "percent" else "0.0")
+        return target
     if not cell.available:
         target.value = NOT_AVAILABLE
         target.font = GREY
@@ -67,7 +77,7 @@ def _write_value(sheet, row: int, column: int, cell, report: Report):
 def _write_part(sheet, row: int, column: int, cell, part: str, report: Report) -> None:
     """A numerator or denominator under its percentage."""
     value = cell.numerator if part == "numerator" else cell.denominator
-    if cell.unit in ("text", "count") or not cell.available or value is None:
+    if cell.unit in ("text", "count", "change", "comparator") or not cell.available or value is None:
         return  # a count is its own numerator: it is shown once, in its own row
     target = sheet.cell(row=row, column=column)
     if report.is_public and is_hidden(cell, part):
@@ -127,7 +137,8 @@ def write(report: Report, path: Path) -> Path:
                 written = _write_value(sheet, row_number, index, cell, report)
                 if row.is_total and written.value is not None:
                     written.font = BOLD
-            if any(cell.unit not in ("count", "text", "number") and cell.available for cell in row.cells):
+            if any(cell.unit not in ("count", "text", "number", "change", "comparator") and cell.available
+                   for cell in row.cells):
                 for part in ("numerator", "denominator"):
                     row_number += 1
                     sheet.cell(row=row_number, column=1, value=f"    {part}").font = GREY

@@ -62,6 +62,7 @@ figcaption { font-weight: bold; font-size: 10pt; margin-bottom: 1mm; }
 .narrative .label { font-weight: bold; color: #1b1b1b; }
 .intro { color: #1b1b1b; }
 .note { font-style: italic; color: #505a5f; }
+.sentence { font-weight: bold; border-left: 4px solid #12436d; padding-left: 3mm; }
 .definitions td.text { font-size: 8pt; }
 @media screen { body { padding: 10mm; } section { border-top: 1px solid #ddd; margin-top: 12mm; padding-top: 8mm; } }
 </style>
@@ -132,6 +133,8 @@ figcaption { font-weight: bold; font-size: 10pt; margin-bottom: 1mm; }
     </figure>
     {% elif block.kind == 'note' %}
     <p class="note">{{ block.text }}</p>
+    {% elif block.kind == 'sentence' %}
+    <p class="sentence">{{ block.text(public=report.is_public) }}</p>
     {% elif block.kind == 'narrative' %}
     <div class="narrative"><span class="label">Commentary</span><br>{{ block.prompt }}</div>
     {% endif %}

@@ -34,6 +34,13 @@ class Cell:
     # withheld so that a small figure elsewhere in the document cannot be worked out (disclosure.protect)
     hidden: frozenset = frozenset()
     small: bool = False  # the value is hidden because it is small itself (shown "<5" if a count)
+    show_n: bool = False  # a percentage shown with what it is built on: "76.8% (189 of 246)"
+    # unit "change": the change between two cells of the same row (this year, last year), shown only when
+    # both are; unit "comparator": a published figure (marts.fct_kpi_comparators), not the council's
+    change_of: tuple | None = None
+    comparator: object | None = None
+    # a caveat beside the figure (issue 12 adds marts.fct_kpi_values.caveat): shown as a note marker
+    caveat: str | None = None
 
     @property
     def is_percent(self) -> bool:
@@ -93,6 +100,19 @@ class Note:
 
 
 @dataclass
+class Sentence:
+    """Words around figures ("In 2025-26, 91.2% (1,234 of 1,353) were on time"): the figures are cells, so a
+    sentence says what the tables say and hides what they hide."""
+
+    kind = "sentence"
+    parts: list  # str or Cell
+
+    def text(self, *, public: bool) -> str:
+        return "".join(part if isinstance(part, str) else display(part, public=public, threshold=0)
+                       for part in self.parts)
+
+
+@dataclass
 class Narrative:
     kind = "narrative"
     prompt: str
@@ -139,13 +159,15 @@ class Report:
                 found += [cell for row in block.rows for cell in row.cells]
             elif isinstance(block, Chart):
                 found += [cell for _, cells in block.series for cell in cells]
+            elif isinstance(block, Sentence):
+                found += [part for part in block.parts if isinstance(part, Cell)]
         return found
 
 
 def is_small(cell: Cell, threshold: int) -> bool:
     """A count of 1 to threshold-1 children (or a percentage built on one) could identify a child. The
     internal version highlights these; the public version hides them (and more: see `is_hidden`)."""
-    if not cell.available or cell.unit in ("text", "number", "ratio", "average"):
+    if not cell.available or cell.unit in ("text", "number", "ratio", "average", "change", "comparator"):
         return False
     counts = [cell.value] if cell.unit == "count" else [cell.numerator, cell.denominator]
     return any(count is not None and 0 < count < threshold for count in counts)
@@ -159,6 +181,10 @@ def display(cell: Cell, *, public: bool, threshold: int) -> str:
     """How a cell reads in the HTML and Word documents (and, for a hidden one, in Excel)."""
     if cell.unit == "text":
         return cell.text or ""
+    if cell.unit == "change":
+        return change_text(cell, public)
+    if cell.unit == "comparator":
+        return comparator_text(cell)
     if not cell.available:
         return NOT_AVAILABLE
     if cell.value is None:
@@ -166,7 +192,41 @@ def display(cell: Cell, *, public: bool, threshold: int) -> str:
         return "–"
     if public and is_hidden(cell):
         return suppressed_text(cell)
-    return plain_number(cell.value, cell.unit)
+    text = plain_number(cell.value, cell.unit)
+    if cell.show_n and cell.unit == "percent" and cell.numerator is not None and cell.denominator is not None:
+        text += f" ({cell.numerator:,.0f} of {cell.denominator:,.0f})"
+    return text
+
+
+def change_text(cell: Cell, public: bool) -> str:
+    """"up 2.1 points" from last year to this; "[c]" when either is hidden (the change would give it away)."""
+    now, before = cell.change_of
+    if not (now.available and before.available) or now.value is None or before.value is None:
+        return "–"
+    if public and (is_hidden(now) or is_hidden(before)):
+        return SUPPRESSED_RATE
+    difference = round(now.value, 1) - round(before.value, 1)
+    if abs(difference) < 0.05:
+        return "no change"
+    unit = " points" if now.unit == "percent" else ""
+    return f"{'up' if difference > 0 else 'down'} {abs(difference):,.1f}{unit}"
+
+
+def comparator_text(cell: Cell) -> str:
+    """A published figure: whole percentages as the DfE gives them; a neighbours' average to one decimal,
+    with how many neighbours it is over when not all had a figure; the DfE's symbol when there is none."""
+    comparator = cell.comparator
+    if comparator is None:
+        return cell.reason or "no national figure"
+    if comparator.value is None:
+        symbol = comparator.value_symbol or "x"
+        return f"not published ({symbol})"
+    text = f"{comparator.value:,.1f}".removesuffix(".0")
+    if cell.text == "percent":
+        text += "%"
+    if comparator.neighbours_in_model and comparator.neighbours_with_figure != comparator.neighbours_in_model:
+        text += f" ({comparator.neighbours_with_figure} of {comparator.neighbours_in_model})"
+    return text
 
 
 def plain_number(value: float, unit: str) -> str:

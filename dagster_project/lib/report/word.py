@@ -257,6 +257,9 @@ def write(report: Report, path: Path) -> Path:
             elif block.kind == "note":
                 note = document.add_paragraph(block.text)
                 note.runs[0].italic = True
+            elif block.kind == "sentence":
+                sentence = document.add_paragraph(block.text(public=report.is_public))
+                sentence.runs[0].bold = True
             elif block.kind == "narrative":
                 _box(document, block.prompt)
     document.core_properties.title = f"{report.title} {report.collection_year}"
