@@ -364,7 +364,8 @@ def test_the_same_figure_reads_the_same_wherever_it_appears_and_charts_leave_hid
     texts = defaultdict(set)
     for cell in public.cells():
         if cell.measure_id and cell.unit != "text" and cell.value is not None:
-            texts[figure(cell)].add(display(cell, public=True, threshold=THRESHOLD))
+            # "76.8% (189 of 246)" beside a comparison is the same figure as "76.8%" in its own table
+            texts[figure(cell)].add(display(cell, public=True, threshold=THRESHOLD).split(" (")[0])
     assert {key: shown for key, shown in texts.items() if len(shown) > 1} == {}
     for chart in public.charts:
         for (_, cells), (_, plotted) in zip(chart.series, charts.plotted_values(chart, public=True)):

@@ -43,12 +43,22 @@ def line_chart(x_labels: list[str], series: list[tuple[str, list[float | None]]]
     if target is not None:
         axes.axhline(target, color="#555555", linestyle="--", linewidth=1, label=target_label)
     for index, (label, values) in enumerate(series):
-        points = [(x, y) for x, y in zip(positions, values) if y is not None]
-        if not points:
-            continue
-        xs, ys = zip(*points)
-        axes.plot(xs, ys, marker="o" if len(positions) <= 12 else None, markersize=4, linewidth=1.8,
-                  color=PALETTE[index % len(PALETTE)], label=label)
+        # a line is broken where there is no figure (or a hidden one): it never runs across a gap, which
+        # would draw a value that is not there
+        runs, run = [], []
+        for x, y in zip(positions, values):
+            if y is None:
+                if run:
+                    runs.append(run)
+                run = []
+            else:
+                run.append((x, y))
+        if run:
+            runs.append(run)
+        for number, points in enumerate(runs):
+            xs, ys = zip(*points)
+            axes.plot(xs, ys, marker="o" if len(positions) <= 12 or len(points) == 1 else None, markersize=4,
+                      linewidth=1.8, color=PALETTE[index % len(PALETTE)], label=label if number == 0 else None)
     if sparse_ticks:
         # one tick a year, at its first month: the label says which year
         ticks = [i for i, label in enumerate(x_labels) if label.startswith("Apr")] or positions[::12]

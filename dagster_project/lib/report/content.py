@@ -17,6 +17,7 @@ from dagster_project.lib.report.disclosure import data_relations
 from dagster_project.lib.report.model import (
     Cell,
     Chart,
+    KeyMessages,
     Narrative,
     Note,
     Report,
@@ -25,6 +26,7 @@ from dagster_project.lib.report.model import (
     Sentence,
     Table,
     apply_protection,
+    is_small,
 )
 
 NO_NATIONAL_FIGURE = {
@@ -250,18 +252,104 @@ def build(data: ReportData, *, public: bool) -> Report:
         _health(builder),
         _child_protection(builder),
         _definitions(builder),
+        _lineage(builder),
     ]
+    front = _front_sheet(builder, sections)
+    _number_in_document_order(front, sections)
     unavailable = [(measure.label, measure.unavailable_reason) for measure in data.measures.values()
                    if not measure.is_available]
     report = Report(
         title="Independent Reviewing Officer Service: Annual Report",
         la_name=data.la_name, collection_year=data.collection_year, year_label=_year_words(year),
         extract_date=data.extract_date.strftime("%-d %B %Y"), is_public=False,
-        small_number_threshold=data.small_number_threshold, sections=sections, unavailable=unavailable)
+        small_number_threshold=data.small_number_threshold, sections=sections, unavailable=unavailable,
+        front=front)
     shown_periods = {period.period_id for period in data.years + data.quarters}
     report.relations = data_relations(data.rows, year.period_id, [q.period_id for q in data.quarters], shown_periods)
     report.figure_values = _figure_values(data, shown_periods)
     return public_version(report) if public else report
+
+
+def _number_in_document_order(front: list, sections: list[Section]) -> None:
+    """Tables and charts are numbered in the order a reader meets them (they are made in another order)."""
+    tables = charts = 0
+    for block in front + [block for section in sections for block in section.blocks]:
+        if isinstance(block, Table):
+            tables += 1
+            block.key = f"T{tables:02d}"
+        elif isinstance(block, Chart):
+            charts += 1
+            block.key = f"C{charts:02d}"
+
+
+# the headline figures whose change from last year can make a key message (totals: never small)
+HEADLINES = [
+    ("children looked after at 31 March", "A1.children_looked_after"),
+    ("children who started to be looked after", "B1.periods_of_care_started"),
+    ("children who ceased to be looked after", "B2.periods_of_care_ended"),
+    ("looked-after reviews held", "D1.reviews_held"),
+    ("children on a child protection plan at 31 March", "G1.children_on_plans"),
+    ("disputes raised by IROs", "E4.disputes_raised"),
+    ("children who took part in their reviews (aged 4 or over)", "D3.participation_rate"),
+    ("average cases per full-time IRO", "E1.caseload_per_full_time_iro"),
+]
+
+
+def _front_sheet(b: Builder, sections: list[Section]) -> list:
+    """Key messages generated from the figures, each a sentence with its numbers (cells, so that the public
+    version hides in them what it hides everywhere): the largest changes since last year, targets missed,
+    and where the council stands furthest from England and its neighbours."""
+    data = b.data
+    messages: list = []
+    if len(data.years) > 1:
+        year, before = data.years[-1], data.years[-2]
+        changes = []
+        for label, measure_id in HEADLINES:
+            if not data.measures[measure_id].is_available:
+                continue
+            now, then = b.cell(measure_id, year.period_id), b.cell(measure_id, before.period_id)
+            if now.value is None or not then.value or is_small(now, data.small_number_threshold) or is_small(
+                    then, data.small_number_threshold):
+                continue
+            changes.append((abs(now.value - then.value) / abs(then.value), label, now, then))
+        for _, label, now, then in sorted(changes, key=lambda item: item[0], reverse=True)[:3]:
+            direction = "up" if now.value > then.value else "down" if now.value < then.value else "unchanged"
+            now.show_n = now.unit == "percent"
+            messages.append(Sentence([f"{label[0].upper()}{label[1:]}: ", now, f" in {year.label}, {direction} from ",
+                                      then, f" in {before.label}."]))
+    for section in sections:
+        for block in section.blocks:
+            if isinstance(block, Sentence) and "target" in block.text(public=False) and "below" in block.text(
+                    public=False):
+                messages.append(block)
+    gaps = []
+    for section in sections:
+        for block in section.blocks:
+            if not (isinstance(block, Table) and block.title.startswith("How the council compares")):
+                continue
+            for row in block.rows:
+                change = next((cell for cell in row.cells if cell.unit == "change"), None)
+                council = change.change_of[0] if change else None
+                england = next((cell for cell in row.cells if cell.unit == "comparator"), None)
+                neighbours = row.cells[-1]
+                if (council is None or council.value is None or england is None or england.value is None
+                        or is_small(council, data.small_number_threshold)):
+                    continue
+                gaps.append((abs(council.value - england.value) / max(abs(england.value), 1), row.label, council,
+                             england, neighbours))
+    for _, label, council, england, neighbours in sorted(gaps, key=lambda item: item[0], reverse=True)[:3]:
+        year_label = england.comparator.year_label
+        parts = [f"{label}: ", council, f" in {data.year.label}, against ", england, f" in England ({year_label})"]
+        if neighbours.comparator is not None and neighbours.value is not None:
+            parts += [" and ", neighbours, " among statistical neighbours"]
+        messages.append(Sentence(parts + ["."]))
+    return [Note(f"To tell the Corporate Parenting Board how the Independent Reviewing Officer service "
+                 f"performed in {data.year.label}: the children it served, the timeliness and quality of their "
+                 "reviews, how children took part, the disputes IROs raised, and how the council compares with "
+                 "England and similar councils."),
+            KeyMessages(messages),
+            Narrative("Note the report; and (the service manager adds the decisions or actions sought from the "
+                      "Board).")]
 
 
 def _figure_values(data: ReportData, periods: set[str]) -> dict:
@@ -661,9 +749,21 @@ def _definitions(b: Builder) -> Section:
         text = measure.definition
         if not measure.is_available:
             text += f" ({measure.unavailable_reason}.)"
-        rows.append(Row(f"{measure.kpi_id} {measure.label}", [Cell(None, "text", text=text),
-                                                               Cell(None, "text", text=measure.source_tables)]))
-    table = b._table("Definitions of the figures", "Figure", ["Definition", "Source tables"], rows, [])
+        rows.append(Row(f"{measure.kpi_id} {measure.label}", [Cell(None, "text", text=text)]))
+    table = b._table("Definitions of the figures", "Figure", ["What it counts"], rows, [])
     return Section("definitions", "Definitions", (
-        "How each figure is counted. The warehouse computes every figure the same way each year, from the "
-        "case-management extract; analysts find them in the table marts.fct_kpi_values."), [table])
+        "How each figure is counted, in plain words. Where each comes from in the case-management system is in "
+        "the appendix."), [table])
+
+
+def _lineage(b: Builder) -> Section:
+    rows = [Row(f"{measure.kpi_id} {measure.label}", [
+        Cell(None, "text", text=measure.numerator_definition or "–"),
+        Cell(None, "text", text=measure.denominator_definition or "–"),
+        Cell(None, "text", text=f"{measure.source_tables}; marts.fct_kpi_values measure {measure.measure_id}")])
+        for measure in b.data.measures.values()]
+    table = b._table("Where each figure comes from", "Figure", ["Counted (numerator)", "Out of (denominator)",
+                                                                 "Source tables and warehouse measure"], rows, [])
+    return Section("lineage", "Appendix: technical lineage", (
+        "For analysts and auditors: the extract tables each figure is computed from and its measure in the "
+        "warehouse (marts.fct_kpi_values), so that any figure can be traced and recomputed."), [table])

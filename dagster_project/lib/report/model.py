@@ -113,6 +113,14 @@ class Sentence:
 
 
 @dataclass
+class KeyMessages:
+    """The front sheet's key messages: sentences generated from the figures."""
+
+    kind = "key_messages"
+    sentences: list  # Sentence
+
+
+@dataclass
 class Narrative:
     kind = "narrative"
     prompt: str
@@ -161,6 +169,8 @@ class Report:
                 found += [cell for _, cells in block.series for cell in cells]
             elif isinstance(block, Sentence):
                 found += [part for part in block.parts if isinstance(part, Cell)]
+            elif isinstance(block, KeyMessages):
+                found += [part for sentence in block.sentences for part in sentence.parts if isinstance(part, Cell)]
         return found
 
 
