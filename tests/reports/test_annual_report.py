@@ -14,7 +14,6 @@ from docx import Document
 from openpyxl import load_workbook
 
 from dagster_project.lib.report import content, data, file_stem
-from dagster_project.lib.report.excel import sheet_name
 from dagster_project.lib.report.model import display
 from tests.reports.test_kpi_catalogue import CATALOGUE_KPIS
 
@@ -145,6 +144,14 @@ def parse_html_tables(path: Path) -> dict[str, list[list[str]]]:
     return parser.tables
 
 
+def excel_table(sheet, table) -> list[dict]:
+    """The sheet's rows of a table, each as {column heading: value} (the first column under the key 0), with
+    the columns '<heading> numerator' and '<heading> denominator' where the table has them."""
+    header = [cell.value for cell in sheet[3]]
+    return [{(0 if index == 0 else heading): value for index, (heading, value) in enumerate(zip(header, values))}
+            for values in sheet.iter_rows(min_row=4, max_row=3 + len(table.rows), values_only=True)]
+
+
 def test_the_same_figures_appear_in_the_html_word_excel_and_the_mart(council, published):
     settings, _ = council
     folder = settings.reports_dir / LATEST_COMPLETE
@@ -158,17 +165,23 @@ def test_the_same_figures_appear_in_the_html_word_excel_and_the_mart(council, pu
         workbook = load_workbook(folder / f"{stem}.xlsx")
         assert len(report.tables) == len(html_tables) == len(word_tables) == len(workbook.sheetnames) - 1
         checked = 0
-        for table, word in zip(report.tables, word_tables):
+        assert len(set(workbook.sheetnames)) == len(workbook.sheetnames)
+        for table, word, name in zip(report.tables, word_tables, workbook.sheetnames[1:]):
             html = html_tables[table.key]
-            sheet = workbook[sheet_name(table)]
-            excel_rows = [row for row in sheet.iter_rows(min_row=4, values_only=True)
-                          if row[0] is not None and not str(row[0]).startswith("    ")]
+            assert name.startswith(f"T{int(table.key[1:]):02d} ")
+            excel_rows = [[row[0]] + [row[column] for column in table.columns]
+                          for row in excel_table(workbook[name], table)]
             assert html[0] == word[0] == [table.row_header] + table.columns
             for index, row in enumerate(table.rows):
                 texts = [display(cell, public=public, threshold=threshold) for cell in row.cells]
                 assert html[index + 1] == word[index + 1] == [row.label] + texts, (table.title, row.label)
                 assert excel_rows[index][0] == row.label
                 for cell, written in zip(row.cells, excel_rows[index][1:]):
+                    if cell.unit == "percent" and cell.numerator is not None and cell.available and not public:
+                        sheet_row = excel_table(workbook[name], table)[index]
+                        column = table.columns[row.cells.index(cell)]
+                        assert sheet_row[f"{column} numerator"] == cell.numerator, (table.title, row.label)
+                        assert sheet_row[f"{column} denominator"] == cell.denominator, (table.title, row.label)
                     if cell.unit in ("text", "change", "comparator") or not cell.available or cell.value is None:
                         continue  # published comparators are checked in test_comparators.py
                     shown = display(cell, public=public, threshold=threshold)

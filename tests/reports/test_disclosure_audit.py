@@ -43,8 +43,7 @@ from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from dagster_project.lib.report import content, data, file_stem, write_report
-from dagster_project.lib.report.excel import sheet_name
-from tests.reports.test_annual_report import parse_html_tables
+from tests.reports.test_annual_report import excel_table, parse_html_tables
 
 pytestmark = [pytest.mark.slow]
 
@@ -139,31 +138,26 @@ def read_public_files(folder, internal) -> Reading:
     word_tables = [table for table in word.tables if len(table.columns) > 1]
     workbook = load_workbook(folder / f"{stem}.xlsx")
     assert len(internal.tables) == len(html_tables) == len(word_tables)
-    for table, word_table in zip(internal.tables, word_tables):
+    names = workbook.sheetnames[1:]
+    assert len(names) == len(internal.tables)
+    for table, word_table, name in zip(internal.tables, word_tables, names):
         printed_html = html_tables[table.key]
         printed_word = [[cell.text for cell in row.cells] for row in word_table.rows]
-        sheet = workbook[sheet_name(table)]
-        excel_rows = [row for row in sheet.iter_rows(min_row=4, values_only=True) if row[0] is not None]
-        position = 0
+        excel_rows = excel_table(workbook[name], table)
         for index, row in enumerate(table.rows):
+            assert excel_rows[index][0] == row.label
             for column, cell in enumerate(row.cells, start=1):
                 reading.see(cell, printed_html[index + 1][column])
                 reading.see(cell, printed_word[index + 1][column])
-            while excel_rows[position][0] != row.label:
-                position += 1
-            line = excel_rows[position]
-            for column, cell in enumerate(row.cells, start=1):
-                shown = line[column]
+                heading = table.columns[column - 1]
+                shown = excel_rows[index][heading]
                 if cell.unit == "percent" and isinstance(shown, float):
                     shown = shown * 100
                 reading.see(cell, shown)
-            for part in ("numerator", "denominator"):
-                if position + 1 < len(excel_rows) and excel_rows[position + 1][0].strip() == part:
-                    position += 1
-                    for column, cell in enumerate(row.cells, start=1):
-                        value = excel_rows[position][column]
-                        if value is not None:
-                            reading.see(cell, value, part)
+                for part in ("numerator", "denominator"):
+                    value = excel_rows[index].get(f"{heading} {part}")
+                    if value is not None:
+                        reading.see(cell, value, part)
     # charts: every point of the alternative text, in HTML and Word
     html_alts = [html_module.unescape(text) for text in re.findall(r'<img [^>]*alt="([^"]*)"', html_text)]
     word_alts = [element.get("descr") for element in word.element.body.iter(qn("wp:docPr"))]

@@ -150,6 +150,7 @@ class Report:
     relations: list = field(default_factory=list, repr=False)
     figure_values: dict = field(default_factory=dict, repr=False)
     front: list = field(default_factory=list)  # front-sheet blocks (key figures, key messages)
+    extract_day: object = None  # the extract's date as a date (Excel writes it as one)
 
     @property
     def tables(self) -> list[Table]:
