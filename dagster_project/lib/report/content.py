@@ -240,6 +240,7 @@ def build(data: ReportData, *, public: bool) -> Report:
     year = data.year
     sections = [
         _summary(builder),
+        _purpose_and_context(builder),
         _service(builder),
         _children_looked_after(builder),
         _characteristics(builder),
@@ -251,6 +252,7 @@ def build(data: ReportData, *, public: bool) -> Report:
         _disputes(builder),
         _health(builder),
         _child_protection(builder),
+        _the_years_work(builder),
         _definitions(builder),
         _lineage(builder),
     ]
@@ -407,6 +409,40 @@ def _summary(b: Builder) -> Section:
         f"The year at a glance: {this_year.label} against {last_year.label}." if last_year else
         f"The year at a glance: {this_year.label}."), [table, Narrative(
             "Summary: the main achievements and challenges of the year, and the priorities for next year.")])
+
+
+LEGAL_CONTEXT = (
+    "Every child looked after by the council must have an Independent Reviewing Officer (section 25A of the "
+    "Children Act 1989). The IRO chairs the child's reviews, monitors the council's performance as the child's "
+    "corporate parent, makes sure the child's wishes and feelings are heard, and can refer a case to Cafcass "
+    "(the Care Planning, Placement and Case Review (England) Regulations 2010 and the IRO Handbook, 2010).\n"
+    "The IRO Handbook asks the IRO manager to write an annual report for the council's Corporate Parenting Board. "
+    "This report covers the year {year}: the children the service worked with, the timeliness and quality of "
+    "their reviews, how children took part, the disputes IROs raised and what came of them.")
+
+
+def _purpose_and_context(b: Builder) -> Section:
+    return Section("context", "Purpose and legal context", (
+        "Why the service exists and what the law asks of it. The text below is a default: edit it to describe "
+        "the council's own service (where it sits, who manages it, how IROs are supported)."), [
+        Narrative("Edit or add to the default text: the service's place in the council and its staffing.",
+                  label="The IRO's role", default_text=LEGAL_CONTEXT.format(year=b.data.year.label))])
+
+
+def _the_years_work(b: Builder) -> Section:
+    slots = [
+        ("The child's voice and feedback", "What children and young people told the service this year (surveys, "
+         "feedback after reviews, the Children in Care Council), and what changed because of it."),
+        ("Advocacy and independent visitors", "How many children had an advocate or an independent visitor, how "
+         "IROs made sure children knew of them, and any gaps."),
+        ("IRO training and quality assurance", "Training the IROs had, how the service checks the quality of "
+         "reviews and records (audits, observations), and what it found."),
+        ("Progress on last year's plan", "Each of last year's priorities and what was achieved."),
+        ("Priorities for next year", "What the service will do next year, and how the Board will know it worked."),
+    ]
+    return Section("year_in_words", "The year's work and next year's priorities", (
+        "What the figures cannot show: the service manager writes each part."),
+        [Narrative(prompt, label=label) for label, prompt in slots])
 
 
 def _service(b: Builder) -> Section:

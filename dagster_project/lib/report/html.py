@@ -40,6 +40,7 @@ p { margin: 0 0 2.5mm; }
 .banner { border: 2px solid #d4351c; color: #d4351c; padding: 2mm 3mm; font-weight: bold; margin: 6mm 0; }
 .banner.public { border-color: #00703c; color: #00703c; }
 section { page-break-before: always; break-before: page; }
+section#context { page-break-before: auto; break-before: auto; margin-top: 8mm; }
 .contents ol { padding-left: 6mm; }
 .contents li { margin: 1mm 0; }
 .block { page-break-inside: avoid; break-inside: avoid; margin: 0 0 5mm; }
@@ -73,6 +74,8 @@ table.comparison tbody th { width: 30%; }
 .block.long { page-break-inside: auto; break-inside: auto; }
 .contents a { color: #1d70b8; text-decoration: none; }
 .narrative .label { font-weight: bold; color: #1b1b1b; }
+.narrative.written { color: #1b1b1b; min-height: 0; }
+.narrative .prompt { color: #505a5f; font-style: italic; font-size: 9pt; }
 .intro { color: #1b1b1b; }
 .note { font-style: italic; color: #505a5f; }
 .sentence { font-weight: bold; border-left: 4px solid #12436d; padding-left: 3mm; }
@@ -157,7 +160,7 @@ table.comparison tbody th { width: 30%; }
     {% elif block.kind == 'sentence' %}
     <p class="sentence">{{ block.text(public=report.is_public) }}</p>
     {% elif block.kind == 'narrative' %}
-    <div class="narrative"><span class="label">Commentary</span><br>{{ block.prompt }}</div>
+    <div class="narrative{% if block.default_text %} written{% endif %}"><span class="label">{{ block.label }}</span><br>{% if block.default_text %}{% for paragraph in block.default_text.split("\n") %}<p>{{ paragraph }}</p>{% endfor %}<p class="prompt">{{ block.prompt }}</p>{% else %}{{ block.prompt }}{% endif %}</div>
     {% endif %}
   {% endfor %}
 </section>

@@ -122,8 +122,13 @@ class KeyMessages:
 
 @dataclass
 class Narrative:
+    """A box for the service manager's words: a prompt, or default text the council edits (the legal
+    context), under a label."""
+
     kind = "narrative"
     prompt: str
+    label: str = "Commentary"
+    default_text: str | None = None  # words written in the box (editable), rather than a prompt
 
 
 @dataclass

@@ -144,8 +144,8 @@ def _keep_with_next(paragraph) -> None:
     paragraph.paragraph_format.keep_with_next = True
 
 
-def _box(document, text: str, label: str = "Commentary", lines: int = 6) -> None:
-    """A bordered, empty box for the manager's commentary."""
+def _box(document, text: str, label: str = "Commentary", lines: int = 6, default_text: str | None = None) -> None:
+    """A bordered box for the manager's commentary: empty under its prompt, or holding default text to edit."""
     table = document.add_table(rows=1, cols=1)
     table.style = "Table Grid"
     cell = table.rows[0].cells[0]
@@ -153,6 +153,11 @@ def _box(document, text: str, label: str = "Commentary", lines: int = 6) -> None
     paragraph = cell.paragraphs[0]
     label = paragraph.add_run(f"{label}\n")
     label.bold = True
+    if default_text:
+        for number, words in enumerate(default_text.split("\n")):
+            (paragraph if number == 0 else cell.add_paragraph()).add_run(words)
+        paragraph = cell.add_paragraph()
+        lines = 0
     prompt = paragraph.add_run(text)
     prompt.italic = True
     prompt.font.color.rgb = GREY
@@ -334,7 +339,7 @@ def write(report: Report, path: Path) -> Path:
                 sentence = document.add_paragraph(block.text(public=report.is_public))
                 sentence.runs[0].bold = True
             elif block.kind == "narrative":
-                _box(document, block.prompt)
+                _box(document, block.prompt, label=block.label, default_text=block.default_text)
     document.core_properties.title = f"{report.title} {report.collection_year}"
     document.core_properties.author = report.la_name
     document.save(path)
