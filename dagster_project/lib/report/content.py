@@ -431,12 +431,12 @@ def _purpose_and_context(b: Builder) -> Section:
 
 def _the_years_work(b: Builder) -> Section:
     slots = [
-        ("The child's voice and feedback", "What children and young people told the service this year (surveys, "
-         "feedback after reviews, the Children in Care Council), and what changed because of it."),
-        ("Advocacy and independent visitors", "How many children had an advocate or an independent visitor, how "
-         "IROs made sure children knew of them, and any gaps."),
-        ("IRO training and quality assurance", "Training the IROs had, how the service checks the quality of "
-         "reviews and records (audits, observations), and what it found."),
+        ("The child's voice and feedback", ("What children and young people told the service this year (surveys, "
+         "feedback after reviews, the Children in Care Council), and what changed because of it.")),
+        ("Advocacy and independent visitors", ("How many children had an advocate or an independent visitor, how "
+         "IROs made sure children knew of them, and any gaps.")),
+        ("IRO training and quality assurance", ("Training the IROs had, how the service checks the quality of "
+         "reviews and records (audits, observations), and what it found.")),
         ("Progress on last year's plan", "Each of last year's priorities and what was achieved."),
         ("Priorities for next year", "What the service will do next year, and how the Board will know it worked."),
     ]
