@@ -56,7 +56,7 @@ class Builder:
         return Cell(value=figure.value, unit=figure.unit, numerator=figure.numerator,
                     denominator=figure.denominator, available=figure.is_available,
                     reason=figure.unavailable_reason, measure_id=measure_id, period_id=period_id,
-                    breakdown=breakdown, breakdown_2=breakdown_2)
+                    breakdown=breakdown, breakdown_2=breakdown_2, caveat=figure.caveat)
 
     def share(self, measure_id: str, period_id: str, breakdown=TOTAL, breakdown_2=TOTAL) -> Cell:
         """A category's share of the measure's total (percent_of_total of the mart)."""
@@ -76,6 +76,11 @@ class Builder:
             measure = self.data.measures[measure_id]
             if not measure.is_available:
                 notes.append(f"{measure.label}: {measure.unavailable_reason}.")
+        # a caveat the mart gives a figure is said once under the table, with the row and period it concerns
+        for row in rows:
+            for cell in row.cells:
+                if cell.caveat and f"{row.label}" not in " ".join(notes):
+                    notes.append(f"{row.label} ({cell.period_id}): {cell.caveat}")
         return Table(key=f"T{self.tables:02d}", title=title, row_header=row_header, columns=columns, rows=rows,
                      notes=notes, measure_ids=list(dict.fromkeys(measure_ids)))
 

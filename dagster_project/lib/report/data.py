@@ -63,6 +63,7 @@ class Figure:
     is_available: bool
     unavailable_reason: str | None
     exists: bool = True
+    caveat: str | None = None  # marts.fct_kpi_values.caveat, when the mart has the column
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,8 @@ class ReportData:
             # an available count with no row for the category: the category did not occur then
             return Figure(measure_id, period_id, measure.unit, None, None, None, None, True, None, exists=False)
         return Figure(measure_id, period_id, row["unit"], row["value"], row["numerator"], row["denominator"],
-                      row["percent_of_total"], row["is_available"], row["unavailable_reason"])
+                      row["percent_of_total"], row["is_available"], row["unavailable_reason"],
+                      caveat=row.get("caveat"))
 
     def breakdown_values(self, measure_id: str, breakdown_name: str, breakdown_2_name: str = "total",
                          ) -> list[str]:
@@ -156,14 +158,16 @@ def load(con: duckdb.DuckDBPyConnection, collection_year: str, history_years: in
         measures[row[0]] = Measure(*row)
 
     period_ids = [p.period_id for p in years + quarters + months]
-    frame = con.execute(
-        "select period_id, measure_id, breakdown_name, breakdown_value, breakdown_order, breakdown_2_name, "
-        "breakdown_2_value, breakdown_2_order, unit, value, numerator, denominator, percent_of_total, "
-        "is_available, unavailable_reason from marts.fct_kpi_values "
-        f"where period_id in ({', '.join('?' for _ in period_ids)})", period_ids).fetchall()
     columns = ["period_id", "measure_id", "breakdown_name", "breakdown_value", "breakdown_order",
                "breakdown_2_name", "breakdown_2_value", "breakdown_2_order", "unit", "value", "numerator",
                "denominator", "percent_of_total", "is_available", "unavailable_reason"]
+    # a caveat beside a figure (e.g. "the extract's history starts mid-year") once the mart carries one
+    if con.execute("select count(*) from information_schema.columns where table_schema = 'marts' "
+                   "and table_name = 'fct_kpi_values' and column_name = 'caveat'").fetchone()[0]:
+        columns.append("caveat")
+    frame = con.execute(
+        f"select {', '.join(columns)} from marts.fct_kpi_values "
+        f"where period_id in ({', '.join('?' for _ in period_ids)})", period_ids).fetchall()
     rows: dict[tuple, dict] = {}
     orders: dict[tuple, dict[str, int]] = {}
     for values in frame:
