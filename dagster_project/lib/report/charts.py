@@ -73,11 +73,22 @@ def line_chart(x_labels: list[str], series: list[tuple[str, list[float | None]]]
     else:
         axes.set_ylim(bottom=0)
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    _say_when_empty(axes, series)
     _mark_hidden(axes, marks, len(series))
     if len(series) > 1 or band or target is not None:
         # above the plot, so that it never hides a line
         axes.legend(frameon=False, fontsize=7.5, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3)
     return _png(figure)
+
+
+def _say_when_empty(axes, series) -> None:
+    """A chart whose every point is left out says so, rather than drawing empty axes below zero."""
+    if any(value is not None for _, values in series for value in values):
+        return
+    axes.set_ylim(0, 1)
+    axes.set_yticks([])
+    axes.text(0.5, 0.5, "Every figure of this chart is suppressed (small numbers): see the tables.",
+              transform=axes.transAxes, ha="center", va="center", color="#505a5f")
 
 
 def _mark_hidden(axes, marks, count: int, grouped: bool = False) -> None:
@@ -111,6 +122,9 @@ def bar_chart(x_labels: list[str], series: list[tuple[str, list[float | None]]],
         axes.set_ylim(0, 100)
     else:
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    if not percent:
+        axes.set_ylim(bottom=0)
+    _say_when_empty(axes, series)
     _mark_hidden(axes, marks, count, grouped=not stacked)
     if len(series) > 1:
         axes.legend(frameon=False, fontsize=7.5, ncol=min(len(series), 4), loc="upper left",
