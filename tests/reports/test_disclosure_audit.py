@@ -158,6 +158,21 @@ def read_public_files(folder, internal) -> Reading:
                     value = excel_rows[index].get(f"{heading} {part}")
                     if value is not None:
                         reading.see(cell, value, part)
+    # sentences (the key messages, the target): their figures, in HTML and Word
+    sentences = [sentence for block in internal.front if block.kind == "key_messages" for sentence in block.sentences]
+    sentences += [block for section in internal.sections for block in section.blocks if block.kind == "sentence"]
+    html_sentences = [html_module.unescape(text) for text in
+                      re.findall(r'<li>([^<]*)</li>|<p class="sentence">([^<]*)</p>', html_text) for text in text if text]
+    word_paragraphs = [paragraph.text for paragraph in word.paragraphs]
+    for sentence in sentences:
+        pattern = "".join(re.escape(part) if isinstance(part, str) else "(.+?)" for part in sentence.parts)
+        cells = [part for part in sentence.parts if not isinstance(part, str)]
+        for texts in (html_sentences, word_paragraphs):
+            matches = [re.fullmatch(pattern, text) for text in texts]
+            found = [match for match in matches if match]
+            assert found, f"sentence not found in a public file: {pattern}"
+            for cell, shown in zip(cells, found[0].groups()):
+                reading.see(cell, shown)
     # charts: every point of the alternative text, in HTML and Word
     html_alts = [html_module.unescape(text) for text in re.findall(r'<img [^>]*alt="([^"]*)"', html_text)]
     word_alts = [element.get("descr") for element in word.element.body.iter(qn("wp:docPr"))]
