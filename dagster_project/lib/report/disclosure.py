@@ -278,14 +278,36 @@ def protect(cells: list, relations: list[Relation], values: dict[FigureKey, floa
                  if any(member in shown_keys for member in (relation.total, *relation.parts))]
 
     def hide_one_of(relation) -> bool:
-        shown = [part for part in relation.parts if part in shown_keys and part not in hidden
-                 and (values.get(part) or shown_keys[part]) > 0]
-        if shown:
-            hidden.add(min(shown, key=lambda part: (shown_keys[part], repr(part))))
-            return True
+        """Hide the smallest shown non-zero part; else a shown zero (a "[c]" could be anything); else the
+        total."""
+        shown = [part for part in relation.parts if part in shown_keys and part not in hidden]
+        nonzero = [part for part in shown if (values.get(part) or shown_keys[part]) > 0]
+        for choices in (nonzero, shown):
+            if choices:
+                hidden.add(min(choices, key=lambda part: (shown_keys[part], repr(part))))
+                return True
         if relation.total in shown_keys and relation.total not in hidden:
             hidden.add(relation.total)
             return True
+        return False
+
+    def hide_near(key) -> bool:
+        """Hide a figure in a relation that holds the key or, failing that, in the nearest relation linked
+        to it through other unknown figures (a figure pinned by combining relations may have nothing left
+        to hide in its own)."""
+        frontier, seen_keys, seen_relations = {key}, set(), set()
+        while frontier:
+            reached = set()
+            for index, relation in enumerate(relations):
+                members = (relation.total, *relation.parts)
+                if index in seen_relations or not any(member in frontier for member in members):
+                    continue
+                seen_relations.add(index)
+                if hide_one_of(relation):
+                    return True
+                reached |= {member for member in members if member not in shown_keys or member in hidden}
+            seen_keys |= frontier
+            frontier = reached - seen_keys
         return False
 
     def cells_consistent() -> bool:
@@ -334,10 +356,7 @@ def protect(cells: list, relations: list[Relation], values: dict[FigureKey, floa
         leaking = [key for key in _determined(relations, known, unknowns)
                    if key in protected | hidden and values.get(key, 1) != 0]
         for key in sorted(leaking, key=repr):
-            for relation in relations:
-                if key in (relation.total, *relation.parts) and hide_one_of(relation):
-                    changed = True
-                    break
+            changed = hide_near(key) or changed
         if not changed:
             break
     return Protection(hidden=hidden, primary=primary, secondary=hidden - primary)
