@@ -14,7 +14,6 @@ from docx import Document
 from openpyxl import load_workbook
 
 from dagster_project.lib.report import content, data, file_stem
-from dagster_project.lib.report.excel import sheet_name
 from dagster_project.lib.report.model import display
 from tests.reports.test_kpi_catalogue import CATALOGUE_KPIS
 
@@ -145,6 +144,14 @@ def parse_html_tables(path: Path) -> dict[str, list[list[str]]]:
     return parser.tables
 
 
+def excel_table(sheet, table) -> list[dict]:
+    """The sheet's rows of a table, each as {column heading: value} (the first column under the key 0), with
+    the columns '<heading> numerator' and '<heading> denominator' where the table has them."""
+    header = [cell.value for cell in sheet[3]]
+    return [{(0 if index == 0 else heading): value for index, (heading, value) in enumerate(zip(header, values))}
+            for values in sheet.iter_rows(min_row=4, max_row=3 + len(table.rows), values_only=True)]
+
+
 def test_the_same_figures_appear_in_the_html_word_excel_and_the_mart(council, published):
     settings, _ = council
     folder = settings.reports_dir / LATEST_COMPLETE
@@ -158,19 +165,25 @@ def test_the_same_figures_appear_in_the_html_word_excel_and_the_mart(council, pu
         workbook = load_workbook(folder / f"{stem}.xlsx")
         assert len(report.tables) == len(html_tables) == len(word_tables) == len(workbook.sheetnames) - 1
         checked = 0
-        for table, word in zip(report.tables, word_tables):
+        assert len(set(workbook.sheetnames)) == len(workbook.sheetnames)
+        for table, word, name in zip(report.tables, word_tables, workbook.sheetnames[1:]):
             html = html_tables[table.key]
-            sheet = workbook[sheet_name(table)]
-            excel_rows = [row for row in sheet.iter_rows(min_row=4, values_only=True)
-                          if row[0] is not None and not str(row[0]).startswith("    ")]
+            assert name.startswith(f"T{int(table.key[1:]):02d} ")
+            excel_rows = [[row[0]] + [row[column] for column in table.columns]
+                          for row in excel_table(workbook[name], table)]
             assert html[0] == word[0] == [table.row_header] + table.columns
             for index, row in enumerate(table.rows):
                 texts = [display(cell, public=public, threshold=threshold) for cell in row.cells]
                 assert html[index + 1] == word[index + 1] == [row.label] + texts, (table.title, row.label)
                 assert excel_rows[index][0] == row.label
                 for cell, written in zip(row.cells, excel_rows[index][1:]):
-                    if cell.unit == "text" or not cell.available or cell.value is None:
-                        continue
+                    if cell.unit == "percent" and cell.numerator is not None and cell.available and not public:
+                        sheet_row = excel_table(workbook[name], table)[index]
+                        column = table.columns[row.cells.index(cell)]
+                        assert sheet_row[f"{column} numerator"] == cell.numerator, (table.title, row.label)
+                        assert sheet_row[f"{column} denominator"] == cell.denominator, (table.title, row.label)
+                    if cell.unit in ("text", "change", "comparator") or not cell.available or cell.value is None:
+                        continue  # published comparators are checked in test_comparators.py
                     shown = display(cell, public=public, threshold=threshold)
                     if shown in ("<5", "[c]"):
                         assert written == shown
@@ -234,3 +247,39 @@ def test_the_report_holds_no_child_level_data(council, published):
         text = re.sub(r'src="data:[^"]+"', "", text)
         words = set(re.findall(r"[A-Za-z0-9]+", text))
         assert not (ids & words) and not (names & words)
+
+
+def test_every_comparator_in_the_report_traces_to_a_row_of_the_published_files(published):
+    """England and regional figures to their line of the DfE file; a neighbours' average to the published
+    figures of the council's ten neighbours (2025 model); the year shown is the year of the figure."""
+    from tests.reports.test_comparators import REFERENCE, seed, source_line
+
+    report = content.build(data.load(published, LATEST_COMPLETE), public=True)
+    figures = seed("dfe_published_figures")
+    neighbours = [row["neighbour_old_la_code"] for row in seed("statistical_neighbours")
+                  if row["sn_model"] == "2025" and row["old_la_code"] == "831"]
+    traced = 0
+    for table in report.tables:
+        for row in table.rows:
+            for column, cell in zip(table.columns, row.cells):
+                comparator = cell.comparator
+                if cell.unit != "comparator" or comparator is None:
+                    continue
+                assert column.endswith(comparator.year_label), (table.title, column)
+                if comparator.comparator_id.startswith("neighbours"):
+                    values = [float(r["value"]) for r in figures
+                              if r["comparator_measure_id"] == comparator.comparator_measure_id
+                              and r["year_label"] == comparator.year_label and r["old_la_code"] in neighbours
+                              and r["value"]]
+                    assert comparator.value == pytest.approx(sum(values) / len(values))
+                    assert comparator.neighbours_with_figure == len(values)
+                elif (REFERENCE / "dfe_published").is_dir():
+                    line = source_line(comparator.source_file, comparator.source_row)
+                    source = next(r for r in figures if r["source_file"] == comparator.source_file
+                                  and int(r["source_row"]) == comparator.source_row)
+                    assert float(line[source["source_column"]]) == comparator.value, (table.title, row.label)
+                traced += 1
+    assert traced >= 40
+    notes = [block.text for section in report.sections for block in section.blocks if block.kind == "note"]
+    for topic in ("timeliness of looked-after reviews", "how children take part", "IRO caseloads", "disputes"):
+        assert any(note.startswith("No national figure") and topic in note for note in notes), topic

@@ -27,7 +27,8 @@ from dagster_project.lib import report as annual_report
 from dagster_project.lib.pseudonymisation import ANALYST_SCHEMAS
 from dagster_project.lib.resources import WarehouseResource
 
-KPI_MARTS = [dg.AssetKey(["marts", name]) for name in ("fct_kpi_values", "dim_kpi_measures", "dim_reporting_periods")]
+KPI_MARTS = [dg.AssetKey(["marts", name]) for name in ("fct_kpi_values", "dim_kpi_measures", "dim_reporting_periods",
+                                                       "fct_kpi_comparators")]
 
 
 def _metadata(files: annual_report.ReportFiles) -> dict:

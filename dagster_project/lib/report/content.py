@@ -12,19 +12,33 @@ from __future__ import annotations
 import copy
 import dataclasses
 
-from dagster_project.lib.report import charts
 from dagster_project.lib.report.data import TOTAL, ReportData
+from dagster_project.lib.report.disclosure import data_relations
 from dagster_project.lib.report.model import (
     Cell,
     Chart,
+    KeyMessages,
     Narrative,
     Note,
     Report,
     Row,
     Section,
+    Sentence,
     Table,
-    withhold_to_protect_small_numbers,
+    apply_protection,
+    is_small,
 )
+
+NO_NATIONAL_FIGURE = {
+    topic: Note(f"No national figure: the DfE does not collect {what}, so there is no England, regional or "
+                f"statistical-neighbour figure to compare with. {compare}")
+    for topic, what, compare in [
+        ("reviews", "the timeliness of looked-after reviews", "Compare with the council's own target and past years."),
+        ("participation", "how children take part in their reviews (PN codes are not published by council)",
+         "Compare with past years."),
+        ("caseloads", "IRO caseloads", "The IRO Handbook's range of 50 to 70 cases per IRO is the benchmark."),
+        ("disputes", "IRO disputes or escalations", "Compare with past years."),
+    ]}
 
 NARRATIVE_PROMPT = "Manager's commentary: what the figures show, why, and what the service will do about it."
 
@@ -42,7 +56,7 @@ class Builder:
         return Cell(value=figure.value, unit=figure.unit, numerator=figure.numerator,
                     denominator=figure.denominator, available=figure.is_available,
                     reason=figure.unavailable_reason, measure_id=measure_id, period_id=period_id,
-                    breakdown=breakdown, breakdown_2=breakdown_2)
+                    breakdown=breakdown, breakdown_2=breakdown_2, caveat=figure.caveat)
 
     def share(self, measure_id: str, period_id: str, breakdown=TOTAL, breakdown_2=TOTAL) -> Cell:
         """A category's share of the measure's total (percent_of_total of the mart)."""
@@ -62,6 +76,11 @@ class Builder:
             measure = self.data.measures[measure_id]
             if not measure.is_available:
                 notes.append(f"{measure.label}: {measure.unavailable_reason}.")
+        # a caveat the mart gives a figure is said once under the table, with the row and period it concerns
+        for row in rows:
+            for cell in row.cells:
+                if cell.caveat and f"{row.label}" not in " ".join(notes):
+                    notes.append(f"{row.label} ({cell.period_id}): {cell.caveat}")
         return Table(key=f"T{self.tables:02d}", title=title, row_header=row_header, columns=columns, rows=rows,
                      notes=notes, measure_ids=list(dict.fromkeys(measure_ids)))
 
@@ -149,38 +168,73 @@ class Builder:
         rows.append(Row("Total", totals, is_total=True))
         return self._table(title, row_header, second + ["Total"], rows, [measure_id], notes)
 
+    def comparison_table(self, title: str, measure_ids: list[str]) -> Table | Note:
+        """The council's figure for the year (with n) and the year before, the change, and England, the
+        region and the statistical neighbours as published for the latest year (a year behind)."""
+        data = self.data
+        lines = [key for key in data.comparators if key[0] in measure_ids]
+        lines.sort(key=lambda key: (measure_ids.index(key[0]), key[1]))
+        if not lines:
+            return Note(f"{title}: no published comparator was found in the warehouse "
+                        "(marts.fct_kpi_comparators).")
+        year, before = data.years[-1], (data.years[-2] if len(data.years) > 1 else None)
+        published = [comparator for key in lines for comparator in data.comparators[key].values()]
+        published_year = max(comparator.year_label for comparator in published)
+        region = next((c.comparator_name for c in published if c.comparator_id == "region"), "Region")
+        columns = ([before.label] if before else []) + [year.label, "Since last year",
+                                                         f"England {published_year}", f"{region} {published_year}",
+                                                         f"Statistical neighbours {published_year}"]
+        rows, notes = [], []
+        for key in lines:
+            measure_id, breakdown, column = key
+            comparators = data.comparators[key]
+            first = next(iter(comparators.values()))
+            make = self.share if column == "percent_of_total" else self.cell
+            now = make(measure_id, year.period_id, breakdown)
+            now.show_n = now.unit == "percent"
+            cells = []
+            if before:
+                cells.append(make(measure_id, before.period_id, breakdown))
+            cells += [now, Cell(None, "change", change_of=(now, cells[0] if before else now))]
+            unit = now.unit if now.unit != "count" else "percent"
+            for comparator_id, missing in (("england", "no national figure"), ("region", "England only"),
+                                           ("neighbours_2025", "England only")):
+                comparator = comparators.get(comparator_id)
+                cells.append(Cell(comparator.value if comparator else None, "comparator", text=unit,
+                                  comparator=comparator, reason=missing))
+            rows.append(Row(first.label, cells))
+            if first.note:
+                notes.append(f"{first.label}: {first.note}")
+            years = {comparator.year_label for comparator in comparators.values()}
+            if years != {published_year}:
+                notes.append(f"{first.label}: the latest published figure is for {', '.join(sorted(years))}.")
+        notes.insert(0, (
+            f"England, {region} and statistical neighbours: the Department for Education's published figures for "
+            f"{published_year} (they are published a year after the council's own). Statistical neighbours: the "
+            "average of the council's 10 neighbours in the DfE's 2025 model (a suppressed figure is left out; "
+            "\"7 of 10\" says how many were averaged). \"England only\": the DfE's figure was found for England, "
+            "not for each council. Source: Department for Education, Children looked after in England including adoptions and "
+            "Characteristics of children in need (Open Government Licence v3.0)."))
+        return self._table(title, "", columns, rows, [key[0] for key in lines], notes)
+
     # --- charts ----------------------------------------------------------------------------------
 
-    def _chart(self, title: str, png: bytes, description: str) -> Chart:
+    def _chart(self, title: str, x_labels: list[str], series: list[tuple[str, list[Cell]]], **settings) -> Chart:
         self.charts += 1
-        return Chart(key=f"C{self.charts:02d}", title=title, png=png, description=description)
-
-    def values(self, measure_id: str, periods, breakdown=TOTAL, breakdown_2=TOTAL) -> list[float | None]:
-        return [self.data.figure(measure_id, period.period_id, breakdown, breakdown_2).value for period in periods]
+        return Chart(key=f"C{self.charts:02d}", title=title, x_labels=x_labels, series=series, **settings)
 
     def year_trend_chart(self, title: str, series: list[tuple[str, str] | tuple[str, str, tuple]], *,
                          y_label: str, percent: bool = False, bars: bool = False, **options) -> Chart | Note:
-        """Measures over the years shown; a measure not available is left out, and said so."""
+        """Measures over the years shown; a measure not available is left out, and said so. The chart holds
+        the same cells as the tables, so that it plots (and its description says) only what they show."""
         plotted = [line for line in series if self.data.measures[line[1]].is_available]
         if not plotted:
             return Note(f"No chart: {self.data.measures[series[0][1]].unavailable_reason}.")
         labels = [period.collection_year for period in self.data.years]
-        data = [(line[0], self.values(line[1], self.data.years, line[2] if len(line) > 2 else TOTAL))
-                for line in plotted]
-        if bars:
-            png = charts.bar_chart(labels, data, y_label=y_label, percent=percent)
-        else:
-            png = charts.line_chart(labels, data, y_label=y_label, percent=percent, **options)
-        description = "; ".join(
-            f"{label}: " + ", ".join(f"{year} {_plain(value, percent)}" for year, value in zip(labels, values))
-            for label, values in data)
-        return self._chart(title, png, description)
-
-
-def _plain(value: float | None, percent: bool) -> str:
-    if value is None:
-        return "no figure"
-    return f"{value:.1f}%" if percent else f"{value:,.1f}".removesuffix(".0")
+        cells = [(line[0], [self.cell(line[1], period.period_id, line[2] if len(line) > 2 else TOTAL)
+                            for period in self.data.years]) for line in plotted]
+        return self._chart(title, labels, cells, style="bar" if bars else "line", y_label=y_label,
+                           percent=percent, options=options)
 
 
 # --- the sections -------------------------------------------------------------------------------------
@@ -191,6 +245,7 @@ def build(data: ReportData, *, public: bool) -> Report:
     year = data.year
     sections = [
         _summary(builder),
+        _purpose_and_context(builder),
         _service(builder),
         _children_looked_after(builder),
         _characteristics(builder),
@@ -202,24 +257,128 @@ def build(data: ReportData, *, public: bool) -> Report:
         _disputes(builder),
         _health(builder),
         _child_protection(builder),
+        _the_years_work(builder),
         _definitions(builder),
+        _lineage(builder),
     ]
+    front = _front_sheet(builder, sections)
+    _number_in_document_order(front, sections)
     unavailable = [(measure.label, measure.unavailable_reason) for measure in data.measures.values()
                    if not measure.is_available]
     report = Report(
         title="Independent Reviewing Officer Service: Annual Report",
         la_name=data.la_name, collection_year=data.collection_year, year_label=_year_words(year),
         extract_date=data.extract_date.strftime("%-d %B %Y"), is_public=False,
-        small_number_threshold=data.small_number_threshold, sections=sections, unavailable=unavailable)
+        small_number_threshold=data.small_number_threshold, sections=sections, unavailable=unavailable,
+        front=front, extract_day=data.extract_date)
+    shown_periods = {period.period_id for period in data.years + data.quarters}
+    report.relations = data_relations(data.rows, year.period_id, [q.period_id for q in data.quarters], shown_periods)
+    report.figure_values = _figure_values(data, shown_periods)
     return public_version(report) if public else report
+
+
+def _number_in_document_order(front: list, sections: list[Section]) -> None:
+    """Tables and charts are numbered in the order a reader meets them (they are made in another order)."""
+    tables = charts = 0
+    for block in front + [block for section in sections for block in section.blocks]:
+        if isinstance(block, Table):
+            tables += 1
+            block.key = f"T{tables:02d}"
+        elif isinstance(block, Chart):
+            charts += 1
+            block.key = f"C{charts:02d}"
+
+
+# the headline figures whose change from last year can make a key message (totals: never small)
+HEADLINES = [
+    ("children looked after at 31 March", "A1.children_looked_after"),
+    ("children who started to be looked after", "B1.periods_of_care_started"),
+    ("children who ceased to be looked after", "B2.periods_of_care_ended"),
+    ("looked-after reviews held", "D1.reviews_held"),
+    ("children on a child protection plan at 31 March", "G1.children_on_plans"),
+    ("disputes raised by IROs", "E4.disputes_raised"),
+    ("children who took part in their reviews (aged 4 or over)", "D3.participation_rate"),
+    ("average cases per full-time IRO", "E1.caseload_per_full_time_iro"),
+]
+
+
+def _front_sheet(b: Builder, sections: list[Section]) -> list:
+    """Key messages generated from the figures, each a sentence with its numbers (cells, so that the public
+    version hides in them what it hides everywhere): the largest changes since last year, targets missed,
+    and where the council stands furthest from England and its neighbours."""
+    data = b.data
+    messages: list = []
+    if len(data.years) > 1:
+        year, before = data.years[-1], data.years[-2]
+        changes = []
+        for label, measure_id in HEADLINES:
+            if not data.measures[measure_id].is_available:
+                continue
+            now, then = b.cell(measure_id, year.period_id), b.cell(measure_id, before.period_id)
+            if now.value is None or not then.value or is_small(now, data.small_number_threshold) or is_small(
+                    then, data.small_number_threshold):
+                continue
+            changes.append((abs(now.value - then.value) / abs(then.value), label, now, then))
+        for _, label, now, then in sorted(changes, key=lambda item: item[0], reverse=True)[:3]:
+            direction = "up" if now.value > then.value else "down" if now.value < then.value else "unchanged"
+            now.show_n = now.unit == "percent"
+            messages.append(Sentence([f"{label[0].upper()}{label[1:]}: ", now, f" in {year.label}, {direction} from ",
+                                      then, f" in {before.label}."]))
+    for section in sections:
+        for block in section.blocks:
+            if isinstance(block, Sentence) and "target" in block.text(public=False) and "below" in block.text(
+                    public=False):
+                messages.append(block)
+    gaps = []
+    for section in sections:
+        for block in section.blocks:
+            if not (isinstance(block, Table) and block.title.startswith("How the council compares")):
+                continue
+            for row in block.rows:
+                change = next((cell for cell in row.cells if cell.unit == "change"), None)
+                council = change.change_of[0] if change else None
+                england = next((cell for cell in row.cells if cell.unit == "comparator"), None)
+                neighbours = row.cells[-1]
+                if (council is None or council.value is None or england is None or england.value is None
+                        or is_small(council, data.small_number_threshold)):
+                    continue
+                gaps.append((abs(council.value - england.value) / max(abs(england.value), 1), row.label, council,
+                             england, neighbours))
+    for _, label, council, england, neighbours in sorted(gaps, key=lambda item: item[0], reverse=True)[:3]:
+        year_label = england.comparator.year_label
+        parts = [f"{label}: ", council, f" in {data.year.label}, against ", england, f" in England ({year_label})"]
+        if neighbours.comparator is not None and neighbours.value is not None:
+            parts += [" and ", neighbours, " among statistical neighbours"]
+        messages.append(Sentence(parts + ["."]))
+    return [Note(f"To tell the Corporate Parenting Board how the Independent Reviewing Officer service "
+                 f"performed in {data.year.label}: the children it served, the timeliness and quality of their "
+                 "reviews, how children took part, the disputes IROs raised, and how the council compares with "
+                 "England and similar councils."),
+            KeyMessages(messages),
+            Narrative("Note the report; and (the service manager adds the decisions or actions sought from the "
+                      "Board).")]
+
+
+def _figure_values(data: ReportData, periods: set[str]) -> dict:
+    """Every figure of the periods shown, by figure key (disclosure.part_keys): what the relations add up."""
+    values = {}
+    for (period, measure, name, value, name_2, value_2), row in data.rows.items():
+        if period not in periods:
+            continue
+        base = (measure, period, (name, value), (name_2, value_2))
+        for column in ("value", "numerator", "denominator", "percent_of_total"):
+            if row.get(column) is not None:
+                values[(*base, column)] = row[column]
+        if row.get("percent_of_total") is not None and row.get("denominator") is not None:
+            values[(*base, "share_denominator")] = row["denominator"]
+    return values
 
 
 def public_version(internal: Report) -> Report:
     """The version to publish: a copy of the internal report in which small numbers are suppressed when
     shown, and every figure from which one could be worked out by subtraction is withheld."""
     public = dataclasses.replace(copy.deepcopy(internal), is_public=True)
-    for table in public.tables:
-        withhold_to_protect_small_numbers(table, public.small_number_threshold)
+    apply_protection(public)
     return public
 
 
@@ -255,6 +414,40 @@ def _summary(b: Builder) -> Section:
         f"The year at a glance: {this_year.label} against {last_year.label}." if last_year else
         f"The year at a glance: {this_year.label}."), [table, Narrative(
             "Summary: the main achievements and challenges of the year, and the priorities for next year.")])
+
+
+LEGAL_CONTEXT = (
+    "Every child looked after by the council must have an Independent Reviewing Officer (section 25A of the "
+    "Children Act 1989). The IRO chairs the child's reviews, monitors the council's performance as the child's "
+    "corporate parent, makes sure the child's wishes and feelings are heard, and can refer a case to Cafcass "
+    "(the Care Planning, Placement and Case Review (England) Regulations 2010 and the IRO Handbook, 2010).\n"
+    "The IRO Handbook asks the IRO manager to write an annual report for the council's Corporate Parenting Board. "
+    "This report covers the year {year}: the children the service worked with, the timeliness and quality of "
+    "their reviews, how children took part, the disputes IROs raised and what came of them.")
+
+
+def _purpose_and_context(b: Builder) -> Section:
+    return Section("context", "Purpose and legal context", (
+        "Why the service exists and what the law asks of it. The text below is a default: edit it to describe "
+        "the council's own service (where it sits, who manages it, how IROs are supported)."), [
+        Narrative("Edit or add to the default text: the service's place in the council and its staffing.",
+                  label="The IRO's role", default_text=LEGAL_CONTEXT.format(year=b.data.year.label))])
+
+
+def _the_years_work(b: Builder) -> Section:
+    slots = [
+        ("The child's voice and feedback", ("What children and young people told the service this year (surveys, "
+         "feedback after reviews, the Children in Care Council), and what changed because of it.")),
+        ("Advocacy and independent visitors", ("How many children had an advocate or an independent visitor, how "
+         "IROs made sure children knew of them, and any gaps.")),
+        ("IRO training and quality assurance", ("Training the IROs had, how the service checks the quality of "
+         "reviews and records (audits, observations), and what it found.")),
+        ("Progress on last year's plan", "Each of last year's priorities and what was achieved."),
+        ("Priorities for next year", "What the service will do next year, and how the Board will know it worked."),
+    ]
+    return Section("year_in_words", "The year's work and next year's priorities", (
+        "What the figures cannot show: the service manager writes each part."),
+        [Narrative(prompt, label=label) for label, prompt in slots])
 
 
 def _service(b: Builder) -> Section:
@@ -298,7 +491,7 @@ def _service(b: Builder) -> Section:
         "Every child in care has an Independent Reviewing Officer who chairs their reviews and monitors their "
         "care plan between them. Many IROs also chair child protection conferences. Caseloads are counted on "
         "the last day of the year and of each quarter."), [table, chart, quarters, band_table,
-                                                           Narrative(NARRATIVE_PROMPT)])
+                                                           NO_NATIONAL_FIGURE["caseloads"], Narrative(NARRATIVE_PROMPT)])
 
 
 def _children_looked_after(b: Builder) -> Section:
@@ -314,14 +507,13 @@ def _children_looked_after(b: Builder) -> Section:
         "after in any figure of this report; they are shown separately.")])
     months = b.data.months
     if b.data.measures["A1.children_looked_after"].is_available and months:
-        png = charts.line_chart([_month_label(period) for period in months],
-                                [("Children looked after", b.values("A1.children_looked_after", months))],
-                                y_label="Children", sparse_ticks=True)
         first, last = months[0], months[-1]
-        chart = b._chart(f"Children looked after at the end of each month, {first.label} to {last.label}", png,
-                         "Children looked after at each month end: " + ", ".join(
-                             f"{period.label} {_plain(value, False)}" for period, value in
-                             zip(months, b.values("A1.children_looked_after", months))))
+        chart = b._chart(f"Children looked after at the end of each month, {first.label} to {last.label}",
+                         [_month_label(period) for period in months],
+                         [("Children looked after", [b.cell("A1.children_looked_after", period.period_id)
+                                                     for period in months])],
+                         y_label="Children", options={"sparse_ticks": True},
+                         description_labels=[period.label for period in months])
     else:
         chart = Note("No chart: the number of children looked after is not available.")
     quarters = b.quarter_table("Children looked after at the end of each quarter", [
@@ -332,7 +524,9 @@ def _children_looked_after(b: Builder) -> Section:
                               [("Rate per 10,000", "A2.rate_per_10000")], y_label="Per 10,000", bars=True)
     return Section("looked_after", "Children looked after", (
         "A child is looked after on a day when a care episode is open for them that day. The rate per 10,000 "
-        "uses the council's population aged under 18."), [table, chart, quarters, rate, Narrative(NARRATIVE_PROMPT)])
+        "uses the council's population aged under 18."), [table, chart, quarters, rate, b.comparison_table(
+            "How the council compares: children looked after", ["A2.rate_per_10000", "A6.by_legal_status"]),
+            Narrative(NARRATIVE_PROMPT)])
 
 
 def _month_label(period) -> str:
@@ -386,8 +580,11 @@ def _entries_and_exits(b: Builder) -> Section:
                "start of the extract's history can miss young people who left care before it.")])
     return Section("entries_exits", "Entries and exits", (
         "Children starting and ceasing to be looked after in each quarter, why they came into care (the category "
-        "of need when care began) and why care ended."), [starts, ends, trend, chart, leavers,
-                                                          Narrative(NARRATIVE_PROMPT)])
+        "of need when care began) and why care ended."), [starts, ends, trend, chart, leavers, b.comparison_table(
+            "How the council compares: care leavers", ["B3.care_leavers_in_suitable_accommodation"]),
+            Note("No national figure: the DfE publishes care leavers the council is not in touch with (a different "
+                 "measure, which excludes those who no longer need a service), not those in touch."),
+            Narrative(NARRATIVE_PROMPT)])
 
 
 def _placements(b: Builder) -> Section:
@@ -414,8 +611,10 @@ def _placements(b: Builder) -> Section:
                                     "C5.children_by_moves", "placement_moves", "Moves in the year")
     return Section("placements", "Placements", (
         "The type and provider of children's placements on the last day of the year, how far from home they "
-        "live, and how stable their placements are."), [types, location, stability, chart, moves,
-                                                       Narrative(NARRATIVE_PROMPT)])
+        "live, and how stable their placements are."), [types, location, stability, b.comparison_table(
+            "How the council compares: placement stability", ["C3.three_or_more_placements",
+                                                              "C4.long_term_stability"]),
+            chart, moves, Narrative(NARRATIVE_PROMPT)])
 
 
 def _reviews(b: Builder) -> Section:
@@ -442,11 +641,21 @@ def _reviews(b: Builder) -> Section:
         ("Reviews on time", "D2.reviews_on_time"),
         ("Children with all reviews on time", "D2.children_with_all_reviews_on_time")],
         y_label="%", percent=True, **options)
+    target = []
+    if b.data.review_target_percent is not None:
+        on_time = b.cell("D2.reviews_on_time", b.data.year.period_id)
+        on_time.show_n = True
+        met = on_time.value is not None and on_time.value >= b.data.review_target_percent
+        opening = (f"The council's target: {b.data.review_target_percent:.0f}% of reviews held on time. "
+                   f"In {b.data.year.label}, ")
+        target = [Sentence([opening, on_time, " were on time: "
+                            + ("the target was met." if met else "below the target.")])]
     late = b.cross_table(f"Late reviews in {b.data.year.label} by review and lateness", "D2.late_reviews",
                          "review_sequence", "lateness", "Review")
     return Section("reviews", "Reviews and their timeliness", (
         "Statutory reviews of each child's care plan, chaired by the IRO, and whether they were held when "
-        "the regulations require."), [quarters, trend, chart, late, Narrative(NARRATIVE_PROMPT)])
+        "the regulations require."), [quarters, trend, *target, chart, late, NO_NATIONAL_FIGURE["reviews"],
+                                      Narrative(NARRATIVE_PROMPT)])
 
 
 def _participation(b: Builder) -> Section:
@@ -465,7 +674,7 @@ def _participation(b: Builder) -> Section:
     return Section("participation", "Children's participation", (
         "How children took part in their reviews (the DfE's PN codes; PN0 means the child was under 4), "
         "whether they chaired their own review, and whether the IRO saw them beforehand."),
-        [codes, groups, rate, chart, seen, Narrative(NARRATIVE_PROMPT)])
+        [codes, groups, rate, chart, seen, NO_NATIONAL_FIGURE["participation"], Narrative(NARRATIVE_PROMPT)])
 
 
 def _review_quality(b: Builder) -> Section:
@@ -511,7 +720,7 @@ def _disputes(b: Builder) -> Section:
     return Section("disputes", "Disputes and escalations", (
         "Where an IRO is concerned about a child's plan or the service they receive, they raise it through the "
         "dispute resolution process (also called quality assurance notifications or escalations)."),
-        [quarters, reasons, stages, outcome, chart, Narrative(NARRATIVE_PROMPT)])
+        [quarters, reasons, stages, outcome, chart, NO_NATIONAL_FIGURE["disputes"], Narrative(NARRATIVE_PROMPT)])
 
 
 def _health(b: Builder) -> Section:
@@ -534,7 +743,11 @@ def _health(b: Builder) -> Section:
         ("Immunisations", "F3.immunisations")], y_label="%", percent=True)
     return Section("health", "Health", (
         "Health assessments, dental checks, immunisations and emotional wellbeing of children who had been "
-        "looked after for a year or more at 31 March."), [table, chart, sdq, Narrative(NARRATIVE_PROMPT)])
+        "looked after for a year or more at 31 March."), [table, b.comparison_table(
+            "How the council compares: health", ["F1.health_assessment", "F2.dental_check", "F3.immunisations",
+                                                 "F4.development_checks", "F5.sdq_completed", "F5.sdq_average_score",
+                                                 "F6.substance_misuse", "F7.convicted_or_cautioned"]),
+            chart, sdq, Narrative(NARRATIVE_PROMPT)])
 
 
 def _child_protection(b: Builder) -> Section:
@@ -565,7 +778,10 @@ def _child_protection(b: Builder) -> Section:
     return Section("child_protection", "Child protection", (
         "IROs in many councils also chair child protection conferences. These are the children subject to a "
         "child protection plan and the conferences held for them."),
-        [trend, chart, category, sex, ethnicity, length, Narrative(NARRATIVE_PROMPT)])
+        [trend, b.comparison_table("How the council compares: child protection", [
+            "G1.rate_per_10000", "G4.initial_conferences_in_time", "G6.second_or_subsequent_plans",
+            "G7.ended_plans_lasting_two_years", "G7.open_plans_by_length"]),
+         chart, category, sex, ethnicity, length, Narrative(NARRATIVE_PROMPT)])
 
 
 def _definitions(b: Builder) -> Section:
@@ -574,9 +790,21 @@ def _definitions(b: Builder) -> Section:
         text = measure.definition
         if not measure.is_available:
             text += f" ({measure.unavailable_reason}.)"
-        rows.append(Row(f"{measure.kpi_id} {measure.label}", [Cell(None, "text", text=text),
-                                                               Cell(None, "text", text=measure.source_tables)]))
-    table = b._table("Definitions of the figures", "Figure", ["Definition", "Source tables"], rows, [])
+        rows.append(Row(f"{measure.kpi_id} {measure.label}", [Cell(None, "text", text=text)]))
+    table = b._table("Definitions of the figures", "Figure", ["What it counts"], rows, [])
     return Section("definitions", "Definitions", (
-        "How each figure is counted. The warehouse computes every figure the same way each year, from the "
-        "case-management extract; analysts find them in the table marts.fct_kpi_values."), [table])
+        "How each figure is counted, in plain words. Where each comes from in the case-management system is in "
+        "the appendix."), [table])
+
+
+def _lineage(b: Builder) -> Section:
+    rows = [Row(f"{measure.kpi_id} {measure.label}", [
+        Cell(None, "text", text=measure.numerator_definition or "–"),
+        Cell(None, "text", text=measure.denominator_definition or "–"),
+        Cell(None, "text", text=f"{measure.source_tables}; marts.fct_kpi_values measure {measure.measure_id}")])
+        for measure in b.data.measures.values()]
+    table = b._table("Where each figure comes from", "Figure", ["Counted (numerator)", "Out of (denominator)",
+                                                                 "Source tables and warehouse measure"], rows, [])
+    return Section("lineage", "Appendix: technical lineage", (
+        "For analysts and auditors: the extract tables each figure is computed from and its measure in the "
+        "warehouse (marts.fct_kpi_values), so that any figure can be traced and recomputed."), [table])

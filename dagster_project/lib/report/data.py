@@ -63,6 +63,25 @@ class Figure:
     is_available: bool
     unavailable_reason: str | None
     exists: bool = True
+    caveat: str | None = None  # marts.fct_kpi_values.caveat, when the mart has the column
+
+
+@dataclass(frozen=True)
+class Comparator:
+    """One published figure beside the council's own (a row of marts.fct_kpi_comparators)."""
+
+    comparator_measure_id: str
+    comparator_id: str  # england, region, council_published, neighbours_2021, neighbours_2025
+    comparator_name: str
+    label: str
+    note: str | None
+    year_label: str
+    value: float | None
+    value_symbol: str | None  # the DfE's symbol when it published no number (c, x, z, ...)
+    neighbours_with_figure: int | None
+    neighbours_in_model: int | None
+    source_file: str
+    source_row: int | None
 
 
 @dataclass
@@ -79,6 +98,10 @@ class ReportData:
     categories: dict[tuple, list[tuple[str, int]]] = field(repr=False)
     review_target_percent: float | None = None
     small_number_threshold: int = 5
+    # (measure_id, breakdown, mart_column) -> {comparator_id: Comparator} for the latest published year not
+    # after the report's, and the same for the year before it (for the direction of travel)
+    comparators: dict[tuple, dict[str, Comparator]] = field(default_factory=dict, repr=False)
+    comparators_before: dict[tuple, dict[str, Comparator]] = field(default_factory=dict, repr=False)
 
     @property
     def year(self) -> Period:
@@ -95,7 +118,8 @@ class ReportData:
             # an available count with no row for the category: the category did not occur then
             return Figure(measure_id, period_id, measure.unit, None, None, None, None, True, None, exists=False)
         return Figure(measure_id, period_id, row["unit"], row["value"], row["numerator"], row["denominator"],
-                      row["percent_of_total"], row["is_available"], row["unavailable_reason"])
+                      row["percent_of_total"], row["is_available"], row["unavailable_reason"],
+                      caveat=row.get("caveat"))
 
     def breakdown_values(self, measure_id: str, breakdown_name: str, breakdown_2_name: str = "total",
                          ) -> list[str]:
@@ -134,14 +158,16 @@ def load(con: duckdb.DuckDBPyConnection, collection_year: str, history_years: in
         measures[row[0]] = Measure(*row)
 
     period_ids = [p.period_id for p in years + quarters + months]
-    frame = con.execute(
-        "select period_id, measure_id, breakdown_name, breakdown_value, breakdown_order, breakdown_2_name, "
-        "breakdown_2_value, breakdown_2_order, unit, value, numerator, denominator, percent_of_total, "
-        "is_available, unavailable_reason from marts.fct_kpi_values "
-        f"where period_id in ({', '.join('?' for _ in period_ids)})", period_ids).fetchall()
     columns = ["period_id", "measure_id", "breakdown_name", "breakdown_value", "breakdown_order",
                "breakdown_2_name", "breakdown_2_value", "breakdown_2_order", "unit", "value", "numerator",
                "denominator", "percent_of_total", "is_available", "unavailable_reason"]
+    # a caveat beside a figure (e.g. "the extract's history starts mid-year") once the mart carries one
+    if con.execute("select count(*) from information_schema.columns where table_schema = 'marts' "
+                   "and table_name = 'fct_kpi_values' and column_name = 'caveat'").fetchone()[0]:
+        columns.append("caveat")
+    frame = con.execute(
+        f"select {', '.join(columns)} from marts.fct_kpi_values "
+        f"where period_id in ({', '.join('?' for _ in period_ids)})", period_ids).fetchall()
     rows: dict[tuple, dict] = {}
     orders: dict[tuple, dict[str, int]] = {}
     for values in frame:
@@ -166,10 +192,38 @@ def load(con: duckdb.DuckDBPyConnection, collection_year: str, history_years: in
         threshold = int(settings["small_number_threshold"])
     except duckdb.Error:
         pass
+    comparators, before = ({}, {}) if "fct_kpi_comparators" not in tables else load_comparators(
+        con, manifest[0], years[-1].end.year)
     return ReportData(collection_year=collection_year, la_code=manifest[0], la_name=manifest[1],
                       extract_date=manifest[2], years=years, quarters=quarters, months=months,
                       measures=measures, rows=rows, categories=categories,
-                      review_target_percent=target, small_number_threshold=threshold)
+                      review_target_percent=target, small_number_threshold=threshold,
+                      comparators=comparators, comparators_before=before)
+
+
+def load_comparators(con: duckdb.DuckDBPyConnection, la_code: str, year_ending: int) -> tuple[dict, dict]:
+    """The comparators of each figure for the latest published year ending no later than the report's
+    (the DfE publishes a year after: a 2025-26 report compares with 2024-25), and for the year before."""
+    found = con.execute(
+        "select measure_id, breakdown_name, breakdown_value, mart_column, comparator_measure_id, comparator_id, "
+        "comparator_name, comparator_label, comparability_note, year_label, value, value_symbol, "
+        "neighbours_with_figure, neighbours_in_model, source_file, source_row, time_period "
+        "from marts.fct_kpi_comparators where la_code = ? and time_period <= ? order by time_period",
+        [la_code, year_ending]).fetchall()
+    latest: dict[tuple, int] = {}
+    for row in found:
+        latest[(row[0], row[1], row[2], row[3])] = row[16]
+    now: dict[tuple, dict] = {}
+    before: dict[tuple, dict] = {}
+    for row in found:
+        measure = (row[0], row[1], row[2], row[3])
+        key = (row[0], (row[1], row[2]), row[3])
+        comparator = Comparator(*row[4:16])
+        if row[16] == latest[measure]:
+            now.setdefault(key, {})[row[5]] = comparator
+        elif row[16] == latest[measure] - 1:
+            before.setdefault(key, {})[row[5]] = comparator
+    return now, before
 
 
 def latest_complete_year(con: duckdb.DuckDBPyConnection) -> str:

@@ -7,6 +7,7 @@ import base64
 
 import jinja2
 
+from dagster_project.lib.report import charts
 from dagster_project.lib.report.model import Chart, Report, display, is_small
 
 TEMPLATE = jinja2.Template("""<!DOCTYPE html>
@@ -16,7 +17,12 @@ TEMPLATE = jinja2.Template("""<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ report.title }} {{ report.collection_year }}: {{ report.la_name }}</title>
 <style>
-@page { size: A4; margin: 16mm 15mm 18mm 15mm; }
+@page { size: A4; margin: 16mm 15mm 18mm 15mm;
+        @bottom-left { content: "{{ report.la_name }}: IRO annual report {{ report.collection_year }}"; font-size: 8pt; color: #505a5f;
+                      font-family: Arial, Helvetica, sans-serif; }
+        @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; color: #505a5f;
+                       font-family: Arial, Helvetica, sans-serif; } }
+@page:first { @bottom-left { content: none; } }
 * { box-sizing: border-box; }
 body { font-family: Arial, "Helvetica Neue", Helvetica, sans-serif; font-size: 10.5pt; color: #1b1b1b;
        line-height: 1.4; margin: 0 auto; max-width: 190mm; padding: 8mm 0; }
@@ -24,14 +30,17 @@ h1 { font-size: 22pt; margin: 0 0 4mm; color: #12436d; }
 h2 { font-size: 15pt; color: #12436d; border-bottom: 2px solid #12436d; padding-bottom: 1.5mm; margin: 0 0 3mm; }
 h3 { font-size: 11pt; margin: 5mm 0 1.5mm; color: #1b1b1b; }
 p { margin: 0 0 2.5mm; }
-.cover { min-height: 240mm; display: flex; flex-direction: column; justify-content: center; }
-.cover .council { font-size: 14pt; color: #505a5f; margin-bottom: 10mm; }
-.cover .year { font-size: 16pt; margin-bottom: 14mm; }
+.cover .council { font-size: 14pt; color: #505a5f; margin-bottom: 4mm; }
+.cover .year { font-size: 14pt; margin-bottom: 6mm; }
+.cover h2 { font-size: 12pt; border-bottom: 1px solid #12436d; margin-top: 5mm; }
+.cover ul.messages li { margin: 0 0 1.5mm; }
+.cover .narrative { min-height: 22mm; }
 .cover dl { display: grid; grid-template-columns: 45mm 1fr; row-gap: 2mm; font-size: 10pt; }
 .cover dt { color: #505a5f; }
 .banner { border: 2px solid #d4351c; color: #d4351c; padding: 2mm 3mm; font-weight: bold; margin: 6mm 0; }
 .banner.public { border-color: #00703c; color: #00703c; }
 section { page-break-before: always; break-before: page; }
+section#context { page-break-before: auto; break-before: auto; margin-top: 8mm; }
 .contents ol { padding-left: 6mm; }
 .contents li { margin: 1mm 0; }
 .block { page-break-inside: avoid; break-inside: avoid; margin: 0 0 5mm; }
@@ -56,11 +65,20 @@ thead { display: table-header-group; }
 figure { margin: 0 0 5mm; page-break-inside: avoid; break-inside: avoid; }
 figure img { width: 100%; height: auto; display: block; }
 figcaption { font-weight: bold; font-size: 10pt; margin-bottom: 1mm; }
-.narrative { border: 1.5px dashed #505a5f; min-height: 42mm; padding: 3mm; color: #505a5f; margin: 5mm 0;
-             page-break-inside: avoid; break-inside: avoid; }
+.narrative { border: 1.5px dashed #505a5f; min-height: 32mm; padding: 3mm; color: #505a5f; margin: 5mm 0;
+             page-break-inside: avoid; break-inside: avoid; break-before: avoid; page-break-before: avoid; }
+table.comparison { font-size: 8.2pt; }
+table.comparison td, table.comparison thead th { white-space: normal; }
+table.comparison thead th:nth-child(2), table.comparison thead th:nth-child(3) { white-space: nowrap; }
+table.comparison tbody th { width: 30%; }
+.block.long { page-break-inside: auto; break-inside: auto; }
+.contents a { color: #1d70b8; text-decoration: none; }
 .narrative .label { font-weight: bold; color: #1b1b1b; }
+.narrative.written { color: #1b1b1b; min-height: 0; }
+.narrative .prompt { color: #505a5f; font-style: italic; font-size: 9pt; }
 .intro { color: #1b1b1b; }
 .note { font-style: italic; color: #505a5f; }
+.sentence { font-weight: bold; border-left: 4px solid #12436d; padding-left: 3mm; }
 .definitions td.text { font-size: 8pt; }
 @media screen { body { padding: 10mm; } section { border-top: 1px solid #ddd; margin-top: 12mm; padding-top: 8mm; } }
 </style>
@@ -76,6 +94,14 @@ figcaption { font-weight: bold; font-size: 10pt; margin-bottom: 1mm; }
     <dt>Figures as at</dt><dd>{{ report.extract_date }} (the case-management extract)</dd>
     <dt>Version</dt><dd>{{ "Public: small numbers suppressed" if report.is_public else "Internal: small numbers shown" }}</dd>
   </dl>
+  {% for block in report.front %}
+    {% if block.kind == 'note' %}<h2>Purpose</h2><p>{{ block.text }}</p>
+    {% elif block.kind == 'key_messages' %}<h2>Key messages</h2>
+    <ul class="messages">{% for sentence in block.sentences %}<li>{{ sentence.text(public=report.is_public) }}</li>{% endfor %}</ul>
+    {% elif block.kind == 'narrative' %}<h2>Recommendations</h2>
+    <div class="narrative"><span class="label">The Board is asked to</span><br>{{ block.prompt }}</div>
+    {% endif %}
+  {% endfor %}
   {% if report.is_public %}
   <div class="banner public">Counts of 1 to {{ report.small_number_threshold - 1 }} children are shown as "&lt;{{ report.small_number_threshold }}", and a percentage built on so few, or another figure from which one could be worked out by subtraction, as "[c]", so that no child can be identified.</div>
   {% else %}
@@ -86,7 +112,7 @@ figcaption { font-weight: bold; font-size: 10pt; margin-bottom: 1mm; }
 <section class="contents">
   <h2>Contents</h2>
   <ol>
-  {% for section in report.sections %}<li>{{ section.title }}</li>
+  {% for section in report.sections %}<li><a href="#{{ section.key }}">{{ section.title }}</a></li>
   {% endfor %}</ol>
   <h3>About these figures</h3>
   <p>Every figure is computed by the council's data warehouse from the case-management system, the same way
@@ -106,13 +132,13 @@ figcaption { font-weight: bold; font-size: 10pt; margin-bottom: 1mm; }
 </section>
 
 {% for section in report.sections %}
-<section id="{{ section.key }}"{% if section.key == 'definitions' %} class="definitions"{% endif %}>
+<section id="{{ section.key }}"{% if section.key in ('definitions', 'lineage') %} class="definitions"{% endif %}>
   <h2>{{ loop.index }}. {{ section.title }}</h2>
   <p class="intro">{{ section.intro }}</p>
   {% for block in section.blocks %}
     {% if block.kind == 'table' %}
-    <div class="block">
-      <table>
+    <div class="block{% if block.is_text %} long{% endif %}">
+      <table{% if is_comparison(block) %} class="comparison"{% endif %}>
         <caption><span class="key">Table {{ block.key[1:] | int }}</span>{{ block.title }}</caption>
         <thead><tr><th scope="col">{{ block.row_header }}</th>{% for column in block.columns %}<th scope="col"{% if block.is_text %} class="text"{% endif %}>{{ column }}</th>{% endfor %}</tr></thead>
         <tbody>
@@ -127,12 +153,14 @@ figcaption { font-weight: bold; font-size: 10pt; margin-bottom: 1mm; }
     {% elif block.kind == 'chart' %}
     <figure>
       <figcaption>Chart {{ block.key[1:] | int }}: {{ block.title }}</figcaption>
-      <img src="data:image/png;base64,{{ image(block) }}" alt="{{ block.description }}">
+      <img src="data:image/png;base64,{{ image(block) }}" alt="{{ describe(block) }}">
     </figure>
     {% elif block.kind == 'note' %}
     <p class="note">{{ block.text }}</p>
+    {% elif block.kind == 'sentence' %}
+    <p class="sentence">{{ block.text(public=report.is_public) }}</p>
     {% elif block.kind == 'narrative' %}
-    <div class="narrative"><span class="label">Commentary</span><br>{{ block.prompt }}</div>
+    <div class="narrative{% if block.default_text %} written{% endif %}"><span class="label">{{ block.label }}</span><br>{% if block.default_text %}{% for paragraph in block.default_text.split("\n") %}<p>{{ paragraph }}</p>{% endfor %}<p class="prompt">{{ block.prompt }}</p>{% else %}{{ block.prompt }}{% endif %}</div>
     {% endif %}
   {% endfor %}
 </section>
@@ -159,6 +187,13 @@ def render(report: Report) -> str:
         return display(cell, public=report.is_public, threshold=threshold)
 
     def image(chart: Chart) -> str:
-        return base64.b64encode(chart.png).decode("ascii")
+        return base64.b64encode(charts.draw(chart, public=report.is_public)).decode("ascii")
 
-    return TEMPLATE.render(report=report, css=css, show=show, image=image)
+    def describe(chart: Chart) -> str:
+        return charts.describe(chart, public=report.is_public)
+
+    def is_comparison(table) -> bool:
+        return any(cell.unit == "comparator" for row in table.rows for cell in row.cells)
+
+    return TEMPLATE.render(report=report, css=css, show=show, image=image, describe=describe,
+                           is_comparison=is_comparison)

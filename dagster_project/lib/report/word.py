@@ -14,6 +14,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from dagster_project.lib.report import charts
 from dagster_project.lib.report.model import Report, Table, display, is_small
 
 BLUE = RGBColor(0x12, 0x43, 0x6D)
@@ -69,35 +70,105 @@ def _repeat_header(row) -> None:
     properties.append(header)
 
 
+def _field(paragraph, instruction: str, placeholder: str = "") -> None:
+    """A Word field (TOC, PAGE, NUMPAGES): Word fills it in when the document is opened (updateFields is
+    set) or printed; the placeholder shows until then."""
+    def char(kind):
+        run = paragraph.add_run()
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        if kind == "begin":
+            element.set(qn("w:dirty"), "true")
+        run._r.append(element)
+    char("begin")
+    run = paragraph.add_run()
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instruction} "
+    run._r.append(text)
+    char("separate")
+    paragraph.add_run(placeholder)
+    char("end")
+
+
+def _contents(document, titles: list[str]) -> None:
+    """A TOC field over the Heading 1 sections. Its text until Word updates it (on opening: updateFields)
+    is the list of sections; Word then writes each one's page number and links it."""
+    def char(paragraph, kind):
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        if kind == "begin":
+            element.set(qn("w:dirty"), "true")
+        paragraph.add_run()._r.append(element)
+
+    first = document.add_paragraph()
+    char(first, "begin")
+    instruction = OxmlElement("w:instrText")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = ' TOC \\o "1-1" \\h \\z \\u '
+    first.add_run()._r.append(instruction)
+    char(first, "separate")
+    first.add_run(titles[0])
+    paragraph = first
+    for title in titles[1:]:
+        paragraph = document.add_paragraph(title)
+    char(paragraph, "end")
+
+
+def _update_fields_on_open(document) -> None:
+    settings = document.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    settings.append(update)
+
+
+def _caption(document, label: str, title: str):
+    """A caption in Word's Caption style, numbered by a SEQ field (so Word can list tables and charts)."""
+    kind, number = label.split()
+    caption = document.add_paragraph(style="Caption")
+    caption.add_run(f"{kind} ")
+    _field(caption, f"SEQ {kind} \\* ARABIC", number)
+    caption.add_run(f": {title}")
+    _keep_with_next(caption)
+    return caption
+
+
+def _alt_text(paragraph, description: str, title: str) -> None:
+    """Word's alternative text of the picture just added (wp:docPr descr and title), for screen readers."""
+    for properties in paragraph._p.iter(qn("wp:docPr")):
+        properties.set("descr", description)
+        properties.set("title", title)
+
+
 def _keep_with_next(paragraph) -> None:
     paragraph.paragraph_format.keep_with_next = True
 
 
-def _box(document, text: str) -> None:
-    """A bordered, empty box for the manager's commentary."""
+def _box(document, text: str, label: str = "Commentary", lines: int = 6, default_text: str | None = None) -> None:
+    """A bordered box for the manager's commentary: empty under its prompt, or holding default text to edit."""
     table = document.add_table(rows=1, cols=1)
     table.style = "Table Grid"
     cell = table.rows[0].cells[0]
     cell.width = Mm(TEXT_WIDTH_MM)
     paragraph = cell.paragraphs[0]
-    label = paragraph.add_run("Commentary\n")
+    label = paragraph.add_run(f"{label}\n")
     label.bold = True
+    if default_text:
+        for number, words in enumerate(default_text.split("\n")):
+            (paragraph if number == 0 else cell.add_paragraph()).add_run(words)
+        paragraph = cell.add_paragraph()
+        lines = 0
     prompt = paragraph.add_run(text)
     prompt.italic = True
     prompt.font.color.rgb = GREY
-    for _ in range(6):
+    for _ in range(lines):
         cell.add_paragraph("")
     document.add_paragraph("")
 
 
 def _table(document, table: Table, report: Report) -> None:
     threshold = report.small_number_threshold
-    caption = document.add_paragraph()
-    key = caption.add_run(f"Table {int(table.key[1:])}  ")
-    key.font.color.rgb = GREY
-    title = caption.add_run(table.title)
-    title.bold = True
-    _keep_with_next(caption)
+    _caption(document, f"Table {int(table.key[1:])}", table.title)
     text_table = table.is_text
     grid = document.add_table(rows=1, cols=len(table.columns) + 1)
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -169,15 +240,23 @@ def write(report: Report, path: Path) -> Path:
     styles = document.styles
     styles["Normal"].font.name = "Arial"
     styles["Normal"].font.size = Pt(10)
-    for name, size in (("Title", 24), ("Heading 1", 16), ("Heading 2", 11)):
+    for name, size in (("Title", 24), ("Heading 1", 16), ("Heading 2", 11), ("Caption", 10)):
         styles[name].font.name = "Arial"
         styles[name].font.size = Pt(size)
         styles[name].font.color.rgb = BLUE
+    styles["Caption"].font.bold = True
+    styles["Caption"].font.italic = False
+    styles["Caption"].font.color.rgb = RGBColor(0x1B, 0x1B, 0x1B)
     footer = section.footer.paragraphs[0]
     footer.text = (f"{report.la_name}: IRO annual report {report.collection_year} "
-                   f"({'public' if report.is_public else 'internal: do not publish'})")
-    footer.runs[0].font.size = Pt(8)
-    footer.runs[0].font.color.rgb = GREY
+                   f"({'public' if report.is_public else 'internal: do not publish'})\t\tPage ")
+    _field(footer, "PAGE", "1")
+    footer.add_run(" of ")
+    _field(footer, "NUMPAGES", "1")
+    for run in footer.runs:
+        run.font.size = Pt(8)
+        run.font.color.rgb = GREY
+    _update_fields_on_open(document)
 
     council = document.add_paragraph(report.la_name)
     council.runs[0].font.size = Pt(14)
@@ -193,6 +272,17 @@ def write(report: Report, path: Path) -> Path:
         run = paragraph.add_run(f"{label}: ")
         run.font.color.rgb = GREY
         paragraph.add_run(value)
+    for block in report.front:
+        if block.kind == "note":
+            document.add_heading("Purpose", level=2)
+            document.add_paragraph(block.text)
+        elif block.kind == "key_messages":
+            document.add_heading("Key messages", level=2)
+            for sentence in block.sentences:
+                document.add_paragraph(sentence.text(public=report.is_public), style="List Bullet")
+        elif block.kind == "narrative":
+            document.add_heading("Recommendations", level=2)
+            _box(document, block.prompt, label="The Board is asked to", lines=2)
     banner = document.add_paragraph()
     if report.is_public:
         text = (f'Counts of 1 to {report.small_number_threshold - 1} children are shown as '
@@ -209,8 +299,7 @@ def write(report: Report, path: Path) -> Path:
 
     document.add_page_break()
     document.add_heading("Contents", level=1)
-    for index, item in enumerate(report.sections, start=1):
-        document.add_paragraph(f"{index}. {item.title}")
+    _contents(document, [f"{index}. {item.title}" for index, item in enumerate(report.sections, start=1)])
     document.add_heading("About these figures", level=2)
     document.add_paragraph(
         f"Every figure is computed by the council's data warehouse from the case-management system, the same "
@@ -237,18 +326,20 @@ def write(report: Report, path: Path) -> Path:
             if block.kind == "table":
                 _table(document, block, report)
             elif block.kind == "chart":
-                caption = document.add_paragraph()
-                run = caption.add_run(f"Chart {int(block.key[1:])}: {block.title}")
-                run.bold = True
-                _keep_with_next(caption)
+                _caption(document, f"Chart {int(block.key[1:])}", block.title)
                 picture = document.add_paragraph()
-                picture.add_run().add_picture(io.BytesIO(block.png), width=Mm(TEXT_WIDTH_MM))
+                picture.add_run().add_picture(io.BytesIO(charts.draw(block, public=report.is_public)),
+                                              width=Mm(TEXT_WIDTH_MM))
+                _alt_text(picture, charts.describe(block, public=report.is_public), block.title)
                 picture.runs[0].add_break(WD_BREAK.LINE)
             elif block.kind == "note":
                 note = document.add_paragraph(block.text)
                 note.runs[0].italic = True
+            elif block.kind == "sentence":
+                sentence = document.add_paragraph(block.text(public=report.is_public))
+                sentence.runs[0].bold = True
             elif block.kind == "narrative":
-                _box(document, block.prompt)
+                _box(document, block.prompt, label=block.label, default_text=block.default_text)
     document.core_properties.title = f"{report.title} {report.collection_year}"
     document.core_properties.author = report.la_name
     document.save(path)
