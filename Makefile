@@ -7,12 +7,20 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 SCALE ?= 1 10 50
 PYTEST_ARGS ?=
 
-.PHONY: install run test dev bench docs manifest lint clean mappings
+.PHONY: install java run test dev bench docs manifest lint clean mappings
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	@$(UV) sync --frozen --quiet
+	@command -v java >/dev/null 2>&1 || $(MAKE) --no-print-directory java
 	@$(MAKE) --no-print-directory manifest
+
+# Java 17 runs the local Spark Thrift server of the cross-engine tests (tests/spark). Debian's package; on a
+# machine where apt-get is not allowed, install a Java 17 runtime by hand (only the Spark tests need it).
+java:
+	@echo "Installing Java 17 from Debian for the Spark tests (openjdk-17-jre-headless)..."
+	@(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null) \
+		|| echo "Could not install Java 17: the Spark tests will fail until a Java 17 runtime is on PATH."
 
 # dbt_models/target/manifest.json: what Dagster reads to turn the dbt project into assets.
 manifest:

@@ -1,9 +1,13 @@
-{#- Age in completed years on a date: the number of birthdays reached (a child is 4 on their 4th birthday). -#}
+{#- Age in completed years on a date: the number of birthdays reached (a child is 4 on their 4th birthday).
+    The year difference is set in brackets before it goes into dateadd: dbt-spark's dateadd multiplies its
+    interval by 12 without brackets, so an unbracketed `year(b) - year(a)` became `year(b) - year(a) * 12`
+    and ages came out a year too high on edge dates (tests/spark/test_portable_macros.py). -#}
 {% macro age_in_years(date_of_birth, on_date) -%}
+    {%- set whole_years -%}({{ dbt.datediff(date_of_birth, on_date, 'year') }}){%- endset -%}
     (
-        {{ dbt.datediff(date_of_birth, on_date, 'year') }}
+        {{ whole_years }}
         - case
-            when cast({{ dbt.dateadd('year', dbt.datediff(date_of_birth, on_date, 'year'), date_of_birth) }} as date)
+            when cast({{ dbt.dateadd('year', whole_years, date_of_birth) }} as date)
                 > {{ on_date }}
                 then 1
             else 0
@@ -23,6 +27,11 @@
 
 {% macro default__day_of_week_iso(date_expression) -%}
     extract(isodow from {{ date_expression }})
+{%- endmacro %}
+
+{#- Spark's dayofweek counts from Sunday = 1: shift it so that Monday is 1 and Sunday 7. -#}
+{% macro spark__day_of_week_iso(date_expression) -%}
+    (((dayofweek({{ date_expression }}) + 5) % 7) + 1)
 {%- endmacro %}
 
 {#- The date a number of working days after another: joins int_calendar_days twice. Use as

@@ -23,7 +23,7 @@ ranked as (
 years as (
     select
         finding_key,
-        string_agg(distinct collection_year, ', ' order by collection_year) as collection_years,
+        {{ ordered_string_agg('collection_year', "', '", 'collection_year', distinct=true) }} as collection_years,
         count(*) as occurrences
     from ranked
     group by finding_key

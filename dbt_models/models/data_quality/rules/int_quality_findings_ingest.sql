@@ -41,7 +41,7 @@ final as (
     select
         case when problems.action = 'row quarantined' then 'ING01' else 'ING02' end as rule_code,
         cast(null as varchar) as collection_year,
-        nullif(upper(regexp_replace(trim(quarantined_people.person_id), '\.0$', '')), '') as person_id,
+        nullif(upper({{ strip_trailing_point_zero('trim(quarantined_people.person_id)') }}), '') as person_id,
         problems.table_name as record_table,
         problems.source_file || ':' || coalesce(cast(problems.row_number as varchar), '')
             || ':' || coalesce(problems.column_name, '') as record_id,

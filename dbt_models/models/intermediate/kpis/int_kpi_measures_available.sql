@@ -22,7 +22,7 @@ groups as (
         sources.measure_id,
         sources.requirement_group,
         max(case when ingest_tables.is_available then 1 else 0 end) = 1 as is_met,
-        {{ dbt.listagg('sources.table_name', "' or '", "order by sources.table_name") }} as tables
+        {{ ordered_string_agg('sources.table_name', "' or '", 'sources.table_name') }} as tables
     from sources
     left join ingest_tables
         on sources.table_name = ingest_tables.table_name
@@ -33,9 +33,9 @@ measures as (
     select
         groups.measure_id,
         min(case when groups.is_met then 1 else 0 end) = 1 as is_available,
-        {{ dbt.listagg('case when groups.is_met then null else groups.tables end', "', '", "order by groups.requirement_group") }}
+        {{ ordered_string_agg('case when groups.is_met then null else groups.tables end', "', '", 'groups.requirement_group') }}
             as missing_tables,
-        {{ dbt.listagg('groups.tables', "'; '", "order by groups.requirement_group") }} as source_tables
+        {{ ordered_string_agg('groups.tables', "'; '", 'groups.requirement_group') }} as source_tables
     from groups
     group by groups.measure_id
 ),

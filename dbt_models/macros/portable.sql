@@ -1,0 +1,44 @@
+{#
+  SQL that DuckDB and Spark spell differently, or that a dbt cross-database macro gets wrong on one of
+  them without an error. Each macro has a duckdb__ and a spark__ implementation; default__ is the
+  ANSI-ish form (DuckDB's, which PostgreSQL shares). tests/spark/test_portable_macros.py runs every one
+  on both engines against hand-worked values.
+#}
+
+{#- Values of a group joined into one string in a stated order. dbt.listagg cannot be used: on Spark it
+    drops its order_by_clause with only a log line, so the order of the joined text changes silently.
+    `distinct=true` joins each value once, ordered by the value itself (order_by is then ignored).
+    A group whose values are all null gives null on both engines (Spark's array_join would give ''). -#}
+{% macro ordered_string_agg(value, delimiter, order_by, distinct=false) -%}
+    {{ return(adapter.dispatch('ordered_string_agg')(value, delimiter, order_by, distinct)) }}
+{%- endmacro %}
+
+{% macro default__ordered_string_agg(value, delimiter, order_by, distinct) -%}
+    {%- if distinct -%}
+    string_agg(distinct {{ value }}, {{ delimiter }} order by {{ value }})
+    {%- else -%}
+    string_agg({{ value }}, {{ delimiter }} order by {{ order_by }})
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro spark__ordered_string_agg(value, delimiter, order_by, distinct) -%}
+    case when count({{ value }}) > 0 then
+    {%- if distinct %}
+        array_join(array_sort(collect_set({{ value }})), {{ delimiter }})
+    {%- else %}
+        array_join(
+            transform(
+                array_sort(collect_list(case when {{ value }} is not null
+                    then named_struct('sort_key', {{ order_by }}, 'item', {{ value }}) end)),
+                entry -> entry.item),
+            {{ delimiter }})
+    {%- endif %}
+    end
+{%- endmacro %}
+
+{#- A trailing ".0" removed from an identifier that passed through a spreadsheet (12345.0 -> 12345).
+    Written with a character class, not '\.0$': Spark's string literals treat the backslash as an
+    escape, so '\.0$' reaches its regex engine as '.0$' and '1230' would lose its '30'. -#}
+{% macro strip_trailing_point_zero(expression) -%}
+    regexp_replace({{ expression }}, '[.]0$', '')
+{%- endmacro %}
