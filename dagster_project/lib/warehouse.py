@@ -45,7 +45,7 @@ def write_raw_layer(con: duckdb.DuckDBPyConnection, extract: Extract, loads: dic
     con.execute("begin transaction")
     try:
         con.execute("create schema if not exists raw")
-        for name, load in loads.items():
+        for load in loads.values():
             _write_table(con, extract, load, loaded_at)
         _write_logs(con, extract, loads, loaded_at)
         con.execute("commit")

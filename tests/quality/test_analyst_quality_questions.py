@@ -10,8 +10,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dagster_project.lib.publication import pseudonymisation
 from dagster_project.lib.paths import DBT_PROJECT_DIR
+from dagster_project.lib.publication import pseudonymisation
 
 GUIDE = DBT_PROJECT_DIR / "docs" / "analyst_guide.md"
 NIGHT = date(2026, 11, 30)

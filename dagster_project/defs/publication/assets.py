@@ -7,8 +7,8 @@ stops the run before it), so a failed night never replaces what people are readi
 import dagster as dg
 
 from dagster_project.defs.quality.assets import DATA_QUALITY_MARTS, data_quality_report
-from dagster_project.defs.report.assets import analyst_mart_files, iro_nightly_annual_report
 from dagster_project.defs.quality.mapping_worksheet import mapping_worksheet_files
+from dagster_project.defs.report.assets import analyst_mart_files, iro_nightly_annual_report
 from dagster_project.defs.returns.assets import ssda903_nightly_returns
 from dagster_project.defs.transformation.project import mart_asset_keys
 from dagster_project.lib import publication, writer_lock

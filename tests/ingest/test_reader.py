@@ -3,10 +3,8 @@ and what cannot be loaded is quarantined with the reason. Messages never quote a
 
 import pytest
 
-from dagster_project.lib.ingest.reader import NOT_A_DATE
-
 from dagster_project.lib.contract import load_contract
-from dagster_project.lib.extract_reader import (
+from dagster_project.lib.ingest import (
     ExtractError,
     check_council,
     excel_column_letter,
@@ -15,6 +13,7 @@ from dagster_project.lib.extract_reader import (
     read_extract,
     read_table,
 )
+from dagster_project.lib.ingest.reader import NOT_A_DATE
 
 PERSON = load_contract()["ssd_person"]
 HEADER = "pers_person_id,pers_sex,pers_ethnicity,pers_dob"
