@@ -24,7 +24,7 @@ from dagster_project.defs.operations.jobs import ON_DEMAND_TAG
 from dagster_project.defs.returns.assets import collection_year_partitions
 from dagster_project.lib import publication
 from dagster_project.lib import report as annual_report
-from dagster_project.lib.pseudonymisation import ANALYST_SCHEMAS
+from dagster_project.lib.publication.pseudonymisation import ANALYST_SCHEMAS
 from dagster_project.lib.resources import WarehouseResource
 
 KPI_MARTS = [dg.AssetKey(["marts", name]) for name in ("fct_kpi_values", "dim_kpi_measures", "dim_reporting_periods",
