@@ -26,7 +26,7 @@ def configuration_dir(warehouse: WarehouseResource) -> Path:
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(key=["configuration", name], group_name="configuration", kinds={"duckdb"},
+    specs=[dg.AssetSpec(key=["configuration", name], group_name="raw", kinds={"duckdb"},
                         description=description, deps=[dg.AssetKey(["raw", "extract_manifest"])])
            for name, description in CONFIGURATION_TABLES.items()],
     name="council_configuration",
