@@ -23,11 +23,13 @@ import dagster as dg
 STAGE_LABELS = {
     "generate": "sample council generated (synthetic)",
     "raw_extract": "ingestion: extract loaded",
+    "council_configuration": "council configuration (settings, mappings)",
     "warehouse_dbt_models": "dbt: staging, 903, KPIs and their tests",
     "staging_expectations": "Great Expectations on staging",
     "data_quality_dbt_models": "data-quality rules",
     "data_quality_rule_checks": "data-quality rule checks",
     "data_quality_report": "data-quality report",
+    "mapping_worksheet_files": "mapping worksheet",
     "analyst_warehouse": "analyst warehouse (pseudonymised)",
     "iro_nightly_annual_report": "IRO annual report",
     "ssda903_nightly_returns": "SSDA903 return files",

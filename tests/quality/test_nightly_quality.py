@@ -232,6 +232,15 @@ def _rule_kinds() -> dict[str, str]:
         return {row["rule_code"]: row["finding_kind"] for row in csv.DictReader(f)}
 
 
+def _rules_on_rows_not_loaded() -> set[str]:
+    """ING01/ING02 and the DfE date rules raised on a quarantined row (family ssda903_ingest_dates)."""
+    from dagster_project.lib.paths import SEEDS_DIR
+
+    with open(SEEDS_DIR / "data_quality" / "data_quality_rules.csv", newline="", encoding="utf-8") as f:
+        return {row["rule_code"] for row in csv.DictReader(f)
+                if row["rule_code"] in ("ING01", "ING02") or row["family"] == "ssda903_ingest_dates"}
+
+
 @pytest.mark.parametrize("council", ["clean", "injected"])
 def test_the_worklist_holds_only_what_can_be_corrected_and_the_counts_add_up(councils, council):
     """Night one of each council (the clean one is the default council, smaller): the worklist is the recording
@@ -329,9 +338,10 @@ def test_each_planted_worklist_finding_names_its_record_by_date_and_type_as_writ
     extract = councils["extract"]
     files: dict[str, list[list[str]]] = {}
     checked = defaultdict(int)
+    not_loaded = _rules_on_rows_not_loaded()
     for row in councils["truth"]:
         key = (row["rule_code"], row["child"], row["record_table"], row["record_id"])
-        if kinds[row["rule_code"]] != "recording_error" or row["rule_code"] in ("ING01", "ING02"):
+        if kinds[row["rule_code"]] != "recording_error" or row["rule_code"] in not_loaded:
             continue  # a row that could not be loaded is not a record in the system: the data team's
         finding = open_findings[key]
         table = (finding["source_file_name"] or "").removesuffix(".csv")

@@ -117,7 +117,9 @@ described as (
         records.record_date,
         coalesce(
             records.record_description,
-            case when rules.origin = 'ingest' and findings.source_row_number is not null
+            -- a quarantined row is not a record in the system: the data team finds it by file and row
+            case when (rules.origin = 'ingest' or rules.family = 'ssda903_ingest_dates')
+                    and findings.source_row_number is not null
                 then 'row ' || cast(findings.source_row_number as {{ dbt.type_string() }}) || ' of '
                     || findings.source_file_name || ' (not loaded)' end,
             case when findings.record_id is not null then findings.record_table || ' record ' || findings.record_id end,
