@@ -128,6 +128,71 @@ def test_a_malformed_row_names_file_row_and_column(tmp_path, name, text, message
     assert str(raised.value).startswith(message)
 
 
+
+# --- the council's choices that were environment variables (issues 11 and 15) ------------------------
+
+def test_every_shipped_value_is_of_its_type_and_a_boolean_is_written_as_sql_casts_it():
+    for row in seed("settings/shipped_settings.csv"):
+        assert row["value_type"] in council_config.VALUE_TYPES, row["setting_name"]
+        council_config.typed_value(row["setting_name"], row["value_type"], row["setting_value"])  # raises if not
+        if row["value_type"] == "boolean":
+            assert row["setting_value"] in ("true", "false"), row["setting_name"]
+
+
+def test_the_shipped_choices_are_those_the_issues_agreed():
+    values = council_config.settings_in_force(None)
+    assert {name: values[name] for name in ("max_quarantined_share", "max_vanished_children_share",
+                                            "max_table_shrink_share", "worklist_sheet_per_team",
+                                            "worklist_old_after_days")} == {
+        "max_quarantined_share": 0.05, "max_vanished_children_share": 0.02, "max_table_shrink_share": 0.10,
+        "worklist_sheet_per_team": False, "worklist_old_after_days": 30}
+
+
+def test_a_council_s_choices_are_typed_and_win_over_the_shipped_ones(tmp_path, monkeypatch):
+    write(tmp_path, "settings.csv", "setting_name,setting_value\nworklist_sheet_per_team,Yes\n"
+                                    "max_vanished_children_share,0.1\nworklist_old_after_days,45\n")
+    monkeypatch.setenv("CLA_CONFIG_DIR", str(tmp_path))
+    values = council_config.settings_in_force(Settings.from_environment().config_dir)
+    assert (values["worklist_sheet_per_team"], values["max_vanished_children_share"], values["worklist_old_after_days"],
+            values["max_quarantined_share"], values["max_table_shrink_share"]) == (True, 0.1, 45, 0.05, 0.10)
+    # the warehouse gets true, which SQL casts to a boolean on DuckDB and Spark alike
+    rows = council_config.read_settings(tmp_path)[0]
+    assert [(r["setting_name"], r["setting_value"], r["source_row_number"]) for r in rows] == [
+        ("worklist_sheet_per_team", "true", 2), ("max_vanished_children_share", "0.1", 3),
+        ("worklist_old_after_days", "45", 4)]
+
+
+
+def test_the_example_folder_reads_cleanly_and_shows_a_yes_or_no_setting():
+    example = SEEDS_DIR.parent / "config.example"
+    council_config.read_configuration(example)  # raises on any malformed row
+    assert council_config.settings_in_force(example)["worklist_sheet_per_team"] is True
+
+@pytest.mark.parametrize("text, meaning", [("yes", True), ("YES", True), ("true", True), ("no", False),
+                                           ("No", False), ("false", False)])
+def test_a_yes_or_no_setting_reads_yes_no_true_and_false(tmp_path, text, meaning):
+    write(tmp_path, "settings.csv", f"setting_name,setting_value\nworklist_sheet_per_team,{text}\n")
+    assert council_config.settings_in_force(tmp_path)["worklist_sheet_per_team"] is meaning
+
+
+@pytest.mark.parametrize("setting, value, must_be", [
+    ("worklist_sheet_per_team", "perhaps", "worklist_sheet_per_team must be yes or no, not 'perhaps'"),
+    ("worklist_old_after_days", "30.5", "worklist_old_after_days must be a whole number, not '30.5'"),
+    ("max_quarantined_share", "5%", "max_quarantined_share must be a share from 0 to 1 (0.05 for 5%), not '5%'"),
+    ("max_vanished_children_share", "2", "max_vanished_children_share must be a share from 0 to 1 (0.05 for 5%), not '2'"),
+    ("max_table_shrink_share", "-0.1", "max_table_shrink_share cannot be negative"),
+])
+def test_a_malformed_value_of_each_council_choice_names_settings_csv_its_row_and_column(
+        tmp_path, monkeypatch, setting, value, must_be):
+    write(tmp_path, "settings.csv", f"setting_name,setting_value\nsmall_number_threshold,6\n{setting},{value}\n")
+    monkeypatch.setenv("CLA_CONFIG_DIR", str(tmp_path))
+    with pytest.raises(council_config.ConfigurationError) as raised:
+        council_config.settings_in_force(Settings.from_environment().config_dir)
+    assert str(raised.value) == f"settings.csv: row 3, column setting_value: {must_be}"
+    # the same message stops the configuration asset (read_configuration) before anything is written
+    with pytest.raises(council_config.ConfigurationError, match="settings.csv: row 3, column setting_value"):
+        council_config.read_configuration(tmp_path)
+
 # --- the postcode directory ---------------------------------------------------------------------------
 
 # The first columns of the ONS Postcode Directory exactly as the ONS writes them (ONSPD_NOV_2025 layout:

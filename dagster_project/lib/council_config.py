@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import difflib
 import hashlib
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,12 @@ POSTCODE_COLUMNS = {
     "easting": ("oseast1m", "east1m", "easting"),
     "northing": ("osnrth1m", "north1m", "northing"),
 }
+
+
+# The value types of the shipped settings seed (value_type), and what a value of each must be.
+NUMBER_TYPES = {"integer": "a whole number", "double": "a number", "share": "a share from 0 to 1 (0.05 for 5%)"}
+VALUE_TYPES = (*NUMBER_TYPES, "boolean", "path")
+BOOLEAN_TEXTS = {"yes": True, "true": True, "no": False, "false": False}
 
 
 class ConfigurationError(ValueError):
@@ -71,12 +78,58 @@ def _shipped(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
+def shipped_settings() -> dict[str, dict[str, str]]:
+    """The shipped settings seed, by setting name (value, value_type, description)."""
+    return {row["setting_name"]: row for row in _shipped(SEEDS_DIR / "settings" / "shipped_settings.csv")}
+
+
+def typed_value(name: str, value_type: str, text: str):
+    """What a setting's text stands for, by its value type (the shipped seed's value_type column):
+
+        integer  a whole number, not negative (days, months, ages, counts)
+        double   a number, not negative (a target in per cent)
+        share    a number from 0 to 1 (0.05 is 5%): a share of rows or children
+        boolean  yes or no (true or false), in any case
+        path     a file named relative to the configuration folder; blank is None
+
+    A value that is none of these raises ValueError with a sentence saying what the setting must be."""
+    text = (text or "").strip()
+    if value_type == "path":
+        return text or None
+    if value_type == "boolean":
+        if text.lower() not in BOOLEAN_TEXTS:
+            raise ValueError(f"{name} must be yes or no, not {text!r}")
+        return BOOLEAN_TEXTS[text.lower()]
+    if value_type not in NUMBER_TYPES:
+        raise ValueError(f"{name} has the value type {value_type!r}, which the warehouse does not know "
+                         f"({', '.join(VALUE_TYPES)})")
+    try:
+        value = int(text) if value_type == "integer" else float(text)
+    except ValueError:
+        value = None
+    if value is None or not math.isfinite(value):
+        raise ValueError(f"{name} must be {NUMBER_TYPES[value_type]}, not {text!r}")
+    if value < 0:
+        raise ValueError(f"{name} cannot be negative")
+    if value_type == "share" and value > 1:
+        raise ValueError(f"{name} must be {NUMBER_TYPES[value_type]}, not {text!r}")
+    return value
+
+
+def _warehouse_text(value_type: str, typed, text: str) -> str:
+    """The text the warehouse keeps: true / false for a boolean (what SQL casts on DuckDB and Spark alike,
+    whichever of yes, no, true, false the council wrote), the value as written otherwise."""
+    if value_type == "boolean":
+        return "true" if typed else "false"
+    return text
+
+
 def read_settings(config_dir: Path) -> tuple[list[dict], Path | None]:
     """The council's settings as rows for the warehouse, and its postcode directory's path if it gave one."""
     path = config_dir / SETTINGS_FILE
     if not path.exists():
         return [], None
-    shipped = {row["setting_name"]: row for row in _shipped(SEEDS_DIR / "settings" / "shipped_settings.csv")}
+    shipped = shipped_settings()
     rows, seen, directory = [], {}, None
     for number, row in _read_rows(path, SETTINGS_COLUMNS):
         where = f"{path.name}: row {number}"
@@ -89,23 +142,44 @@ def read_settings(config_dir: Path) -> tuple[list[dict], Path | None]:
             raise ConfigurationError(f"{where}, column setting_name: {name!r} is set again (first on row {seen[name]})")
         seen[name] = number
         value_type = shipped[name]["value_type"]
+        try:
+            typed = typed_value(name, value_type, value)
+        except ValueError as exc:
+            raise ConfigurationError(f"{where}, column setting_value: {exc}") from None
         if value_type == "path":
-            if not value:
+            if typed is None:
                 continue
             directory = (config_dir / value) if not Path(value).is_absolute() else Path(value)
             if not directory.is_file():
                 raise ConfigurationError(f"{where}, column setting_value: no file {value!r} in the configuration folder")
-        else:
-            try:
-                number_value = float(value) if value_type == "double" else int(value)
-            except ValueError:
-                kind = "a number" if value_type == "double" else "a whole number"
-                raise ConfigurationError(f"{where}, column setting_value: {name} must be {kind}, not {value!r}") from None
-            if number_value < 0:
-                raise ConfigurationError(f"{where}, column setting_value: {name} cannot be negative")
-        rows.append({"setting_name": name, "setting_value": value, "source_file_name": path.name,
-                     "source_row_number": number})
+        rows.append({"setting_name": name, "setting_value": _warehouse_text(value_type, typed, value),
+                     "source_file_name": path.name, "source_row_number": number})
     return rows, directory
+
+
+def settings_in_force(config_dir: Path | None) -> dict:
+    """Every setting's value, typed: the council's own where its settings.csv sets one, else the shipped
+    default; config_dir None means the shipped defaults only. For what runs before dbt (ingestion); after
+    dbt the same values are in marts.dim_council_settings (see settings_from_warehouse)."""
+    shipped = shipped_settings()
+    texts = {name: row["setting_value"] for name, row in shipped.items()}
+    if config_dir is not None:
+        texts.update((row["setting_name"], row["setting_value"]) for row in read_settings(config_dir)[0])
+    return {name: typed_value(name, shipped[name]["value_type"], text) for name, text in texts.items()}
+
+
+def settings_from_warehouse(con: duckdb.DuckDBPyConnection, names: tuple[str, ...]) -> dict:
+    """The named settings in force tonight, typed, from marts.dim_council_settings (what the night's
+    figures used). A setting the table does not have is an error: a report must never fall back to a
+    value nobody set."""
+    rows = con.execute("select setting_name, setting_value, value_type from marts.dim_council_settings "
+                       f"where setting_name in ({', '.join('?' for _ in names)})", list(names)).fetchall()
+    found = {name: typed_value(name, value_type, value) for name, value, value_type in rows}
+    missing = [name for name in names if name not in found]
+    if missing:
+        raise ConfigurationError(f"marts.dim_council_settings has no setting {', '.join(missing)}: build it "
+                                 "(dbt build -s dim_council_settings) from seeds/settings/shipped_settings.csv")
+    return found
 
 
 def read_code_mappings(config_dir: Path) -> list[dict]:

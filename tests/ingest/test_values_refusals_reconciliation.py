@@ -8,17 +8,31 @@ from datetime import datetime
 import duckdb
 import pytest
 
+from dagster_project.defs.configuration.assets import configuration_dir
 from dagster_project.lib.contract import load_contract
+from dagster_project.lib.council_config import ConfigurationError
 from dagster_project.lib.ingest import ExtractError, find_extract, read_extract, read_table, scan_landing
 from dagster_project.lib.ingest.reconciliation import reconcile, write_reconciliation
 from dagster_project.lib.ingest.reconciliation_report import section_html
 from dagster_project.lib.ingest.refusals import check_extract, untrusted_tables
 from dagster_project.lib.ingest.settings import IngestSettings
+from dagster_project.lib.resources import WarehouseResource
 from dagster_project.lib.warehouse import write_raw_layer
 
 CONTRACT = load_contract()
 PERSON = CONTRACT["ssd_person"]
 HEADER = "pers_person_id,pers_sex,pers_ethnicity,pers_dob"
+SHIPPED = IngestSettings.from_configuration(None)  # seeds/settings/shipped_settings.csv: 5%, 2%, 10%
+
+
+def council_settings(tmp_path, monkeypatch, rows: str) -> IngestSettings:
+    """The shares in force when the council's configuration folder (CLA_CONFIG_DIR) has this settings.csv,
+    found as the ingestion asset finds it."""
+    folder = tmp_path / "config"
+    folder.mkdir()
+    (folder / "settings.csv").write_text("setting_name,setting_value\n" + rows, encoding="utf-8")
+    monkeypatch.setenv("CLA_CONFIG_DIR", str(folder))
+    return IngestSettings.from_configuration(configuration_dir(WarehouseResource.from_settings()))
 
 
 def messages(load):
@@ -99,22 +113,23 @@ def test_a_required_table_with_no_row_refuses_the_night(extract_builder):
     extract = find_extract(folder.parent)
     loads = read_extract(extract)
     with pytest.raises(ExtractError) as refused:
-        check_extract(extract, loads, IngestSettings())
+        check_extract(extract, loads, SHIPPED)
     assert str(refused.value).startswith(
         "extract 2026-11-23T0200 refused: ssd_legal_status.csv: no row loaded (the file has a header and no rows)")
     assert refused.value.extract_id == "2026-11-23T0200"
 
 
-def test_more_than_five_percent_quarantined_refuses_the_night_naming_counts_and_three_reasons(extract_builder):
+def test_more_than_five_percent_quarantined_refuses_the_night_naming_counts_and_three_reasons(extract_builder, tmp_path,
+                                                                                              monkeypatch):
     rows = "".join(f"{i},F,WBRI,2012-06-14\n" for i in range(1, 17)) + "17,F,WBRI,soon\n18,F,WBRI,later\n" \
         "19,F,WBRI,31/02/2012\n20,F,WBRI,never\n"
     folder = extract_builder.write(tables={"ssd_person": f"{HEADER}\n{rows}"})
     extract = find_extract(folder.parent)
     loads = read_extract(extract)
     assert loads["ssd_person"].rows_loaded == 16
-    sentences = [s for s in untrusted_tables(loads, IngestSettings()) if s.startswith("ssd_person")]
+    sentences = [s for s in untrusted_tables(loads, SHIPPED) if s.startswith("ssd_person")]
     assert sentences == [
-        ("ssd_person.csv: 4 of 20 rows quarantined (20.0%, more than the 5% allowed by CLA_MAX_QUARANTINED_SHARE), "
+        ("ssd_person.csv: 4 of 20 rows quarantined (20.0%, more than the 5% allowed by the setting max_quarantined_share), "
         "16 loaded; first reasons: ssd_person.csv, row 18, column pers_dob: value is not a date in a form that can "
         "be read safely (yyyy-mm-dd, dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy, dd Mon yyyy, dd-Mon-yy, yyyymmdd) (row "
         "quarantined); ssd_person.csv, row 19, column pers_dob: value is not a date in a form that can be read "
@@ -123,8 +138,9 @@ def test_more_than_five_percent_quarantined_refuses_the_night_naming_counts_and_
         "safely (yyyy-mm-dd, dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy, dd Mon yyyy, dd-Mon-yy, yyyymmdd) (row "
         "quarantined)")]
     assert "soon" not in sentences[0] and "31/02/2012" not in sentences[0]
-    assert [s for s in untrusted_tables(loads, IngestSettings(max_quarantined_share=0.25))
-            if s.startswith("ssd_person")] == []
+    # a council that allows a quarter in its settings.csv: 20% is not refused
+    allows_a_quarter = council_settings(tmp_path, monkeypatch, "max_quarantined_share,0.25\n")
+    assert [s for s in untrusted_tables(loads, allows_a_quarter) if s.startswith("ssd_person")] == []
 
 
 @pytest.mark.parametrize("manifest_text, reason", [
@@ -191,7 +207,7 @@ def test_a_handful_of_merges_publishes_with_a_warning_and_counts(extract_builder
     con = published_warehouse(extract_builder, PEOPLE, EPISODES)
     people = [p for p in PEOPLE if p[0] != "50"]
     people[0] = ("1", "F", "2012-06-15")  # one child's date of birth corrected
-    result = reconcile(con, "2026-11-23T0200", tonight(extract_builder, people, EPISODES[:49]), IngestSettings())
+    result = reconcile(con, "2026-11-23T0200", tonight(extract_builder, people, EPISODES[:49]), SHIPPED)
     assert result.holds == []
     counts = result.counts()
     assert counts["children_looked_after_vanished"] == 1  # 1 of 50 = 2%: not more than 2%
@@ -209,11 +225,11 @@ def test_a_handful_of_merges_publishes_with_a_warning_and_counts(extract_builder
 def test_a_tenth_of_the_children_vanished_holds_the_night_with_a_message(extract_builder):
     con = published_warehouse(extract_builder, PEOPLE, EPISODES)
     result = reconcile(con, "2026-11-23T0200", tonight(extract_builder, PEOPLE[:45], EPISODES[:45]),
-                       IngestSettings())
+                       SHIPPED)
     assert [row["measure"] for row in result.holds] == ["children_looked_after_vanished"]
     assert result.hold_message() == (
         "night held, nothing published: 5 of the 50 children looked after in extract 2026-11-22T0200 are not in "
-        "extract 2026-11-23T0200 (10.0%, more than the 2% allowed by CLA_MAX_VANISHED_CHILDREN_SHARE). If this is "
+        "extract 2026-11-23T0200 (10.0%, more than the 2% allowed by the setting max_vanished_children_share). If this is "
         "right (a cleanse or a migration), publish anyway with `make run ACKNOWLEDGE_CHANGES=1` (run config "
         "raw_extract: acknowledge_changes: true)")
 
@@ -221,14 +237,43 @@ def test_a_tenth_of_the_children_vanished_holds_the_night_with_a_message(extract
 def test_a_table_that_lost_more_than_a_tenth_of_its_rows_holds_the_night(extract_builder):
     many = PEOPLE + [(str(i), "M", "2001-01-01") for i in range(100, 200)]  # people not in care
     con = published_warehouse(extract_builder, many, EPISODES)
-    result = reconcile(con, "2026-11-23T0200", tonight(extract_builder, PEOPLE, EPISODES), IngestSettings())
+    result = reconcile(con, "2026-11-23T0200", tonight(extract_builder, PEOPLE, EPISODES), SHIPPED)
     assert [row["measure"] for row in result.holds] == ["rows_fell:ssd_person"]
     assert ("ssd_person rows fell: 150 rows in extract 2026-11-22T0200, 50 now (66.7% fewer, more than the 10% "
-            "allowed by CLA_MAX_TABLE_SHRINK_SHARE)") in result.hold_message()
+            "allowed by the setting max_table_shrink_share)") in result.hold_message()
 
+
+
+def test_the_council_s_settings_csv_decides_what_holds_the_night(extract_builder, tmp_path, monkeypatch):
+    # 5 of the 50 children vanished (10.0%) and ssd_person fell from 150 rows to 45 (70.0% fewer): both hold
+    # the night under the shipped 2% and 10%; a council allowing 10% and 75% publishes it with a warning
+    many = PEOPLE + [(str(i), "M", "2001-01-01") for i in range(100, 200)]
+    con = published_warehouse(extract_builder, many, EPISODES)
+    loads = tonight(extract_builder, PEOPLE[:45], EPISODES[:45])
+    assert [row["measure"] for row in reconcile(con, "2026-11-23T0200", loads, SHIPPED).holds] == [
+        "children_looked_after_vanished", "rows_fell:ssd_person"]
+    council = council_settings(tmp_path, monkeypatch, "max_vanished_children_share,0.10\nmax_table_shrink_share,0.75\n")
+    assert (council.max_quarantined_share, council.max_vanished_children_share, council.max_table_shrink_share) == (
+        0.05, 0.10, 0.75)
+    result = reconcile(con, "2026-11-23T0200", loads, council)
+    assert result.holds == [] and result.counts()["children_looked_after_vanished"] == 5
+    assert "ssd_person rows fell by 105 rows" in result.warning_message()
+
+
+@pytest.mark.parametrize("rows, message", [
+    ("max_quarantined_share,5%\n", "max_quarantined_share must be a share from 0 to 1 (0.05 for 5%), not '5%'"),
+    ("max_vanished_children_share,two percent\n",
+     "max_vanished_children_share must be a share from 0 to 1 (0.05 for 5%), not 'two percent'"),
+    ("max_table_shrink_share,1.5\n", "max_table_shrink_share must be a share from 0 to 1 (0.05 for 5%), not '1.5'"),
+])
+def test_a_share_that_is_not_one_is_refused_naming_settings_csv_its_row_and_column(tmp_path, monkeypatch, rows,
+                                                                                    message):
+    with pytest.raises(ConfigurationError) as refused:
+        council_settings(tmp_path, monkeypatch, rows)
+    assert str(refused.value) == f"settings.csv: row 2, column setting_value: {message}"
 
 def test_the_first_night_has_nothing_to_compare_with(extract_builder):
-    result = reconcile(None, "2026-11-23T0200", tonight(extract_builder, PEOPLE, EPISODES), IngestSettings())
+    result = reconcile(None, "2026-11-23T0200", tonight(extract_builder, PEOPLE, EPISODES), SHIPPED)
     assert result.compared_with is None and result.holds == [] and result.warning_message() is None
 
 
@@ -240,7 +285,7 @@ def test_the_changes_sheet_lists_each_change_under_the_summary(extract_builder, 
     con = published_warehouse(extract_builder, PEOPLE, EPISODES)
     people = [("1", "M", "2012-06-14")] + PEOPLE[1:]  # one child's sex changed
     write_reconciliation(con, reconcile(con, "2026-11-23T0200", tonight(extract_builder, people, EPISODES),
-                                        IngestSettings()))
+                                        SHIPPED))
     path = tmp_path / "report.xlsx"
     Workbook().save(path)
     add_sheet(con, path)

@@ -88,6 +88,8 @@ def test_the_analyst_warehouse_holds_no_child_identifier_and_every_mart_column_i
 @pytest.mark.parametrize("break_it, expected_reason", [
     ("required_table_absent", "ssd_legal_status.csv: not available: the extract has no such file"),
     ("another_council", "is for LA E06000018, but this warehouse is configured for LA E06000015"),
+    ("share_written_as_a_percentage", ("settings.csv: row 2, column setting_value: max_quarantined_share must be "
+                                       "a share from 0 to 1 (0.05 for 5%), not '5%'")),
 ])
 def test_a_bad_extract_fails_the_night_and_loses_nothing_published(night, break_it, expected_reason):
     published_before = sha256(night.warehouse_path)
@@ -95,6 +97,9 @@ def test_a_bad_extract_fails_the_night_and_loses_nothing_published(night, break_
     bad = small_council(night.landing_dir, "2026-11-23T0200", seed=8)
     if break_it == "required_table_absent":
         (bad / "ssd_legal_status.csv").unlink()
+    elif break_it == "share_written_as_a_percentage":
+        night.config_dir.mkdir(exist_ok=True)
+        (night.config_dir / "settings.csv").write_text("setting_name,setting_value\nmax_quarantined_share,5%\n")
     else:
         manifest = json.loads((bad / "manifest.json").read_text())
         (bad / "manifest.json").write_text(json.dumps({**manifest, "la_code": "E06000018"}))

@@ -10,10 +10,12 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from dagster_project.lib import council_config
 from dagster_project.lib.quality import report
+from dagster_project.lib.settings import Settings
 
 NIGHT = "2026-11-23"
-EVERYONE = report.WorklistSettings()
+EVERYONE = report.WorklistSettings(sheet_per_team=False, old_after_days=30)
 
 
 def _finding(**values) -> dict:
@@ -97,7 +99,24 @@ def _warehouse(path, findings):
         con.register("frame", frame)
         con.execute(f"create table data_quality.{name} as select * from frame")
         con.unregister("frame")
+    _settings_mart(con, None)
     return con
+
+
+def _settings_mart(con, config_dir):
+    """marts.dim_council_settings as dbt builds it from the shipped seed and the council's settings.csv in
+    config_dir (the council's value wins: int_council_settings_merged, pinned by its own dbt unit test)."""
+    council = {row["setting_name"]: row["setting_value"]
+               for row in (council_config.read_settings(config_dir)[0] if config_dir else [])}
+    frame = pd.DataFrame([{"setting_name": name, "setting_value": council.get(name, row["setting_value"]),
+                           "setting_source": "council" if name in council else "shipped",
+                           "shipped_value": row["setting_value"], "value_type": row["value_type"],
+                           "description": row["description"]}
+                          for name, row in council_config.shipped_settings().items()])
+    con.execute("create schema if not exists marts")
+    con.register("frame", frame)
+    con.execute("create or replace table marts.dim_council_settings as select * from frame")
+    con.unregister("frame")
 
 
 @pytest.fixture
@@ -144,7 +163,7 @@ def test_the_summary_says_what_to_do_first(warehouse, tmp_path):
     data = report.load(warehouse, EVERYONE)
     # two errors block the 2025-26 return (388: 40 days, 101: 2 days); one is over 30 days old
     assert data.what_to_do_first() == "Start with these: 2 errors block the 2025-26 return; 1 is over 30 days old."
-    assert report.load(warehouse, report.WorklistSettings(old_after_days=45)).what_to_do_first().endswith(
+    assert report.load(warehouse, report.WorklistSettings(sheet_per_team=False, old_after_days=45)).what_to_do_first().endswith(
         "; none is over 45 days old.")
 
 
@@ -200,15 +219,33 @@ def test_the_workbook_has_real_dates_wrapping_colours_and_prints_one_team_per_pa
 
 
 def test_one_sheet_per_team_when_the_council_asks(warehouse, tmp_path, monkeypatch):
-    monkeypatch.setenv("CLA_WORKLIST_SHEET_PER_TEAM", "yes")
+    # the council's configuration folder says yes, and calls an error old after 45 days; the report reads
+    # both from the settings mart the night built
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "settings.csv").write_text("setting_name,setting_value\nworklist_sheet_per_team,yes\n"
+                                         "worklist_old_after_days,45\n", encoding="utf-8")
+    monkeypatch.setenv("CLA_CONFIG_DIR", str(config))
+    _settings_mart(warehouse, Settings.from_environment().config_dir)
     report.write_report(warehouse, tmp_path / NIGHT)
     workbook = load_workbook(tmp_path / NIGHT / f"data-quality-{NIGHT}.xlsx")
     assert workbook.sheetnames == list(report.SHEETS) + ["Children in Care Team 1", "Children in Care Team 2",
                                                               "Changes since last extract"]
     assert [row["Rule"] for row in _sheet_rows(workbook["Children in Care Team 2"])] == ["101", "CR01"]
-    monkeypatch.setenv("CLA_WORKLIST_OLD_AFTER_DAYS", "thirty")
-    with pytest.raises(ValueError, match="CLA_WORKLIST_OLD_AFTER_DAYS"):
-        report.WorklistSettings.from_environment()
+    # 388 has been open 40 days and 101 two: neither is over 45
+    page = (tmp_path / NIGHT / f"data-quality-{NIGHT}.html").read_text()
+    assert "Start with these: 2 errors block the 2025-26 return; none is over 45 days old." in page
+
+
+def test_without_a_setting_sheet_per_team_the_shipped_one_and_without_the_mart_row_a_loud_error(warehouse, tmp_path):
+    report.write_report(warehouse, tmp_path / NIGHT)  # the shipped settings: no sheet per team, 30 days
+    workbook = load_workbook(tmp_path / NIGHT / f"data-quality-{NIGHT}.xlsx")
+    assert workbook.sheetnames == list(report.SHEETS) + ["Changes since last extract"]
+    warehouse.execute("delete from marts.dim_council_settings where setting_name = 'worklist_old_after_days'")
+    with pytest.raises(council_config.ConfigurationError,
+                       match="marts.dim_council_settings has no setting worklist_old_after_days"):
+        report.write_report(warehouse, tmp_path / "again")
+    assert not (tmp_path / "again").exists()
 
 
 def test_the_html_filters_searches_and_links_each_team(warehouse, tmp_path):

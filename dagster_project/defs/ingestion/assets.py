@@ -3,7 +3,8 @@ run's working warehouse, and into the raw history."""
 
 import dagster as dg
 
-from dagster_project.lib import history, publication, writer_lock
+from dagster_project.defs.configuration.assets import configuration_dir
+from dagster_project.lib import council_config, history, publication, writer_lock
 from dagster_project.lib.contract import load_contract
 from dagster_project.lib.ingest import (
     ExtractError,
@@ -85,8 +86,14 @@ def raw_extract(context: dg.AssetExecutionContext, config: IngestionConfig, ware
         raise dg.Failure(description=str(exc)) from exc
     _report_bad_extracts(context, warehouse)
     try:
+        # the council's shares (its settings.csv, else the shipped ones): read before dbt, so in Python
+        folder = configuration_dir(warehouse)
+        settings = IngestSettings.from_configuration(folder)
+    except council_config.ConfigurationError as exc:
+        _refuse(context, warehouse, f"Configuration folder {folder}: {exc}", config.extract_id)
+    try:
         extract, loads, from_history = _open_extract(config, warehouse)
-        check_extract(extract, loads, settings := IngestSettings.from_environment())
+        check_extract(extract, loads, settings)
     except ExtractError as exc:
         _refuse(context, warehouse, str(exc), exc.extract_id or config.extract_id)
     context.log.info(f"Loading extract {extract.extract_id} ({extract.cms})"

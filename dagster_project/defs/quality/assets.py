@@ -100,7 +100,11 @@ def staging_expectations(context: dg.AssetExecutionContext, warehouse: Warehouse
         )
 
 
-@dg.asset(group_name="data_quality", deps=DATA_QUALITY_MARTS, kinds={"xlsx", "html", "csv"})
+# the council's worklist settings (one sheet per team, when an error is old) are read from the settings mart
+COUNCIL_SETTINGS = dg.AssetKey(["marts", "dim_council_settings"])
+
+
+@dg.asset(group_name="data_quality", deps=[*DATA_QUALITY_MARTS, COUNCIL_SETTINGS], kinds={"xlsx", "html", "csv"})
 def data_quality_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """The night's recording-quality report: a worklist of what can be corrected, by team and worker, most
     urgent first (the child, the record as the system shows it, the field; the extract's file, row and

@@ -9,7 +9,7 @@ normalising it in SQL, refusing what cannot be trusted, and reconciling it with 
     refusals.py       a night that refuses what it cannot trust, in one message
     reconciliation.py what vanished or changed since the last published extract; holding the night
     reconciliation_report.py  the "changes since the last extract" sheet and section
-    settings.py       the shares that refuse or hold a night (environment variables for now)
+    settings.py       the shares that refuse or hold a night (council settings, read before dbt)
 """
 
 from dagster_project.lib.ingest.manifest import (

@@ -48,7 +48,7 @@ class Reconciliation:
     compared_with: str | None  # the last published extract; None on the first night
     summary: list[dict] = field(default_factory=list)
     changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHANGE_COLUMNS))
-    settings: IngestSettings = field(default_factory=IngestSettings)
+    settings: IngestSettings | None = None  # the shares it was judged by
 
     @property
     def holds(self) -> list[dict]:
@@ -66,12 +66,12 @@ class Reconciliation:
                 reasons.append(
                     f"{row['changed_count']} of the {row['previous_count']} children looked after in extract "
                     f"{self.compared_with} are not in extract {self.extract_id} ({row['changed_share']:.1%}, more "
-                    f"than the {row['threshold_share']:.0%} allowed by CLA_MAX_VANISHED_CHILDREN_SHARE)")
+                    f"than the {row['threshold_share']:.0%} allowed by the setting max_vanished_children_share)")
             else:
                 reasons.append(
                     f"{row['description']}: {row['previous_count']} rows in extract {self.compared_with}, "
                     f"{row['current_count']} now ({row['changed_share']:.1%} fewer, more than the "
-                    f"{row['threshold_share']:.0%} allowed by CLA_MAX_TABLE_SHRINK_SHARE)")
+                    f"{row['threshold_share']:.0%} allowed by the setting max_table_shrink_share)")
         return (f"night held, nothing published: {'; '.join(reasons)}. If this is right (a cleanse or a "
                 "migration), publish anyway with `make run ACKNOWLEDGE_CHANGES=1` (run config "
                 "raw_extract: acknowledge_changes: true)")

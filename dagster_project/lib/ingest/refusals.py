@@ -1,7 +1,7 @@
 """A night that refuses what it cannot trust, and says so in one message.
 
 A required table with no row loaded, or with more than the configured share of its rows quarantined
-(default 5%), refuses the whole extract: tonight's figures would be built on a fraction of the data and
+(setting max_quarantined_share, shipped 5%), refuses the whole extract: tonight's figures would be built on a fraction of the data and
 look complete. The message names the table, the row counts and the first three reasons (file, row and
 column, never a value).
 """
@@ -38,13 +38,13 @@ def untrusted_tables(loads: dict[str, TableLoad], settings: IngestSettings) -> l
         elif quarantined / read > settings.max_quarantined_share:
             sentences.append(
                 f"{load.source_file}: {quarantined} of {read} rows quarantined ({quarantined / read:.1%}, more "
-                f"than the {settings.max_quarantined_share:.0%} allowed by CLA_MAX_QUARANTINED_SHARE), "
+                f"than the {settings.max_quarantined_share:.0%} allowed by the setting max_quarantined_share), "
                 f"{load.rows_loaded} loaded; first reasons: {_first_reasons(load)}")
     return sentences
 
 
-def check_extract(extract: Extract, loads: dict[str, TableLoad], settings: IngestSettings | None = None) -> None:
+def check_extract(extract: Extract, loads: dict[str, TableLoad], settings: IngestSettings) -> None:
     """Raise ExtractError (one message) when a required table cannot be trusted tonight."""
-    sentences = untrusted_tables(loads, settings or IngestSettings.from_environment())
+    sentences = untrusted_tables(loads, settings)
     if sentences:
         raise ExtractError(f"extract {extract.extract_id} refused: " + " | ".join(sentences), extract.extract_id)

@@ -1,36 +1,30 @@
-"""The shares that refuse or hold a night. Council settings, so data, not constants: read from the
-environment for now, with the defaults the issue agreed.
+"""The shares that refuse or hold a night. Council settings, so data, not constants: the shipped values
+are in seeds/settings/shipped_settings.csv (0.05, 0.02, 0.10), and a council sets its own in the
+settings.csv of its configuration folder (CLA_CONFIG_DIR, see config.example/). The field names are the
+settings' names.
 
-Where the council configuration folder lands, `IngestSettings.from_environment` is the one place to
-read it from instead (the field names are the settings' names).
+Ingestion runs before dbt, so the values are read here through lib/council_config.py (settings_in_force:
+the same checks and the same merge the warehouse uses), not from marts.dim_council_settings.
 """
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from pathlib import Path
 
-
-def _share(variable: str, default: float) -> float:
-    value = os.environ.get(variable, "").strip()
-    if not value:
-        return default
-    share = float(value.rstrip("%")) / (100 if value.endswith("%") else 1)
-    if not 0 <= share <= 1:
-        raise ValueError(f"{variable} must be a share between 0 and 1 (or a percentage)")
-    return share
+from dagster_project.lib import council_config
 
 
 @dataclass(frozen=True)
 class IngestSettings:
-    max_quarantined_share: float = 0.05  # of a required table's rows: more refuses the night
-    max_vanished_children_share: float = 0.02  # of children looked after in the last published extract
-    max_table_shrink_share: float = 0.10  # of any table's rows since the last published extract
+    max_quarantined_share: float  # of a required table's rows: more refuses the night
+    max_vanished_children_share: float  # of children looked after in the last published extract: more holds it
+    max_table_shrink_share: float  # of any table's rows since the last published extract: more holds it
 
     @classmethod
-    def from_environment(cls) -> IngestSettings:
-        return cls(
-            max_quarantined_share=_share("CLA_MAX_QUARANTINED_SHARE", cls.max_quarantined_share),
-            max_vanished_children_share=_share("CLA_MAX_VANISHED_CHILDREN_SHARE", cls.max_vanished_children_share),
-            max_table_shrink_share=_share("CLA_MAX_TABLE_SHRINK_SHARE", cls.max_table_shrink_share),
-        )
+    def from_configuration(cls, config_dir: Path | None) -> IngestSettings:
+        """The values in force: the council's settings.csv in config_dir where it sets them, else the shipped
+        ones (config_dir None: the shipped ones only). A malformed row raises council_config.ConfigurationError
+        naming settings.csv, its row and column."""
+        values = council_config.settings_in_force(config_dir)
+        return cls(**{f.name: values[f.name] for f in fields(cls)})

@@ -24,14 +24,15 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+from dagster_project.lib import council_config
 
 SCHEMA = "data_quality"
 
@@ -108,26 +109,20 @@ WRAPPED_HEADINGS = ("Team", "Worker", "Priority", "Child", "Record", "Field", "W
 
 # --- settings ------------------------------------------------------------------------------------------
 
-def _yes(value: str | None) -> bool:
-    return (value or "").strip().lower() in ("1", "yes", "true", "y", "on")
-
-
 @dataclass(frozen=True)
 class WorklistSettings:
-    """How the council wants its worklist. Read from the environment for now (the council configuration
-    folder will hold them): CLA_WORKLIST_SHEET_PER_TEAM=yes adds one Excel sheet per team;
-    CLA_WORKLIST_OLD_AFTER_DAYS (default 30) is when the summary calls a blocking error old."""
+    """How the council wants its worklist: the settings worklist_sheet_per_team (one more Excel sheet per
+    team) and worklist_old_after_days (when the summary calls a blocking error old), shipped in
+    seeds/settings/shipped_settings.csv and set by a council in its configuration folder's settings.csv.
+    The report runs after dbt, so it reads them as the night applied them, from marts.dim_council_settings."""
 
-    sheet_per_team: bool = False
-    old_after_days: int = 30
+    sheet_per_team: bool
+    old_after_days: int
 
     @classmethod
-    def from_environment(cls) -> WorklistSettings:
-        days = os.environ.get("CLA_WORKLIST_OLD_AFTER_DAYS", "").strip()
-        if days and not days.isdigit():
-            raise ValueError(f"CLA_WORKLIST_OLD_AFTER_DAYS must be a whole number of days, not {days!r}")
-        return cls(sheet_per_team=_yes(os.environ.get("CLA_WORKLIST_SHEET_PER_TEAM")),
-                   old_after_days=int(days) if days else 30)
+    def from_warehouse(cls, con: duckdb.DuckDBPyConnection) -> WorklistSettings:
+        values = council_config.settings_from_warehouse(con, ("worklist_sheet_per_team", "worklist_old_after_days"))
+        return cls(sheet_per_team=values["worklist_sheet_per_team"], old_after_days=values["worklist_old_after_days"])
 
 
 # --- words ---------------------------------------------------------------------------------------------
@@ -169,7 +164,7 @@ class ReportData:
     by_worker: pd.DataFrame
     children: pd.DataFrame
     is_first_night: bool
-    settings: WorklistSettings = field(default_factory=WorklistSettings)
+    settings: WorklistSettings
 
     @property
     def blocking(self) -> pd.DataFrame:
@@ -283,7 +278,7 @@ def load(con: duckdb.DuckDBPyConnection, settings: WorklistSettings | None = Non
     night = night_of(con)
     extract_id = con.execute("select extract_id from raw.extract_manifest").fetchone()[0]
     return ReportData(night, extract_id, worklist, practice, fixed, by_rule, by_team, by_worker, children,
-                      _is_first_night(con, findings), settings or WorklistSettings.from_environment())
+                      _is_first_night(con, findings), settings or WorklistSettings.from_warehouse(con))
 
 
 def _table(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:

@@ -1,5 +1,6 @@
 -- One row per setting the council sets in its configuration folder (settings.csv). The loader has
--- already refused unknown names and values that are not numbers, naming file, row and column.
+-- already refused unknown names and values not of the setting's type (a whole number, a number, a share
+-- from 0 to 1, yes or no), naming file, row and column, and written a yes or no as true or false.
 
 with
 
