@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 
 from dagster_project.lib import mapping_worksheet
+from dagster_project.lib.data_label import file_name, synthetic_label
 from dagster_project.lib.resources import WarehouseResource
 from dagster_project.lib.settings import Settings
 
@@ -25,6 +26,7 @@ def main() -> int:
     with warehouse.connect_published() as con:
         night = str(con.execute("select extract_date from staging.stg_extract__manifests").fetchone()[0])
         frame = mapping_worksheet.build(con)
+        label = synthetic_label(con)
     folder = settings.data_quality_dir / night
     if frame.empty:
         print(f"Every local value in the extract of {night} maps to a code: nothing to add.")
@@ -36,7 +38,10 @@ def main() -> int:
             for row in rows.itertuples():
                 print(f"    {row.source_value!s:<48} {row.records:>7} records since {row.first_record_date}"
                       f"   suggest {row.code or '-'} ({row.confidence if row.confidence is not None else '-'})")
-    print(f"\nWorksheet: {folder / mapping_worksheet.CSV_NAME} (and {mapping_worksheet.EXCEL_NAME})")
+    print(f"\nWorksheet: {folder / file_name(mapping_worksheet.CSV_NAME, label)} "
+          f"(and {file_name(mapping_worksheet.EXCEL_NAME, label)})")
+    if label:
+        print(f"({label.text}: the sample council's extract)")
     print(f"Accept a row by copying it into {settings.config_dir / 'code_mappings.csv'}; the next run maps it.")
     return 0
 

@@ -8,6 +8,8 @@ import dagster as dg
 import duckdb
 import pytest
 
+from dagster_project.lib.data_label import SyntheticLabel
+
 KIRKLEES = "E08000034"
 # ONS mid-2024 children aged 0-17 in Kirklees (ons_mid-year_population_estimates_2012_to_2024.csv): the
 # denominator for the years ending 31 March 2025 and, the latest published, 31 March 2026
@@ -55,7 +57,11 @@ def test_kirklees_by_its_code_alone(tmp_path):
         assert denominator == KIRKLEES_CHILDREN
     finally:
         con.close()
-    report = (settings.reports_dir / "2025-26" / "iro-annual-report-2025-26.html").read_text(encoding="utf-8")
+    # the sample council says it is synthetic, naming the council (lib/data_label.py)
+    label = SyntheticLabel("Kirklees")
+    report = (settings.reports_dir / "2025-26" / label.file_name("iro-annual-report-2025-26.html")).read_text(
+        encoding="utf-8")
     assert "Kirklees" in report and "Derby" not in report
+    assert "synthetic data: not Kirklees&#x27;s figures" in report
     # the DfE return is filed under the council's code
-    assert (settings.returns_dir / "ssda903" / "2025-26" / f"ssda903_{KIRKLEES}_2025-26.zip").exists()
+    assert (settings.returns_dir / "ssda903" / "2025-26" / label.file_name(f"ssda903_{KIRKLEES}_2025-26.zip")).exists()

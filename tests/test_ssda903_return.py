@@ -11,6 +11,7 @@ import dagster as dg
 import duckdb
 import pytest
 
+from dagster_project.lib.data_label import SyntheticLabel
 from dagster_project.lib.paths import SEEDS_DIR
 from dagster_project.lib.settings import Settings
 from dagster_project.lib.ssda903_files import RETURN_FILES
@@ -21,6 +22,8 @@ pytestmark = [pytest.mark.slow]
 AS_AT = "2026-11-23"
 YEARS = ["2023-24", "2024-25", "2025-26"]
 POSTCODES = SEEDS_DIR / "reference" / "postcodes.csv"
+# the sample council's files say they are synthetic in their names (lib/data_label.py)
+SAMPLE = SyntheticLabel("Derby")
 
 
 @pytest.fixture(scope="module", params=["liquid_logic", "codes"])
@@ -62,7 +65,7 @@ def test_the_dfe_validator_finds_nothing_beyond_its_known_defects(council, year,
 def _known_defect_rows_are_the_defects(result, folder: Path) -> None:
     """A listed defect hides every error of its rule: check the rows it hides are the defect's, not real errors."""
     def rows(name):
-        with open(folder / name, newline="") as f:
+        with open(folder / SAMPLE.file_name(name), newline="") as f:
             return list(csv.DictReader(f))
 
     episodes = rows("episodes.csv")
@@ -87,7 +90,7 @@ def _known_defect_rows_are_the_defects(result, folder: Path) -> None:
 def test_every_return_file_has_exactly_the_validators_columns_and_dfe_dates(council):
     folder = council["returns"] / "2025-26"
     for return_file in RETURN_FILES:
-        with open(folder / return_file.file_name, newline="") as f:
+        with open(folder / SAMPLE.file_name(return_file.file_name), newline="") as f:
             rows = list(csv.reader(f))
         assert tuple(rows[0]) == return_file.columns, return_file.file_name
         assert len(rows) > 1, f"{return_file.file_name} is empty for the default council"
@@ -96,7 +99,7 @@ def test_every_return_file_has_exactly_the_validators_columns_and_dfe_dates(coun
             for row in rows[1:]:
                 value = row[index]
                 assert value == "" or (len(value) == 10 and value[2] == "/" and value[5] == "/"), (column, value)
-    assert (folder / "ssda903_E06000015_2025-26.zip").exists()
+    assert (folder / SAMPLE.file_name("ssda903_E06000015_2025-26.zip")).exists()
 
 
 def test_derived_episode_history_equals_what_was_simulated(council):

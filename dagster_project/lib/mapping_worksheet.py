@@ -5,7 +5,8 @@ source_value, code), with the suggested code already in `code`; the columns afte
 records use the value, since when, where it is, and how sure the suggestion is. Accepting a
 suggestion is copying the row into the configuration folder's code_mappings.csv (the loader ignores
 the extra columns); correcting one is changing `code` first. Written each night beside the
-data-quality report as mapping_worksheet.csv and mapping_worksheet.xlsx.
+data-quality report as mapping_worksheet.csv and mapping_worksheet.xlsx (from a synthetic extract, with
+"_synthetic-data-not-<council>s-figures" before the extension: lib/data_label.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from dagster_project.lib.council_config import MAPPING_COLUMNS
+from dagster_project.lib.data_label import SyntheticLabel, file_name, label_cell, label_workbook
 from dagster_project.lib.mapping_suggestions import known_texts, suggest
 
 CSV_NAME = "mapping_worksheet.csv"
@@ -66,9 +68,11 @@ class WrittenWorksheet:
     records: int
 
 
-def write(frame: pd.DataFrame, folder: Path) -> WrittenWorksheet:
+def write(frame: pd.DataFrame, folder: Path, label: SyntheticLabel | None = None) -> WrittenWorksheet:
+    """The CSV and the workbook. From a synthetic extract (`label`) both names and every sheet say so; the
+    CSV's content keeps exactly the code_mappings.csv layout (its name carries the label)."""
     folder.mkdir(parents=True, exist_ok=True)
-    csv_path, excel_path = folder / CSV_NAME, folder / EXCEL_NAME
+    csv_path, excel_path = folder / file_name(CSV_NAME, label), folder / file_name(EXCEL_NAME, label)
     frame.to_csv(csv_path, index=False)
     with pd.ExcelWriter(excel_path, engine="openpyxl") as writer:
         frame.to_excel(writer, sheet_name="Mappings to add", index=False)
@@ -86,4 +90,6 @@ def write(frame: pd.DataFrame, folder: Path) -> WrittenWorksheet:
             "confidence: 1 = the value names the code; below 0.6, check it before copying.",
         ), start=1):
             notes.cell(row=line, column=1, value=text)
+        label_cell(notes.cell(row=7, column=1), label)
+        label_workbook(writer.book, label)
     return WrittenWorksheet(csv_path, excel_path, len(frame), int(frame["records"].sum()) if len(frame) else 0)

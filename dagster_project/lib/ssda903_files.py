@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from dagster_project.lib.data_label import README_PREFIX, SyntheticLabel, file_name, write_readme
 from dagster_project.lib.paths import SEEDS_DIR
 
 # The return's shape as data: every file's columns in order, with the collection years each applies to.
@@ -113,17 +114,27 @@ def read_return(con: duckdb.DuckDBPyConnection, collection_year: str) -> dict[st
     return tables
 
 
-def write_return(tables: dict[str, pd.DataFrame], folder: Path, zip_name: str) -> dict[str, int]:
-    """Write the CSVs and one zip of them into folder (replacing what was there). Returns rows per file."""
+def write_return(tables: dict[str, pd.DataFrame], folder: Path, zip_name: str,
+                 label: SyntheticLabel | None = None) -> dict[str, int]:
+    """Write the CSVs and one zip of them into folder (replacing what was there). Returns rows per file,
+    keyed by the DfE's file name (header.csv, ...).
+
+    From a synthetic extract (`label`) every file name carries the label (header.csv ->
+    header_synthetic-data-not-derbys-figures.csv, in the folder and in the zip; the zip's own name too) and
+    a README says it; the files' content stays exactly the DfE's columns (the validator tells a file by its
+    column set, not its name)."""
     folder.mkdir(parents=True, exist_ok=True)
     by_name = {f.name: f for f in RETURN_FILES}
-    for stale in folder.glob("*.csv"):
-        stale.unlink()
+    for pattern in ("*.csv", "*.zip", f"{README_PREFIX}*.txt"):
+        for stale in folder.glob(pattern):
+            stale.unlink()
     rows = {}
     for name, frame in tables.items():
-        frame.to_csv(folder / by_name[name].file_name, index=False, lineterminator="\r\n")
+        frame.to_csv(folder / file_name(by_name[name].file_name, label), index=False, lineterminator="\r\n")
         rows[by_name[name].file_name] = len(frame)
-    with zipfile.ZipFile(folder / zip_name, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(folder / file_name(zip_name, label), "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name in tables:
-            archive.write(folder / by_name[name].file_name, arcname=by_name[name].file_name)
+            written = file_name(by_name[name].file_name, label)
+            archive.write(folder / written, arcname=written)
+    write_readme(folder, label, "These SSDA903 return files")
     return rows

@@ -17,10 +17,13 @@ import duckdb
 import pytest
 
 from dagster_project.lib import publication
+from dagster_project.lib.data_label import SyntheticLabel
 
 pytestmark = [pytest.mark.slow]
 
 AS_AT = "2026-11-23"
+# the sample council's files say they are synthetic in their names (lib/data_label.py)
+SAMPLE = SyntheticLabel("Derby")
 
 
 def small_council(landing: Path, extract_id: str, seed: int = 7, **kwargs) -> Path:
@@ -93,7 +96,7 @@ def test_the_analyst_warehouse_holds_no_child_identifier_and_every_mart_column_i
 ])
 def test_a_bad_extract_fails_the_night_and_loses_nothing_published(night, break_it, expected_reason):
     published_before = sha256(night.warehouse_path)
-    returns_before = sha256(night.returns_dir / "ssda903" / "2025-26" / "episodes.csv")
+    returns_before = sha256(night.returns_dir / "ssda903" / "2025-26" / SAMPLE.file_name("episodes.csv"))
     bad = small_council(night.landing_dir, "2026-11-23T0200", seed=8)
     if break_it == "required_table_absent":
         (bad / "ssd_legal_status.csv").unlink()
@@ -106,7 +109,7 @@ def test_a_bad_extract_fails_the_night_and_loses_nothing_published(night, break_
     result = run_night()
     assert not result.success
     assert sha256(night.warehouse_path) == published_before
-    assert sha256(night.returns_dir / "ssda903" / "2025-26" / "episodes.csv") == returns_before
+    assert sha256(night.returns_dir / "ssda903" / "2025-26" / SAMPLE.file_name("episodes.csv")) == returns_before
     status = json.loads((night.output_dir / "status.json").read_text())
     assert status["published_extract_id"] == "2026-11-22T0200"
     assert expected_reason in status["last_failure"]["reason"]

@@ -25,12 +25,15 @@ import duckdb
 import pandas as pd
 import pytest
 
+from dagster_project.lib.data_label import SyntheticLabel
 from dagster_project.lib.settings import Settings
 
 pytestmark = [pytest.mark.slow]
 
 AS_AT = "2026-11-23"
 NEXT_NIGHT = "2026-11-24"
+# the sample council's files say they are synthetic in their names (lib/data_label.py)
+SAMPLE = SyntheticLabel("Derby")
 COUNCIL = {"as_at": AS_AT, "children": 100, "years": 3, "seed": 11, "style": "liquid_logic"}
 ERROR_RATE = 0.01
 
@@ -169,8 +172,9 @@ def test_the_worklist_opens_with_its_sheets_and_columns(councils):
     folder = councils["injected"].data_quality_dir / AS_AT
     assert not folder.exists() or True  # night one's folder stays published beside night two's
     folder = councils["injected"].data_quality_dir / AS_AT
-    workbook = load_workbook(folder / f"data-quality-{AS_AT}.xlsx")
-    assert workbook.sheetnames == list(SHEETS)
+    workbook = load_workbook(folder / SAMPLE.file_name(f"data-quality-{AS_AT}.xlsx"))
+    # issue 11's reconciliation sheet comes last (lib/ingest/reconciliation_report.py), as tests/quality/test_report.py says
+    assert workbook.sheetnames == list(SHEETS) + ["Changes since last extract"]
     worklist = workbook["Worklist"]
     headings = [cell.value for cell in worklist[1]]
     assert headings == list(WORKLIST_COLUMNS.values())
@@ -200,9 +204,9 @@ def test_the_worklist_opens_with_its_sheets_and_columns(councils):
     assert any(zero) and hidden == zero
     for sheet in ("By rule", "By team", "By worker", "Fixed since last run", "Rules"):
         assert workbook[sheet].auto_filter.ref
-    html = (folder / f"data-quality-{AS_AT}.html").read_text()
+    html = (folder / SAMPLE.file_name(f"data-quality-{AS_AT}.html")).read_text()
     assert "Worklist" in html and "Teams" in html and "Fixed since the last run" in html
-    assert (folder / "worklist.csv").exists() and (folder / "data_docs" / "index.html").exists()
+    assert (folder / SAMPLE.file_name("worklist.csv")).exists() and (folder / "data_docs" / "index.html").exists()
 
 
 def test_a_night_with_the_errors_corrected_marks_them_fixed_and_keeps_first_seen(councils):
@@ -221,7 +225,7 @@ def test_a_night_with_the_errors_corrected_marks_them_fixed_and_keeps_first_seen
         assert not still_open[key]["is_new_since_last_run"]
     from openpyxl import load_workbook
 
-    workbook = load_workbook(councils["injected"].data_quality_dir / NEXT_NIGHT / f"data-quality-{NEXT_NIGHT}.xlsx")
+    workbook = load_workbook(councils["injected"].data_quality_dir / NEXT_NIGHT / SAMPLE.file_name(f"data-quality-{NEXT_NIGHT}.xlsx"))
     assert workbook["Fixed since last run"].max_row - 1 == len([k for k, v in fixed.items() if v["is_fixed_since_last_run"]])
 
 
@@ -251,7 +255,7 @@ def test_the_worklist_holds_only_what_can_be_corrected_and_the_counts_add_up(cou
     warehouse = councils["night_one"] if council == "injected" else settings.warehouse_path
     kinds = _rule_kinds()
     open_findings = _findings(warehouse)
-    workbook = load_workbook(settings.data_quality_dir / AS_AT / f"data-quality-{AS_AT}.xlsx")
+    workbook = load_workbook(settings.data_quality_dir / AS_AT / SAMPLE.file_name(f"data-quality-{AS_AT}.xlsx"))
     sheets = {}
     for name in ("Worklist", "Performance"):
         sheet = workbook[name]
@@ -281,7 +285,7 @@ def test_the_worklist_holds_only_what_can_be_corrected_and_the_counts_add_up(cou
     assert keys == sorted(keys) and [n for *_, n in order] == list(range(1, len(order) + 1))
     if council == "injected":
         assert sheets["Worklist"] and sheets["Performance"]
-        first_page = (settings.data_quality_dir / AS_AT / f"data-quality-{AS_AT}.html").read_text()
+        first_page = (settings.data_quality_dir / AS_AT / SAMPLE.file_name(f"data-quality-{AS_AT}.html")).read_text()
         assert "This is the first night checked" in first_page and "block the 2025-26 return" in first_page
 
 

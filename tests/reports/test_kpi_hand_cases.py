@@ -527,6 +527,9 @@ def test_the_report_says_not_available_never_0(warehouse, tmp_path):
     files = write_report(warehouse, YEAR, tmp_path)
     assert files.measures_not_available == 1
     html = (tmp_path / f"{file_stem(YEAR, True)}.html").read_text()
+    # a council's own extract (its manifest does not say synthetic): no label in any name or on the page
+    assert not [path.name for path in files.files if "synthetic" in path.name] and len(files.files) == 6
+    assert "synthetic" not in html
     assert "Personal education plan up to date (school age)" in html
     assert "Not available: the extract does not include oc2_supplement" in html
     row = html[html.index("Personal education plan up to date (school age)</th>"):]

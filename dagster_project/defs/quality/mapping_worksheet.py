@@ -5,6 +5,7 @@ every local value the warehouse cannot map, with records, first date and a sugge
 import dagster as dg
 
 from dagster_project.lib import mapping_worksheet
+from dagster_project.lib.data_label import synthetic_label
 from dagster_project.lib.resources import WarehouseResource
 
 # written before publication moves the run's output folders (as the data-quality report is)
@@ -19,8 +20,9 @@ def mapping_worksheet_files(context: dg.AssetExecutionContext, warehouse: Wareho
     with warehouse.connect(context.run_id, read_only=True) as con:
         night = str(con.execute("select extract_date from staging.stg_extract__manifests").fetchone()[0])
         frame = mapping_worksheet.build(con)
+        label = synthetic_label(con)
     folder = warehouse.output_dir_for(context.run_id, "data_quality") / night
-    written = mapping_worksheet.write(frame, folder)
+    written = mapping_worksheet.write(frame, folder, label)
     domains = int(frame["domain"].nunique()) if len(frame) else 0
     context.log.info(f"Mapping worksheet {night}: {written.values} local values without a mapping in "
                      f"{domains} mapping(s), used by {written.records} records")

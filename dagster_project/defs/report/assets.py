@@ -10,6 +10,9 @@ dbt computes every figure in the KPI marts (marts/iro); these assets only gather
   CSV into the run's workspace (`analyst_exports/parquet/`, `analyst_exports/csv/`), for tools that cannot
   read DuckDB (Excel, Power BI).
 
+From a synthetic extract every file written here says "synthetic data: not <council>'s figures" on every
+page and sheet and in its name (lib/data_label.py decides, from the warehouse's manifest, and words it).
+
 Metadata and logs carry counts, years and file names only.
 """
 
@@ -24,6 +27,7 @@ from dagster_project.defs.operations.jobs import ON_DEMAND_TAG
 from dagster_project.defs.returns.assets import collection_year_partitions
 from dagster_project.lib import publication
 from dagster_project.lib import report as annual_report
+from dagster_project.lib.data_label import SyntheticLabel, file_name, synthetic_label, write_readme
 from dagster_project.lib.publication.pseudonymisation import ANALYST_SCHEMAS
 from dagster_project.lib.resources import WarehouseResource
 
@@ -88,14 +92,18 @@ def analyst_mart_files(context: dg.AssetExecutionContext, warehouse: WarehouseRe
     if not source.exists():
         raise dg.Failure(description="The analyst warehouse of this run is missing: nothing to export.")
     folder = warehouse.output_dir_for(context.run_id, "analyst_exports")
-    written = export_tables(source, folder)
+    with warehouse.connect(context.run_id, read_only=True) as con:
+        label = synthetic_label(con)
+    written = export_tables(source, folder, label)
     context.log.info(f"Analyst marts exported: {len(written)} tables as Parquet and CSV")
     return dg.MaterializeResult(metadata={"tables": len(written), "folder": "analyst_exports/{parquet,csv}"})
 
 
-def export_tables(source: Path, folder: Path) -> list[str]:
+def export_tables(source: Path, folder: Path, label: SyntheticLabel | None = None) -> list[str]:
     """marts.<table> and data_quality.<table> -> <folder>/parquet/<table>.parquet and <folder>/csv/<table>.csv
-    (table names are unique across the two schemas)."""
+    (table names are unique across the two schemas). From a synthetic extract (`label`) every file name
+    carries the label (<table>_synthetic-data-not-derbys-figures.csv) and a README in each folder says it;
+    the columns stay the marts' own."""
     (folder / "parquet").mkdir(parents=True, exist_ok=True)
     (folder / "csv").mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(source), read_only=True)
@@ -106,11 +114,13 @@ def export_tables(source: Path, folder: Path) -> list[str]:
         tables = []
         for schema, table in found:
             quoted = '"' + table.replace('"', '""') + '"'
-            parquet = str(folder / "parquet" / f"{table}.parquet").replace("'", "''")
-            csv = str(folder / "csv" / f"{table}.csv").replace("'", "''")
+            parquet = str(folder / "parquet" / file_name(f"{table}.parquet", label)).replace("'", "''")
+            csv = str(folder / "csv" / file_name(f"{table}.csv", label)).replace("'", "''")
             con.execute(f"copy (select * from {schema}.{quoted}) to '{parquet}' (format parquet)")
             con.execute(f"copy (select * from {schema}.{quoted}) to '{csv}' (format csv, header)")
             tables.append(table)
     finally:
         con.close()
+    for kind in ("parquet", "csv"):
+        write_readme(folder / kind, label, "These analyst tables")
     return tables

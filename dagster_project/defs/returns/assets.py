@@ -1,7 +1,8 @@
 """The DfE SSDA903 return files.
 
 dbt computes every year's return in the marts in one build; these assets only format and write files:
-`output/returns/ssda903/<2025-26>/` for a complete year, `<2026-27-ytd>/` for the year to date.
+`output/returns/ssda903/<2025-26>/` for a complete year, `<2026-27-ytd>/` for the year to date. From a
+synthetic extract every file name there says "synthetic-data-not-<council>s-figures" (lib/data_label.py).
 
 - `ssda903_nightly_returns` is part of the nightly job: the latest two complete years and the draft, written
   into the run's workspace and published with the warehouse.
@@ -12,6 +13,7 @@ dbt computes every year's return in the marts in one build; these assets only fo
 import dagster as dg
 
 from dagster_project.defs.operations.jobs import ON_DEMAND_TAG
+from dagster_project.lib.data_label import synthetic_label
 from dagster_project.lib.resources import WarehouseResource
 from dagster_project.lib.ssda903_files import RETURN_FILES, read_return, write_return
 
@@ -28,7 +30,7 @@ def _write_year(con, warehouse: WarehouseResource, collection_year: str, returns
         raise dg.Failure(description=f"The loaded extract does not cover collection year {collection_year}.")
     folder = returns_root / "ssda903" / label[0]
     rows = write_return(read_return(con, collection_year), folder,
-                        zip_name=f"ssda903_{warehouse.la_code}_{label[0]}.zip")
+                        zip_name=f"ssda903_{warehouse.la_code}_{label[0]}.zip", label=synthetic_label(con))
     return label[0], rows
 
 

@@ -6,6 +6,9 @@
         data-quality-<night>.html   the same for a browser: one page, filters and search in plain JavaScript
         worklist.csv, practice_facts.csv, fixed_since_last_run.csv, by_rule.csv, by_team.csv, by_worker.csv
 
+From a synthetic extract each file name ends "_synthetic-data-not-<council>s-figures" and every sheet and
+the page say "synthetic data: not <council>'s figures" (lib/data_label.py).
+
 Two lists, as the rules seed decides (finding_kind): the worklist holds the recording errors, which a
 worker clears by correcting the record; the performance section holds the practice facts (a review held
 late, a record sent late), which stay true and are counted per team and worker, never listed as work.
@@ -731,10 +734,29 @@ def render_html(report: ReportData) -> str:
 
 # --- all of it -----------------------------------------------------------------------------------------
 
+def _label_synthetic(workbook_path: Path, html_path: Path, label) -> None:
+    """From a synthetic extract (lib/data_label.py): every sheet (its printed header and tab; the Summary in a
+    cell too) and the page (a banner, every printed page) say "synthetic data: not <council>'s figures"."""
+    from openpyxl import load_workbook
+
+    from dagster_project.lib.data_label import label_cell, label_html, label_workbook
+
+    if label is None:
+        return
+    workbook = load_workbook(workbook_path)
+    label_cell(workbook["Summary"]["A4"], label)
+    label_workbook(workbook, label)
+    workbook.save(workbook_path)
+    html_path.write_text(label_html(html_path.read_text(encoding="utf-8"), label), encoding="utf-8")
+
+
 def write_report(con: duckdb.DuckDBPyConnection, folder: Path, settings: WorklistSettings | None = None) -> WrittenReport:
+    from dagster_project.lib.data_label import file_name, synthetic_label
+
     report = load(con, settings)
+    label = synthetic_label(con)
     folder.mkdir(parents=True, exist_ok=True)
-    stem = f"data-quality-{report.night}"
+    stem = file_name(f"data-quality-{report.night}", label)
     files = [write_excel(report, folder / f"{stem}.xlsx")]
     html_path = folder / f"{stem}.html"
     html_path.write_text(render_html(report), encoding="utf-8")
@@ -742,12 +764,13 @@ def write_report(con: duckdb.DuckDBPyConnection, folder: Path, settings: Worklis
     from dagster_project.lib.ingest.reconciliation_report import add_to_report  # issue 11's hook
 
     add_to_report(con, files[0], html_path)
+    _label_synthetic(files[0], html_path, label)
     for name, frame, columns in (("worklist", report.worklist, WORKLIST_COLUMNS),
                                  ("practice_facts", report.practice, PRACTICE_COLUMNS),
                                  ("fixed_since_last_run", report.fixed, FIXED_COLUMNS),
                                  ("by_rule", report.by_rule, RULE_COLUMNS), ("by_team", report.by_team, TEAM_COLUMNS),
                                  ("by_worker", report.by_worker, WORKER_COLUMNS)):
-        path = folder / f"{name}.csv"
+        path = folder / file_name(f"{name}.csv", label)
         _csv_table(frame, columns).to_csv(path, index=False)
         files.append(path)
     return WrittenReport(

@@ -8,6 +8,9 @@ writes, for the collection year, a public version (counts of 1-4 suppressed) and
     iro-annual-report-2025-26.html / .docx / .xlsx
     iro-annual-report-2025-26-internal.html / .docx / .xlsx
 
+From a synthetic extract every file name, page and sheet also says "synthetic data: not <council>'s
+figures" (lib/data_label.py): iro-annual-report-2025-26_synthetic-data-not-derbys-figures.html, ...
+
 Only aggregates from marts.fct_kpi_values are read; the report holds no child-level data. Messages and
 results carry counts and file names only.
 """
@@ -20,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project.lib import data_label
 from dagster_project.lib.report import content, data, excel, html, word
 from dagster_project.lib.report.data import ReportDataError, covered_years, latest_complete_year
 
@@ -37,8 +41,9 @@ class ReportFiles:
     seconds: float
 
 
-def file_stem(collection_year: str, public: bool) -> str:
-    return f"iro-annual-report-{collection_year}" + ("" if public else "-internal")
+def file_stem(collection_year: str, public: bool, label: data_label.SyntheticLabel | None = None) -> str:
+    stem = f"iro-annual-report-{collection_year}" + ("" if public else "-internal")
+    return data_label.file_name(stem, label)
 
 
 def write_report(con: duckdb.DuckDBPyConnection, collection_year: str, folder: Path) -> ReportFiles:
@@ -49,7 +54,7 @@ def write_report(con: duckdb.DuckDBPyConnection, collection_year: str, folder: P
     folder.mkdir(parents=True, exist_ok=True)
     files = []
     for report in (public, internal):
-        stem = file_stem(collection_year, report.is_public)
+        stem = file_stem(collection_year, report.is_public, report.synthetic_label)
         html_path = folder / f"{stem}.html"
         html_path.write_text(html.render(report), encoding="utf-8")
         files += [html_path, word.write(report, folder / f"{stem}.docx"), excel.write(report, folder / f"{stem}.xlsx")]

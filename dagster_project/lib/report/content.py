@@ -270,7 +270,7 @@ def build(data: ReportData, *, public: bool) -> Report:
         la_name=data.la_name, collection_year=data.collection_year, year_label=_year_words(year),
         extract_date=data.extract_date.strftime("%-d %B %Y"), is_public=False,
         small_number_threshold=data.small_number_threshold, sections=sections, unavailable=unavailable,
-        front=front, extract_day=data.extract_date)
+        front=front, extract_day=data.extract_date, synthetic_label=data.label)
     shown_periods = {period.period_id for period in data.years + data.quarters}
     report.relations = data_relations(data.rows, year.period_id, [q.period_id for q in data.quarters], shown_periods)
     report.figure_values = _figure_values(data, shown_periods)

@@ -13,6 +13,8 @@ from datetime import date
 
 import duckdb
 
+from dagster_project.lib.data_label import SyntheticLabel, synthetic_label
+
 TOTAL = ("total", "Total")
 
 
@@ -102,6 +104,8 @@ class ReportData:
     # after the report's, and the same for the year before it (for the direction of travel)
     comparators: dict[tuple, dict[str, Comparator]] = field(default_factory=dict, repr=False)
     comparators_before: dict[tuple, dict[str, Comparator]] = field(default_factory=dict, repr=False)
+    # "synthetic data: not Derby's figures" on every page, sheet and file name when the extract is synthetic
+    label: SyntheticLabel | None = None
 
     @property
     def year(self) -> Period:
@@ -198,7 +202,7 @@ def load(con: duckdb.DuckDBPyConnection, collection_year: str, history_years: in
                       extract_date=manifest[2], years=years, quarters=quarters, months=months,
                       measures=measures, rows=rows, categories=categories,
                       review_target_percent=target, small_number_threshold=threshold,
-                      comparators=comparators, comparators_before=before)
+                      comparators=comparators, comparators_before=before, label=synthetic_label(con))
 
 
 def load_comparators(con: duckdb.DuckDBPyConnection, la_code: str, year_ending: int) -> tuple[dict, dict]:

@@ -1,6 +1,7 @@
 """The report's tables as an Excel workbook: a contents sheet, then one sheet per table laid out as in the
 report, with numbers as numbers (a percentage is a number formatted as a percentage) and, under each row
-of percentages, rates or averages, the numerators and denominators they are built on."""
+of percentages, rates or averages, the numerators and denominators they are built on. From a synthetic
+extract every sheet says so (a cell above its table, its printed header, its tab: lib/data_label.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from dagster_project.lib.data_label import label_cell, label_workbook
 from dagster_project.lib.report.model import (
     NOT_AVAILABLE,
     SUPPRESSED_COUNT,
@@ -139,6 +141,7 @@ def write(report: Report, path: Path) -> Path:
                       "'numerator' and 'denominator' beside it. England, regional and statistical-neighbour figures "
                       "are the DfE's published ones. Source: marts.fct_kpi_values, marts.fct_kpi_comparators.")
     contents.append([])
+    label_cell(contents["A5"], report.synthetic_label)
     contents.append(["Sheet", "Table", "Section"])
     for cell in contents[6]:
         cell.font = BOLD
@@ -155,6 +158,7 @@ def write(report: Report, path: Path) -> Path:
         back = sheet.cell(row=2, column=1, value="Back to contents")
         back.hyperlink = "#'Contents'!A1"
         back.font = Font(color="1D70B8", underline="single", size=9)
+        label_cell(sheet.cell(row=2, column=2), report.synthetic_label)
 
         sheet["A1"] = f"Table {int(table.key[1:])}: {table.title}"
         sheet["A1"].font = TITLE
@@ -221,5 +225,7 @@ def write(report: Report, path: Path) -> Path:
     contents.sheet_properties.pageSetUpPr.fitToPage = True
     contents.page_setup.fitToWidth = 1
     contents.page_setup.fitToHeight = 0
+    # from a synthetic extract: every sheet's printed header, its tab and the workbook's title say so
+    label_workbook(workbook, report.synthetic_label)
     workbook.save(path)
     return path

@@ -1,5 +1,6 @@
 """The report as one self-contained HTML file: styles inline, charts embedded as data URIs, laid out to
-print on A4 (each section starts a page; a table or chart is never split across pages)."""
+print on A4 (each section starts a page; a table or chart is never split across pages). From a synthetic
+extract it says so at the top and on every printed page (lib/data_label.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import base64
 
 import jinja2
 
+from dagster_project.lib.data_label import label_html
 from dagster_project.lib.report import charts
 from dagster_project.lib.report.model import Chart, Report, display, is_small
 
@@ -195,5 +197,7 @@ def render(report: Report) -> str:
     def is_comparison(table) -> bool:
         return any(cell.unit == "comparator" for row in table.rows for cell in row.cells)
 
-    return TEMPLATE.render(report=report, css=css, show=show, image=image, describe=describe,
+    page = TEMPLATE.render(report=report, css=css, show=show, image=image, describe=describe,
                            is_comparison=is_comparison)
+    # from a synthetic extract: a banner on top, and the label in every printed page's header and footer
+    return label_html(page, report.synthetic_label)

@@ -156,6 +156,8 @@ class Report:
     figure_values: dict = field(default_factory=dict, repr=False)
     front: list = field(default_factory=list)  # front-sheet blocks (key figures, key messages)
     extract_day: object = None  # the extract's date as a date (Excel writes it as one)
+    # lib/data_label.SyntheticLabel when the extract is synthetic: every page, sheet and file name says so
+    synthetic_label: object = None
 
     @property
     def tables(self) -> list[Table]:

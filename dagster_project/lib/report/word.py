@@ -1,5 +1,6 @@
 """The report as a Word document (Board papers are Word): the same sections, tables, charts and blank
-commentary boxes as the HTML, on A4, each section starting a new page."""
+commentary boxes as the HTML, on A4, each section starting a new page. From a synthetic extract the title
+page and every page's header say so (lib/data_label.py)."""
 
 from __future__ import annotations
 
@@ -247,9 +248,19 @@ def write(report: Report, path: Path) -> Path:
     styles["Caption"].font.bold = True
     styles["Caption"].font.italic = False
     styles["Caption"].font.color.rgb = RGBColor(0x1B, 0x1B, 0x1B)
+    synthetic = report.synthetic_label
+    if synthetic is not None:
+        # from a synthetic extract: the page header of every page (the document is one Word section) says so
+        header = section.header.paragraphs[0]
+        header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = header.add_run(synthetic.text)
+        run.bold = True
+        run.font.size = Pt(9)
+        run.font.color.rgb = RED
     footer = section.footer.paragraphs[0]
     footer.text = (f"{report.la_name}: IRO annual report {report.collection_year} "
-                   f"({'public' if report.is_public else 'internal: do not publish'})\t\tPage ")
+                   f"({'public' if report.is_public else 'internal: do not publish'}"
+                   f"{'; ' + synthetic.text if synthetic else ''})\t\tPage ")
     _field(footer, "PAGE", "1")
     footer.add_run(" of ")
     _field(footer, "NUMPAGES", "1")
@@ -258,6 +269,12 @@ def write(report: Report, path: Path) -> Path:
         run.font.color.rgb = GREY
     _update_fields_on_open(document)
 
+    if synthetic is not None:
+        warning = document.add_paragraph()
+        run = warning.add_run(synthetic.text)
+        run.bold = True
+        run.font.size = Pt(16)
+        run.font.color.rgb = RED
     council = document.add_paragraph(report.la_name)
     council.runs[0].font.size = Pt(14)
     council.runs[0].font.color.rgb = GREY
@@ -342,5 +359,8 @@ def write(report: Report, path: Path) -> Path:
                 _box(document, block.prompt, label=block.label, default_text=block.default_text)
     document.core_properties.title = f"{report.title} {report.collection_year}"
     document.core_properties.author = report.la_name
+    if synthetic is not None:
+        document.core_properties.subject = synthetic.text
+        document.core_properties.keywords = "synthetic data"
     document.save(path)
     return path
