@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import sys
 
-from dagster_project.lib import mapping_worksheet
 from dagster_project.lib.data_label import file_name, synthetic_label
+from dagster_project.lib.quality import mapping_worksheet
 from dagster_project.lib.resources import WarehouseResource
 from dagster_project.lib.settings import Settings
 

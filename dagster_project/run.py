@@ -25,7 +25,7 @@ from typing import TextIO
 import dagster as dg
 
 from dagster_project.console import RunConsole, shown_path, stage_label, steps_and_outputs, summary_lines
-from dagster_project.lib.councils import UnknownCouncil
+from dagster_project.lib.configuration.councils import UnknownCouncil
 from dagster_project.lib.ingest import find_complete_extracts, scan_landing
 from dagster_project.lib.settings import Settings
 

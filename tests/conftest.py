@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.lib.contract import load_contract
+from dagster_project.lib.ingest.contract import load_contract
 
 
 @pytest.fixture(scope="session", autouse=True)

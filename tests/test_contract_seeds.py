@@ -2,7 +2,7 @@
 
 import csv
 
-from dagster_project.lib.contract import load_contract
+from dagster_project.lib.ingest.contract import load_contract
 from dagster_project.lib.paths import SEEDS_DIR
 
 KINDS = {"id", "code", "mapped", "date", "number", "decimal", "fraction", "text"}

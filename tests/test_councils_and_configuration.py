@@ -7,8 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.lib import council_config
-from dagster_project.lib.councils import UnknownCouncil, council_for
+from dagster_project.lib.configuration import council_config
+from dagster_project.lib.configuration.councils import UnknownCouncil, council_for
 from dagster_project.lib.paths import SEEDS_DIR
 from dagster_project.lib.settings import Settings
 from dagster_project.tools import build_reference_seeds

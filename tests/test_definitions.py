@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from dagster_project.lib.contract import load_contract
+from dagster_project.lib.ingest.contract import load_contract
 
 
 def load_definitions() -> dg.Definitions:

@@ -13,8 +13,8 @@ import pytest
 
 from dagster_project.lib.data_label import SyntheticLabel
 from dagster_project.lib.paths import SEEDS_DIR
+from dagster_project.lib.returns.files import RETURN_FILES
 from dagster_project.lib.settings import Settings
-from dagster_project.lib.ssda903_files import RETURN_FILES
 from tests.tooling.dfe_validator import run_validator, unexplained_crashes, unexplained_errors
 
 pytestmark = [pytest.mark.slow]
@@ -164,7 +164,7 @@ def test_an_episode_open_across_31_march_carries_over_with_its_start_date(counci
 def test_both_code_styles_reach_staging_with_every_local_value_mapped(council):
     """Liquid Logic description texts and DfE codes both arrive in staging as DfE codes: every value of
     every mapped column finds its row in the mappings that apply to the extract."""
-    from dagster_project.lib.contract import load_contract
+    from dagster_project.lib.ingest.contract import load_contract
 
     con = duckdb.connect(str(council["settings"].warehouse_path), read_only=True)
     gaps = {}

@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 from dagster_project.lib.paths import DBT_PROJECT_DIR
-from dagster_project.lib.ssda903_files import RETURN_FILES, files_for_year, load_return_files
+from dagster_project.lib.returns.files import RETURN_FILES, files_for_year, load_return_files
 
 
 def _return_marts() -> dict[str, dict]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.lib.contract import load_contract
+from dagster_project.lib.ingest.contract import load_contract
 from dagster_project.synth import generate
 from dagster_project.synth.__main__ import main
 from dagster_project.synth.dates import add_years

@@ -15,11 +15,11 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from dagster_project.lib import mapping_worksheet
 from dagster_project.lib.data_label import SyntheticLabel, synthetic_label
+from dagster_project.lib.quality import mapping_worksheet
 from dagster_project.lib.quality import report as quality_report
 from dagster_project.lib.report import model
-from dagster_project.lib.ssda903_files import RETURN_FILES, write_return
+from dagster_project.lib.returns.files import RETURN_FILES, write_return
 from tests.quality.test_report import EVERYONE, FINDINGS, NIGHT, _warehouse
 
 DERBY = SyntheticLabel("Derby")

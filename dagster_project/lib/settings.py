@@ -10,7 +10,7 @@ Every path can be overridden, so a council can point the warehouse at its own sh
 | `CLA_RETURNS_DIR` | `output/returns/` | DfE return files |
 | `CLA_REPORTS_DIR` | `output/reports/` | IRO annual reports |
 | `CLA_DATA_QUALITY_DIR` | `output/data_quality/` | data-quality reports and worklists |
-| `CLA_HISTORY_DIR` | `output/history/` | every extract loaded, as Parquet (see lib/history.py) |
+| `CLA_HISTORY_DIR` | `output/history/` | every extract loaded, as Parquet (see lib/ingest/history.py) |
 | `CLA_HISTORY_RETENTION_DAYS` | `400` | how long the raw history keeps an extract (the newest is always kept) |
 | `CLA_LA_CODE` | `E06000015` | the council's 9-character ONS code (any English council in seeds/reference/councils.csv); an extract for another LA is refused |
 | `CLA_CONFIG_DIR` | `config/` | the council's own configuration: code mappings, settings, postcode directory (see config.example/) |
@@ -27,7 +27,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from dagster_project.lib.councils import council_for
+from dagster_project.lib.configuration.councils import council_for
 from dagster_project.lib.paths import PROJECT_ROOT
 
 

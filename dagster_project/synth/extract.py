@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
-from dagster_project.lib.contract import load_contract
+from dagster_project.lib.ingest.contract import load_contract
 from dagster_project.synth import children_in_need, council
 from dagster_project.synth.dates import WorkingDays, add_months, add_years, days
 from dagster_project.synth.periods import days_in_care, plan_child

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from dagster_project.lib.councils import council_for
+from dagster_project.lib.configuration.councils import council_for
 from dagster_project.lib.paths import SEEDS_DIR
 
 

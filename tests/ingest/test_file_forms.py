@@ -9,8 +9,8 @@ import zipfile
 
 import pytest
 
-from dagster_project.lib.contract import load_contract
 from dagster_project.lib.ingest import find_extract, read_table
+from dagster_project.lib.ingest.contract import load_contract
 
 PERSON = load_contract()["ssd_person"]
 HEADER = ["pers_person_id", "pers_sex", "pers_ethnicity", "pers_dob", "pers_forename"]

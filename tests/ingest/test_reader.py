@@ -3,7 +3,6 @@ and what cannot be loaded is quarantined with the reason. Messages never quote a
 
 import pytest
 
-from dagster_project.lib.contract import load_contract
 from dagster_project.lib.ingest import (
     ExtractError,
     check_council,
@@ -13,6 +12,7 @@ from dagster_project.lib.ingest import (
     read_extract,
     read_table,
 )
+from dagster_project.lib.ingest.contract import load_contract
 from dagster_project.lib.ingest.reader import NOT_A_DATE
 
 PERSON = load_contract()["ssd_person"]

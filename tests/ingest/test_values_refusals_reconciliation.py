@@ -9,15 +9,15 @@ import duckdb
 import pytest
 
 from dagster_project.defs.configuration.assets import configuration_dir
-from dagster_project.lib.contract import load_contract
-from dagster_project.lib.council_config import ConfigurationError
+from dagster_project.lib.configuration.council_config import ConfigurationError
 from dagster_project.lib.ingest import ExtractError, find_extract, read_extract, read_table, scan_landing
+from dagster_project.lib.ingest.contract import load_contract
 from dagster_project.lib.ingest.reconciliation import reconcile, write_reconciliation
 from dagster_project.lib.ingest.reconciliation_report import section_html
 from dagster_project.lib.ingest.refusals import check_extract, untrusted_tables
 from dagster_project.lib.ingest.settings import IngestSettings
+from dagster_project.lib.ingest.warehouse import write_raw_layer
 from dagster_project.lib.resources import WarehouseResource
-from dagster_project.lib.warehouse import write_raw_layer
 
 CONTRACT = load_contract()
 PERSON = CONTRACT["ssd_person"]

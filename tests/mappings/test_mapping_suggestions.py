@@ -4,8 +4,8 @@ suggests the code a person would choose for at least 90%."""
 
 import csv
 
-from dagster_project.lib.mapping_suggestions import Candidate, known_texts, similarity, suggest, words
 from dagster_project.lib.paths import SEEDS_DIR
+from dagster_project.lib.quality.mapping_suggestions import Candidate, known_texts, similarity, suggest, words
 from tests.mappings.local_texts import LOCAL_TEXTS
 
 

@@ -18,8 +18,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from dagster_project.lib.mapping_suggestions import known_texts, suggest
 from dagster_project.lib.paths import SEEDS_DIR
+from dagster_project.lib.quality.mapping_suggestions import known_texts, suggest
 from tests.mappings.local_texts import LOCAL_TEXTS
 from tests.reports import test_kpi_hand_cases as hand
 
@@ -68,7 +68,7 @@ def run(root):
 
 @pytest.fixture(scope="module")
 def nights(tmp_path_factory):
-    from dagster_project.lib.contract import load_contract
+    from dagster_project.lib.ingest.contract import load_contract
     from tests.conftest import ExtractBuilder
 
     root = tmp_path_factory.mktemp("unmapped_texts")

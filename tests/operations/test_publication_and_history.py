@@ -5,8 +5,8 @@ from datetime import datetime, timedelta
 import duckdb
 import pytest
 
-from dagster_project.lib import history, publication, writer_lock
-from dagster_project.lib.ingest import find_extract, loaded_at, read_extract
+from dagster_project.lib import publication, writer_lock
+from dagster_project.lib.ingest import find_extract, history, loaded_at, read_extract
 
 
 def make_workspace(output, run_id, answer):

@@ -6,8 +6,7 @@ import dagster as dg
 
 from dagster_project.defs.operations.schedules import nightly_warehouse_schedule
 from dagster_project.defs.operations.sensors import new_extract_sensor
-from dagster_project.lib import history
-from dagster_project.lib.ingest import find_extract, loaded_at, read_extract
+from dagster_project.lib.ingest import find_extract, history, loaded_at, read_extract
 
 
 def evaluate(cursor=None):

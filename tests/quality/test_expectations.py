@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dagster_project.lib.contract import load_contract
+from dagster_project.lib.ingest.contract import load_contract
 from dagster_project.lib.paths import DBT_PROJECT_DIR, SEEDS_DIR
 from dagster_project.lib.quality import expectations
 

@@ -128,7 +128,7 @@ def test_the_dfe_rules_flag_the_same_children_as_the_public_validator(councils, 
     con = duckdb.connect(str(councils["night_one"]), read_only=True)
     try:
         returns = tmp_path / "returns"
-        from dagster_project.lib.ssda903_files import read_return, write_return
+        from dagster_project.lib.returns.files import read_return, write_return
 
         for year in ("2024-25", "2025-26"):
             write_return(read_return(con, year), returns / year, zip_name="return.zip")

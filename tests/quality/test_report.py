@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from dagster_project.lib import council_config
+from dagster_project.lib.configuration import council_config
 from dagster_project.lib.quality import report
 from dagster_project.lib.settings import Settings
 

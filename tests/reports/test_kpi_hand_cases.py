@@ -303,7 +303,7 @@ def build_extract(contract) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory):
-    from dagster_project.lib.contract import load_contract
+    from dagster_project.lib.ingest.contract import load_contract
     from dagster_project.lib.settings import Settings
     from dagster_project.run import run_warehouse
     from tests.conftest import ExtractBuilder

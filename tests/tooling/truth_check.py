@@ -32,7 +32,7 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from dagster_project.lib.ssda903_files import RETURN_FILES
+from dagster_project.lib.returns.files import RETURN_FILES
 from dagster_project.synth.reference import council
 from tests.tooling.dfe_validator import normalise_collection_year
 from tests.tooling.dfe_validator import run_validator as run_dfe_validator

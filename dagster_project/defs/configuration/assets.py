@@ -9,7 +9,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from dagster_project.lib import council_config
+from dagster_project.lib.configuration import council_config
 from dagster_project.lib.paths import PROJECT_ROOT
 from dagster_project.lib.resources import WarehouseResource
 

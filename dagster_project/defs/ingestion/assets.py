@@ -4,21 +4,23 @@ run's working warehouse, and into the raw history."""
 import dagster as dg
 
 from dagster_project.defs.configuration.assets import configuration_dir
-from dagster_project.lib import council_config, history, publication, writer_lock
-from dagster_project.lib.contract import load_contract
+from dagster_project.lib import publication, writer_lock
+from dagster_project.lib.configuration import council_config
 from dagster_project.lib.ingest import (
     ExtractError,
     check_council,
     find_extract,
+    history,
     loaded_at,
     read_extract,
     scan_landing,
 )
+from dagster_project.lib.ingest.contract import load_contract
 from dagster_project.lib.ingest.reconciliation import reconcile_with_published, write_reconciliation
 from dagster_project.lib.ingest.refusals import check_extract
 from dagster_project.lib.ingest.settings import IngestSettings
+from dagster_project.lib.ingest.warehouse import write_raw_layer
 from dagster_project.lib.resources import WarehouseResource
-from dagster_project.lib.warehouse import write_raw_layer
 
 INGEST_LOG_TABLES = {
     "extract_manifest": "The loaded extract's manifest (one row).",

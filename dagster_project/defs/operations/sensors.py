@@ -5,8 +5,8 @@ import json
 import dagster as dg
 
 from dagster_project.defs.operations.jobs import warehouse_job
-from dagster_project.lib import history, publication
-from dagster_project.lib.ingest import MANIFEST_NAME, ExtractError, scan_landing
+from dagster_project.lib import publication
+from dagster_project.lib.ingest import MANIFEST_NAME, ExtractError, history, scan_landing
 from dagster_project.lib.settings import Settings
 
 

@@ -1,11 +1,11 @@
 """The night's mapping worksheet, beside the data-quality report (data_quality/<extract date>/):
 every local value the warehouse cannot map, with records, first date and a suggested code
-(lib/mapping_worksheet.py). Logs and metadata carry counts only."""
+(lib/quality/mapping_worksheet.py). Logs and metadata carry counts only."""
 
 import dagster as dg
 
-from dagster_project.lib import mapping_worksheet
 from dagster_project.lib.data_label import synthetic_label
+from dagster_project.lib.quality import mapping_worksheet
 from dagster_project.lib.resources import WarehouseResource
 
 # written before publication moves the run's output folders (as the data-quality report is)

@@ -15,7 +15,7 @@ import dagster as dg
 from dagster_project.defs.operations.jobs import ON_DEMAND_TAG
 from dagster_project.lib.data_label import synthetic_label
 from dagster_project.lib.resources import WarehouseResource
-from dagster_project.lib.ssda903_files import RETURN_FILES, read_return, write_return
+from dagster_project.lib.returns.files import RETURN_FILES, read_return, write_return
 
 collection_year_partitions = dg.DynamicPartitionsDefinition(name="ssda903_collection_years")
 

@@ -23,8 +23,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from dagster_project.lib.contract import ContractTable, load_contract
 from dagster_project.lib.ingest import normalise as rules
+from dagster_project.lib.ingest.contract import ContractTable, load_contract
 from dagster_project.lib.ingest.forms import DELIMITERS, FileForm, detect_form, readable_copy
 from dagster_project.lib.ingest.model import Extract, ExtractError, LoadProblem, TableLoad
 

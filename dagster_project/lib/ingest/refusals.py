@@ -8,7 +8,7 @@ column, never a value).
 
 from __future__ import annotations
 
-from dagster_project.lib.contract import load_contract
+from dagster_project.lib.ingest.contract import load_contract
 from dagster_project.lib.ingest.model import Extract, ExtractError, TableLoad
 from dagster_project.lib.ingest.settings import IngestSettings
 

@@ -3,7 +3,7 @@ are in seeds/settings/shipped_settings.csv (0.05, 0.02, 0.10), and a council set
 settings.csv of its configuration folder (CLA_CONFIG_DIR, see config.example/). The field names are the
 settings' names.
 
-Ingestion runs before dbt, so the values are read here through lib/council_config.py (settings_in_force:
+Ingestion runs before dbt, so the values are read here through lib/configuration/council_config.py (settings_in_force:
 the same checks and the same merge the warehouse uses), not from marts.dim_council_settings.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from dagster_project.lib import council_config
+from dagster_project.lib.configuration import council_config
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dagster_project.lib import council_config
+from dagster_project.lib.configuration import council_config
 
 SCHEMA = "data_quality"
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dagster_project.lib.council_config import MAPPING_COLUMNS
+from dagster_project.lib.configuration.council_config import MAPPING_COLUMNS
 from dagster_project.lib.data_label import SyntheticLabel, file_name, label_cell, label_workbook
-from dagster_project.lib.mapping_suggestions import known_texts, suggest
+from dagster_project.lib.quality.mapping_suggestions import known_texts, suggest
 
 CSV_NAME = "mapping_worksheet.csv"
 EXCEL_NAME = "mapping_worksheet.xlsx"

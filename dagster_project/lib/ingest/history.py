@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
-from dagster_project.lib.contract import load_contract
+from dagster_project.lib.ingest.contract import load_contract
 from dagster_project.lib.ingest.model import Extract, LoadProblem, TableLoad
 
 INDEX_FIELDS = ["extract_id", "content_hash", "extracted_at", "first_loaded_at"]

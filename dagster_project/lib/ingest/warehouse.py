@@ -18,7 +18,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from dagster_project.lib.contract import load_contract
+from dagster_project.lib.ingest.contract import load_contract
 from dagster_project.lib.ingest.model import Extract, TableLoad, excel_column_letter
 
 LINEAGE_COLUMNS = ("_extract_id", "_source_file", "_file_hash", "_row_number", "_loaded_at")
