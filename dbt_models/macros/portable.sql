@@ -42,3 +42,32 @@
 {% macro strip_trailing_point_zero(expression) -%}
     regexp_replace({{ expression }}, '[.]0$', '')
 {%- endmacro %}
+
+{#- True when the whole of a string matches a regular expression (anchor it with ^...$ yourself); null
+    for a null string on both engines. DuckDB spells it regexp_matches(), Spark the rlike operator. Keep
+    the pattern free of backslashes (see strip_trailing_point_zero). -#}
+{% macro matches_pattern(expression, pattern) -%}
+    {{ return(adapter.dispatch('matches_pattern')(expression, pattern)) }}
+{%- endmacro %}
+
+{% macro default__matches_pattern(expression, pattern) -%}
+    regexp_matches({{ expression }}, {{ pattern }})
+{%- endmacro %}
+
+{% macro spark__matches_pattern(expression, pattern) -%}
+    ({{ expression }} rlike {{ pattern }})
+{%- endmacro %}
+
+{#- The text at a JSON path ('$[0]', '$.name') of a JSON string, unquoted; null when the path is absent
+    or holds JSON null. DuckDB's json_extract_string and Spark's get_json_object agree on these. -#}
+{% macro json_string_at(json_text, path) -%}
+    {{ return(adapter.dispatch('json_string_at')(json_text, path)) }}
+{%- endmacro %}
+
+{% macro default__json_string_at(json_text, path) -%}
+    json_extract_string({{ json_text }}, {{ path }})
+{%- endmacro %}
+
+{% macro spark__json_string_at(json_text, path) -%}
+    get_json_object({{ json_text }}, {{ path }})
+{%- endmacro %}

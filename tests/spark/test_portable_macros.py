@@ -48,6 +48,20 @@ days as (
     select 'day of week Saturday 5 December 2026' as case_id, cast('2026-12-05' as date) as day
     union all select 'day of week Sunday 6 December 2026', cast('2026-12-06' as date)
     union all select 'day of week Monday 7 December 2026', cast('2026-12-07' as date)
+),
+upns as (
+    select 'upn letter and 12 digits' as case_id, 'A12345678901' || '2' as upn
+    union all select 'upn I is not a check letter', 'I123456789012'
+    union all select 'upn UN5', 'UN5'
+    union all select 'upn UN6', 'UN6'
+    union all select 'upn with a trailing space', 'UN5 '
+    union all select 'upn null', cast(null as {{ dbt.type_string() }})
+),
+json_rows as (
+    select 'json first item' as case_id, '["A1", 5, null]' as record_json, '$[0]' as path
+    union all select 'json number item', '["A1", 5, null]', '$[1]'
+    union all select 'json null item', '["A1", 5, null]', '$[2]'
+    union all select 'json beyond the end', '["A1", 5, null]', '$[3]'
 )
 select case_id, cast({{ age_in_years('date_of_birth', 'on_date') }} as {{ dbt.type_string() }}) as result
 from birthdays
@@ -61,6 +75,11 @@ union all
 select case_id, {{ strip_trailing_point_zero('identifier') }} from identifiers
 union all
 select case_id, cast({{ day_of_week_iso('day') }} as {{ dbt.type_string() }}) from days
+union all
+select case_id, cast({{ matches_pattern('upn', "'^(([A-HJ-NP-RT-Z][0-9]{12})|(UN[1-5]))$'") }} as {{ dbt.type_string() }})
+from upns
+union all
+select case_id, {{ json_string_at('record_json', 'path') }} from json_rows
 """
 
 EXPECTED = {
@@ -79,6 +98,16 @@ EXPECTED = {
     "day of week Saturday 5 December 2026": "6",
     "day of week Sunday 6 December 2026": "7",
     "day of week Monday 7 December 2026": "1",
+    "upn letter and 12 digits": "true",
+    "upn I is not a check letter": "false",
+    "upn UN5": "true",
+    "upn UN6": "false",
+    "upn with a trailing space": "false",
+    "upn null": None,
+    "json first item": "A1",
+    "json number item": "5",
+    "json null item": None,
+    "json beyond the end": None,
 }
 
 

@@ -38,7 +38,7 @@ children_with_episodes as (
 
 rule_102 as (
     select '102' as rule_code, collection_year, child, 'pers_dob' as source_column,
-        cast(null as varchar) as value_recorded, 'no date of birth' as details
+        cast(null as {{ dbt.type_string() }}) as value_recorded, 'no date of birth' as details
     from header
     where dob is null
 ),
@@ -47,7 +47,7 @@ rule_168 as (
     select '168', collection_year, child, 'pers_upn', upn, 'UPN is not 13 characters of the DfE form nor UN1-UN5'
     from header
     where upn is not null
-        and not regexp_matches(upn, '^(([A-HJ-NP-RT-Z][0-9]{12})|([A-HJ-NP-RT-Z][0-9]{11}[A-Z])|(UN[1-5]))$')
+        and not {{ matches_pattern('upn', "'^(([A-HJ-NP-RT-Z][0-9]{12})|([A-HJ-NP-RT-Z][0-9]{11}[A-Z])|(UN[1-5]))$'") }}
 ),
 
 rule_174 as (
@@ -63,19 +63,19 @@ rule_232 as (
 ),
 
 rule_301 as (
-    select '301', collection_year, child, 'pers_dob', cast(dob as varchar), 'date of birth after 31 March'
+    select '301', collection_year, child, 'pers_dob', cast(dob as {{ dbt.type_string() }}), 'date of birth after 31 March'
     from header
     where dob > collection_end
 ),
 
 rule_351 as (
-    select '351', collection_year, child, 'pers_dob', cast(dob as varchar), 'aged over 25 on 1 April'
+    select '351', collection_year, child, 'pers_dob', cast(dob as {{ dbt.type_string() }}), 'aged over 25 on 1 April'
     from header
     where collection_start > {{ years_after(25, 'dob') }}
 ),
 
 rule_442 as (
-    select distinct '442', header.collection_year, header.child, 'pers_upn', cast(null as varchar),
+    select distinct '442', header.collection_year, header.child, 'pers_upn', cast(null as {{ dbt.type_string() }}),
         'no UPN and no UN1-UN5 reason'
     from header
     inner join episodes
@@ -164,13 +164,13 @@ rule_612 as (
 ),
 
 rule_620 as (
-    select '620', collection_year, child, 'pers_dob', cast(dob as varchar), 'recorded as a mother but under 11 on 1 April'
+    select '620', collection_year, child, 'pers_dob', cast(dob as {{ dbt.type_string() }}), 'recorded as a mother but under 11 on 1 April'
     from header
     where mother = '1' and {{ years_after(11, 'dob') }} > collection_start
 ),
 
 rule_621 as (
-    select '621', collection_year, child, 'pers_dob', cast(mc_dob as varchar), 'her child was born before her'
+    select '621', collection_year, child, 'pers_dob', cast(mc_dob as {{ dbt.type_string() }}), 'her child was born before her'
     from header
     where mc_dob is not null and not coalesce(mc_dob > dob, false)
 ),
@@ -183,7 +183,7 @@ latest_ceased as (
 ),
 
 rule_625 as (
-    select '625', header.collection_year, header.child, 'pers_is_mother', cast(header.mc_dob as varchar),
+    select '625', header.collection_year, header.child, 'pers_is_mother', cast(header.mc_dob as {{ dbt.type_string() }}),
         'her child''s date of birth is after 31 March or after her latest episode ended'
     from header
     -- as the DfE validator does, only a child with an episode that ended in the file is checked
