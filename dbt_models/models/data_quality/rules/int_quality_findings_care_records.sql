@@ -93,12 +93,12 @@ spell_ends as (
 
 cr01 as (
     select 'CR01' as rule_code, period_rows.person_id, 'ssd_cla_episodes' as record_table,
-        period_rows.period_of_care_id || '#gap' || cast(spell_ends.gap_start as varchar) as record_id,
-        period_rows.source_file_name, period_rows.source_row_number, cast(null as varchar) as source_column,
-        cast(spell_ends.gap_start as varchar) as value_recorded,
-        'no legal status from ' || cast(spell_ends.gap_start as varchar) || ' to '
-            || cast(coalesce(spell_ends.next_start, period_rows.end_date) as varchar)
-            || ' while looked after (period of care from ' || cast(period_rows.start_date as varchar) || ')' as details
+        period_rows.period_of_care_id || '#gap' || cast(spell_ends.gap_start as {{ dbt.type_string() }}) as record_id,
+        period_rows.source_file_name, period_rows.source_row_number, cast(null as {{ dbt.type_string() }}) as source_column,
+        cast(spell_ends.gap_start as {{ dbt.type_string() }}) as value_recorded,
+        'no legal status from ' || cast(spell_ends.gap_start as {{ dbt.type_string() }}) || ' to '
+            || cast(coalesce(spell_ends.next_start, period_rows.end_date) as {{ dbt.type_string() }})
+            || ' while looked after (period of care from ' || cast(period_rows.start_date as {{ dbt.type_string() }}) || ')' as details
     from period_rows
     inner join spell_ends
         on period_rows.person_id = spell_ends.person_id
@@ -136,7 +136,7 @@ legal_status_overlaps as (
 cr02 as (
     select 'CR02', person_id, 'ssd_legal_status', legal_status_id, source_file_name, source_row_number,
         'lega_legal_status_start_date', legal_status_code,
-        legal_status_code || ' from ' || cast(start_date as varchar) || ' overlaps an earlier ' || earlier_code
+        legal_status_code || ' from ' || cast(start_date as {{ dbt.type_string() }}) || ' overlaps an earlier ' || earlier_code
             || ' that has not ended'
     from legal_status_overlaps
     where overlap_number = 1
@@ -145,7 +145,7 @@ cr02 as (
 cr03 as (
     select 'CR03', placements.person_id, 'ssd_cla_placement', placements.placement_id,
         placements.source_file_name, placements.source_row_number, 'clap_cla_placement_start_date',
-        cast(placements.start_date as varchar),
+        cast(placements.start_date as {{ dbt.type_string() }}),
         'no care legal status recorded on the day the placement began'
     from placements
     cross join window_start
@@ -164,8 +164,8 @@ cr03 as (
 
 cr04 as (
     select 'CR04', persons.person_id, 'ssd_person', persons.person_id, persons.source_file_name,
-        persons.source_row_number, 'pers_dob', cast(persons.expected_date_of_birth as varchar),
-        'only an estimated date of birth is recorded (' || cast(persons.expected_date_of_birth as varchar) || ')'
+        persons.source_row_number, 'pers_dob', cast(persons.expected_date_of_birth as {{ dbt.type_string() }}),
+        'only an estimated date of birth is recorded (' || cast(persons.expected_date_of_birth as {{ dbt.type_string() }}) || ')'
     from persons
     inner join children_checked
         on persons.person_id = children_checked.person_id
@@ -204,7 +204,7 @@ cr06 as (
 cr07 as (
     select 'CR07', placements.person_id, 'ssd_cla_placement', placements.placement_id,
         placements.source_file_name, placements.source_row_number, 'clap_cla_placement_type',
-        cast(null as varchar),
+        cast(null as {{ dbt.type_string() }}),
         'no placement type recorded'
     from placements
     cross join window_start
@@ -225,7 +225,7 @@ flagged as (
 final as (
     select
         rule_code,
-        cast(null as varchar) as collection_year,
+        cast(null as {{ dbt.type_string() }}) as collection_year,
         person_id,
         record_table,
         record_id,

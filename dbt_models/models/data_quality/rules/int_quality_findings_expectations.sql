@@ -16,7 +16,7 @@ reviews as (
 final as (
     select
         failures.rule_code,
-        cast(null as varchar) as collection_year,
+        cast(null as {{ dbt.type_string() }}) as collection_year,
         coalesce(failures.person_id, reviews.person_id) as person_id,
         replace(failures.source_file_name, '.csv', '') as record_table,
         failures.record_id,

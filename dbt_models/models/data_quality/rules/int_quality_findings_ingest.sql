@@ -30,7 +30,9 @@ quarantined_people as (
     select
         quarantined.table_name,
         quarantined.row_number,
-        json_extract_string(quarantined.record_json, '$[' || cast(person_columns.person_position - 1 as varchar) || ']')
+        {{ json_string_at(
+            'quarantined.record_json',
+            "'$[' || cast(person_columns.person_position - 1 as " ~ dbt.type_string() ~ ") || ']'") }}
             as person_id
     from quarantined
     inner join person_columns
@@ -40,10 +42,10 @@ quarantined_people as (
 final as (
     select
         case when problems.action = 'row quarantined' then 'ING01' else 'ING02' end as rule_code,
-        cast(null as varchar) as collection_year,
+        cast(null as {{ dbt.type_string() }}) as collection_year,
         nullif(upper({{ strip_trailing_point_zero('trim(quarantined_people.person_id)') }}), '') as person_id,
         problems.table_name as record_table,
-        problems.source_file || ':' || coalesce(cast(problems.row_number as varchar), '')
+        problems.source_file || ':' || coalesce(cast(problems.row_number as {{ dbt.type_string() }}), '')
             || ':' || coalesce(problems.column_name, '') as record_id,
         problems.source_file as source_file_name,
         cast(problems.row_number as integer) as source_row_number,

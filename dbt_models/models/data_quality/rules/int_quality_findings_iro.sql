@@ -100,9 +100,9 @@ held_reviews as (
 iro01 as (
     select 'IRO01' as rule_code, schedule.person_id, 'ssd_cla_reviews' as record_table, schedule.review_id as record_id,
         reviews.source_file_name, reviews.source_row_number, 'clar_cla_review_date' as source_column,
-        cast(schedule.review_date as varchar) as value_recorded,
-        'review ' || cast(schedule.review_sequence as varchar) || ' of the period was due by '
-            || cast(schedule.due_date as varchar) || ', held ' || cast(schedule.days_after_due_date as varchar)
+        cast(schedule.review_date as {{ dbt.type_string() }}) as value_recorded,
+        'review ' || cast(schedule.review_sequence as {{ dbt.type_string() }}) || ' of the period was due by '
+            || cast(schedule.due_date as {{ dbt.type_string() }}) || ', held ' || cast(schedule.days_after_due_date as {{ dbt.type_string() }})
             || ' days late' as details
     from schedule
     cross join window_start
@@ -113,13 +113,13 @@ iro01 as (
 
 iro02 as (
     select 'IRO02', schedule.person_id, 'ssd_cla_episodes',
-        schedule.period_of_care_id || '#review' || cast(schedule.review_sequence as varchar),
+        schedule.period_of_care_id || '#review' || cast(schedule.review_sequence as {{ dbt.type_string() }}),
         period_rows.source_file_name, period_rows.source_row_number, 'clar_cla_review_date',
-        cast(null as varchar),
-        'review ' || cast(schedule.review_sequence as varchar) || ' was due by ' || cast(schedule.due_date as varchar)
+        cast(null as {{ dbt.type_string() }}),
+        'review ' || cast(schedule.review_sequence as {{ dbt.type_string() }}) || ' was due by ' || cast(schedule.due_date as {{ dbt.type_string() }})
             || ' and is not recorded' || case when schedule.period_end_date is null
-                then ' (' || cast(schedule.days_after_due_date as varchar) || ' days overdue)'
-                else ' (care ended ' || cast(schedule.period_end_date as varchar) || ')' end
+                then ' (' || cast(schedule.days_after_due_date as {{ dbt.type_string() }}) || ' days overdue)'
+                else ' (care ended ' || cast(schedule.period_end_date as {{ dbt.type_string() }}) || ')' end
     from schedule
     cross join window_start
     inner join period_rows
@@ -130,7 +130,7 @@ iro02 as (
 iro03 as (
     select 'IRO03', held_reviews.person_id, 'ssd_cla_reviews', held_reviews.review_id,
         held_reviews.source_file_name, held_reviews.source_row_number, 'clar_cla_review_date',
-        cast(held_reviews.review_date as varchar), 'the child was not looked after on the day of the review'
+        cast(held_reviews.review_date as {{ dbt.type_string() }}), 'the child was not looked after on the day of the review'
     from held_reviews
     where held_reviews.review_date is not null
         and not exists (
@@ -144,7 +144,7 @@ iro03 as (
 iro04 as (
     select 'IRO04', held_reviews.person_id, 'ssd_cla_reviews', held_reviews.review_id,
         held_reviews.source_file_name, held_reviews.source_row_number, 'clar_cla_review_participation',
-        cast(null as varchar), 'no participation code (PN0-PN7) for a review that was held'
+        cast(null as {{ dbt.type_string() }}), 'no participation code (PN0-PN7) for a review that was held'
     from held_reviews
     where held_reviews.participation_as_recorded is null
 ),
@@ -167,11 +167,11 @@ iro05 as (
 
 iro06 as (
     select 'IRO06', timeliness.person_id, 'ssd_cla_episodes', timeliness.period_of_care_id || '#iro',
-        period_rows.source_file_name, period_rows.source_row_number, cast(null as varchar),
-        cast(timeliness.iro_allocated_date as varchar),
-        'IRO allocated ' || cast(timeliness.working_days_to_allocation as varchar)
-            || ' working days after care began on ' || cast(timeliness.period_start_date as varchar)
-            || ' (expected within ' || cast(timeliness.allowed_working_days as varchar) || ')'
+        period_rows.source_file_name, period_rows.source_row_number, cast(null as {{ dbt.type_string() }}),
+        cast(timeliness.iro_allocated_date as {{ dbt.type_string() }}),
+        'IRO allocated ' || cast(timeliness.working_days_to_allocation as {{ dbt.type_string() }})
+            || ' working days after care began on ' || cast(timeliness.period_start_date as {{ dbt.type_string() }})
+            || ' (expected within ' || cast(timeliness.allowed_working_days as {{ dbt.type_string() }}) || ')'
     from timeliness
     cross join window_start
     inner join period_rows
@@ -182,9 +182,9 @@ iro06 as (
 
 iro07 as (
     select 'IRO07', period_rows.person_id, 'ssd_cla_episodes', period_rows.period_of_care_id || '#iro',
-        period_rows.source_file_name, period_rows.source_row_number, cast(null as varchar),
-        cast(null as varchar),
-        'looked after since ' || cast(period_rows.start_date as varchar) || ' with no IRO allocated now'
+        period_rows.source_file_name, period_rows.source_row_number, cast(null as {{ dbt.type_string() }}),
+        cast(null as {{ dbt.type_string() }}),
+        'looked after since ' || cast(period_rows.start_date as {{ dbt.type_string() }}) || ' with no IRO allocated now'
     from period_rows
     cross join manifest
     cross join settings
@@ -206,8 +206,8 @@ iro07 as (
 iro08 as (
     select 'IRO08', held_reviews.person_id, 'iro_review_details', held_reviews.review_id,
         review_details.source_file_name, review_details.source_row_number, 'irrd_child_seen_date',
-        cast(review_details.child_seen_date as varchar),
-        'the IRO saw the child after the review (held ' || cast(held_reviews.review_date as varchar) || ')'
+        cast(review_details.child_seen_date as {{ dbt.type_string() }}),
+        'the IRO saw the child after the review (held ' || cast(held_reviews.review_date as {{ dbt.type_string() }}) || ')'
     from held_reviews
     inner join review_details
         on held_reviews.review_id = review_details.review_id
@@ -217,11 +217,11 @@ iro08 as (
 iro09 as (
     select 'IRO09', held_reviews.person_id, 'iro_review_details', held_reviews.review_id,
         review_details.source_file_name, review_details.source_row_number, 'irrd_record_distributed_date',
-        cast(review_details.record_distributed_date as varchar),
+        cast(review_details.record_distributed_date as {{ dbt.type_string() }}),
         case when review_details.record_distributed_date is null
-            then 'review record not sent out ' || cast(today.working_day_count - held_day.working_day_count as varchar)
+            then 'review record not sent out ' || cast(today.working_day_count - held_day.working_day_count as {{ dbt.type_string() }})
                 || ' working days after the review'
-            else 'review record sent out ' || cast(sent_day.working_day_count - held_day.working_day_count as varchar)
+            else 'review record sent out ' || cast(sent_day.working_day_count - held_day.working_day_count as {{ dbt.type_string() }})
                 || ' working days after the review' end
     from held_reviews
     cross join manifest
@@ -239,9 +239,9 @@ iro09 as (
 iro10 as (
     select 'IRO10', disputes.person_id, 'iro_disputes', disputes.dispute_id,
         disputes.source_file_name, disputes.source_row_number, 'irod_response_due_date',
-        cast(disputes.response_due_date as varchar),
-        'dispute raised ' || cast(disputes.raised_date as varchar) || ' still open; the response was due '
-            || cast(disputes.response_due_date as varchar)
+        cast(disputes.response_due_date as {{ dbt.type_string() }}),
+        'dispute raised ' || cast(disputes.raised_date as {{ dbt.type_string() }}) || ' still open; the response was due '
+            || cast(disputes.response_due_date as {{ dbt.type_string() }})
     from disputes
     cross join manifest
     where disputes.resolved_date is null
@@ -265,7 +265,7 @@ flagged as (
 final as (
     select
         rule_code,
-        cast(null as varchar) as collection_year,
+        cast(null as {{ dbt.type_string() }}) as collection_year,
         person_id,
         record_table,
         record_id,

@@ -42,7 +42,7 @@ unmapped as (
     {% for model, table, id_column, person_column, prefix, source_column in mapped_columns %}
     select
         '{{ table }}' as record_table,
-        cast(recorded.{{ id_column }} as varchar) as record_id,
+        cast(recorded.{{ id_column }} as {{ dbt.type_string() }}) as record_id,
         {% if model == 'stg_ssd__looked_after_reviews' %}coalesce(recorded.person_id, reviews.person_id){% else %}recorded.{{ person_column }}{% endif %} as person_id,
         recorded.source_file_name,
         recorded.source_row_number,
@@ -60,7 +60,7 @@ unmapped as (
 final as (
     select
         'MAP01' as rule_code,
-        cast(null as varchar) as collection_year,
+        cast(null as {{ dbt.type_string() }}) as collection_year,
         person_id,
         record_table,
         record_id,

@@ -105,7 +105,7 @@ coded_values as (
     union all
     select '144', 'LS', true, collection_year, child, ls,
         'ssd_cla_episodes', first_case_management_episode_id, episode_source_file_name, episode_source_row_number,
-        cast(null as varchar)
+        cast(null as {{ dbt.type_string() }})
     from episodes
     union all
     select '145', 'CIN', true, collection_year, child, cin,
@@ -231,7 +231,7 @@ rule_114 as (
 
 rule_180 as (
     -- SDQ_SCORE is a whole number from 0 to 40
-    select '180', 'SDQ_SCORE', true, oc2.collection_year, oc2.child, cast(oc2.sdq_score as varchar),
+    select '180', 'SDQ_SCORE', true, oc2.collection_year, oc2.child, cast(oc2.sdq_score as {{ dbt.type_string() }}),
         sources.record_table, sources.record_id, sources.source_file_name, sources.source_row_number,
         'csdq_sdq_score'
     from oc2

@@ -68,7 +68,7 @@ child_episodes as (
 
 oc2_flagged as (
     select '181' as rule_code, collection_year, child, 'csdq_sdq_score' as source_column,
-        cast(null as varchar) as value_recorded, 'a health item is not 0 or 1' as details
+        cast(null as {{ dbt.type_string() }}) as value_recorded, 'a health item is not 0 or 1' as details
     from oc2
     where (convicted not in ('0', '1') or health_check not in ('0', '1') or immunisations not in ('0', '1')
         or teeth_check not in ('0', '1') or health_assessment not in ('0', '1')
@@ -87,11 +87,11 @@ oc2_flagged as (
     where {{ years_after(4, 'dob') }} <= collection_start and {{ years_after(17, 'dob') }} > collection_end
         and cla_12_months and sdq_score is null and sdq_reason is null
     union all
-    select '188', collection_year, child, 'csdq_sdq_score', cast(sdq_score as varchar), 'an SDQ for a child under 4'
+    select '188', collection_year, child, 'csdq_sdq_score', cast(sdq_score as {{ dbt.type_string() }}), 'an SDQ for a child under 4'
     from oc2
     where {{ years_after(4, 'dob') }} > collection_end and (sdq_score is not null or sdq_reason is not null)
     union all
-    select '189', collection_year, child, 'csdq_sdq_score', cast(sdq_score as varchar), 'an SDQ for a young person aged 17 or over'
+    select '189', collection_year, child, 'csdq_sdq_score', cast(sdq_score as {{ dbt.type_string() }}), 'an SDQ for a young person aged 17 or over'
     from oc2
     where {{ years_after(17, 'dob') }} < collection_start and (sdq_score is not null or sdq_reason is not null)
     union all
@@ -220,7 +220,7 @@ oc3_flagged as (
 ),
 
 uasc_flagged as (
-    select '304' as rule_code, collection_year, child, null as source_column, cast(duc as varchar) as value_recorded,
+    select '304' as rule_code, collection_year, child, null as source_column, cast(duc as {{ dbt.type_string() }}) as value_recorded,
         'UASC status ceased after the 18th birthday' as details
     from uasc
     where duc > {{ years_after(18, 'dob') }}

@@ -19,22 +19,22 @@ episodes as (
 flagged as (
     select '142' as rule_code, collection_year, child, last_case_management_episode_id as record_id,
         ending_episode_source_file_name as source_file_name, ending_episode_source_row_number as source_row_number,
-        'clae_cla_episode_ceased_date' as source_column, cast(dec as varchar) as value_recorded,
+        'clae_cla_episode_ceased_date' as source_column, cast(dec as {{ dbt.type_string() }}) as value_recorded,
         'a later episode starts but this one has no end date or reason' as details
     from episodes
     where episode_order < episodes_of_child and (dec is null or rec is null)
 
     union all
     select '355', collection_year, child, last_case_management_episode_id, ending_episode_source_file_name,
-        ending_episode_source_row_number, 'clae_cla_episode_ceased_date', cast(dec as varchar),
+        ending_episode_source_row_number, 'clae_cla_episode_ceased_date', cast(dec as {{ dbt.type_string() }}),
         'the episode ends on the day it starts'
     from episodes
     where dec = decom
 
     union all
     select '356', collection_year, child, last_case_management_episode_id, ending_episode_source_file_name,
-        ending_episode_source_row_number, 'clae_cla_episode_ceased_date', cast(dec as varchar),
-        'the episode ends before it starts (' || cast(decom as varchar) || ')'
+        ending_episode_source_row_number, 'clae_cla_episode_ceased_date', cast(dec as {{ dbt.type_string() }}),
+        'the episode ends before it starts (' || cast(decom as {{ dbt.type_string() }}) || ')'
     from episodes
     where dec < decom
 
@@ -50,7 +50,7 @@ flagged as (
         ending_episode_source_row_number, 'clae_cla_episode_ceased_reason', rec,
         case
             when rec = 'X1' and next_decom is null then 'care ended with X1 (new episode begins) but no episode follows'
-            when rec = 'X1' then 'ended with X1 but the next episode starts on ' || cast(next_decom as varchar)
+            when rec = 'X1' then 'ended with X1 but the next episode starts on ' || cast(next_decom as {{ dbt.type_string() }})
             else 'care ended (' || rec || ') but another episode starts the same day'
         end
     from episodes
@@ -62,8 +62,8 @@ flagged as (
 
     union all
     select '431', collection_year, child, first_case_management_episode_id, episode_source_file_name,
-        episode_source_row_number, 'clae_cla_episode_start_date', cast(decom as varchar),
-        'care starts again (S) before or on the day the previous episode ended (' || cast(previous_dec as varchar) || ')'
+        episode_source_row_number, 'clae_cla_episode_start_date', cast(decom as {{ dbt.type_string() }}),
+        'care starts again (S) before or on the day the previous episode ended (' || cast(previous_dec as {{ dbt.type_string() }}) || ')'
     from episodes
     where rne = 'S' and episode_order > 1 and decom <= previous_dec
 
@@ -78,7 +78,7 @@ flagged as (
 
     union all
     select '433', collection_year, child, first_case_management_episode_id, episode_source_file_name,
-        episode_source_row_number, 'clae_cla_episode_start_date', cast(decom as varchar),
+        episode_source_row_number, 'clae_cla_episode_start_date', cast(decom as {{ dbt.type_string() }}),
         'a continuing episode (' || rne || ') that does not start the day the previous one ended'
     from episodes
     where episode_order > 1 and rne in ('P', 'L', 'T', 'U', 'B')
@@ -127,8 +127,8 @@ flagged as (
 
     union all
     select '501', collection_year, child, first_case_management_episode_id, episode_source_file_name,
-        episode_source_row_number, 'clae_cla_episode_start_date', cast(decom as varchar),
-        'the episode starts before the previous one ended (' || cast(previous_dec as varchar) || ')'
+        episode_source_row_number, 'clae_cla_episode_start_date', cast(decom as {{ dbt.type_string() }}),
+        'the episode starts before the previous one ended (' || cast(previous_dec as {{ dbt.type_string() }}) || ')'
     from episodes
     where episode_order > 1 and decom < previous_dec
 

@@ -145,23 +145,23 @@ flagged as (
     where dec is null and reason_place_change is not null
 
     union all
-    select '354', episode_side.*, 'clae_cla_episode_start_date', cast(decom as varchar), 'episode starts after 31 March'
+    select '354', episode_side.*, 'clae_cla_episode_start_date', cast(decom as {{ dbt.type_string() }}), 'episode starts after 31 March'
     from episode_side
     where decom > collection_end
 
     union all
-    select '385', ending_side.*, 'clae_cla_episode_ceased_date', cast(dec as varchar), 'episode ends after 31 March'
+    select '385', ending_side.*, 'clae_cla_episode_ceased_date', cast(dec as {{ dbt.type_string() }}), 'episode ends after 31 March'
     from ending_side
     where dec > collection_end
 
     union all
-    select '302', episode_side.*, 'clae_cla_episode_start_date', cast(decom as varchar),
+    select '302', episode_side.*, 'clae_cla_episode_start_date', cast(decom as {{ dbt.type_string() }}),
         'the child''s first episode starts before their date of birth'
     from episode_side
     where episode_order = 1 and dob > decom
 
     union all
-    select '352', episode_side.*, 'clae_cla_episode_start_date', cast(decom as varchar),
+    select '352', episode_side.*, 'clae_cla_episode_start_date', cast(decom as {{ dbt.type_string() }}),
         'started to be looked after aged 18 or over'
     from episode_side
     where rne = 'S' and {{ years_after(18, 'dob') }} <= decom
@@ -176,7 +176,7 @@ flagged as (
 
     {% for rule_code, place_code, days in [('375', 'T1', 42), ('376', 'T3', 21), ('379', 'T4', 7)] %}
     union all
-    select '{{ rule_code }}', placement_side.*, 'clap_cla_placement_end_date', cast(dec as varchar),
+    select '{{ rule_code }}', placement_side.*, 'clap_cla_placement_end_date', cast(dec as {{ dbt.type_string() }}),
         '{{ place_code }} placement longer than {{ days }} days'
     from placement_side
     where place = '{{ place_code }}' and dob is not null
@@ -248,7 +248,7 @@ flagged as (
     where ls in ('V3', 'V4') and place in ('T0', 'T1', 'T2', 'T3', 'T4')
 
     union all
-    select '365', episode_side.*, 'clae_cla_episode_ceased_date', cast(dec as varchar), 'a short break (V3) longer than 17 days'
+    select '365', episode_side.*, 'clae_cla_episode_ceased_date', cast(dec as {{ dbt.type_string() }}), 'a short break (V3) longer than 17 days'
     from episode_side
     where ls = 'V3' and coalesce(dec, period_end) > cast({{ dbt.dateadd('day', 17, 'decom') }} as date)
 
@@ -258,7 +258,7 @@ flagged as (
     where ls = 'V3' and rne is distinct from 'S'
 
     union all
-    select '426', episode_side.*, cast(null as varchar), ls, 'both V3 and V4 short breaks in the same year'
+    select '426', episode_side.*, cast(null as {{ dbt.type_string() }}), ls, 'both V3 and V4 short breaks in the same year'
     from episode_side
     where ls in ('V3', 'V4')
         and exists (select 1 from episodes as v3 where v3.collection_year = episode_side.collection_year

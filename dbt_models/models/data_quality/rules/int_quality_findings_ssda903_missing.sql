@@ -46,23 +46,23 @@ flagged as (
     where missing is null and mis_end is not null
     union all
     select '567', collection_year, child, missing_episode_id, source_file_name, source_row_number,
-        'miss_missing_episode_end_date', cast(mis_end as varchar), 'the missing episode ends before it starts'
+        'miss_missing_episode_end_date', cast(mis_end as {{ dbt.type_string() }}), 'the missing episode ends before it starts'
     from missing
     where mis_start > mis_end
     union all
     select '570', collection_year, child, missing_episode_id, source_file_name, source_row_number,
-        'miss_missing_episode_start_date', cast(mis_start as varchar), 'the missing episode starts after 31 March'
+        'miss_missing_episode_start_date', cast(mis_start as {{ dbt.type_string() }}), 'the missing episode starts after 31 March'
     from missing
     where mis_start > collection_end
     union all
     select '574', collection_year, child, missing_episode_id, source_file_name, source_row_number,
-        'miss_missing_episode_start_date', cast(mis_start as varchar),
+        'miss_missing_episode_start_date', cast(mis_start as {{ dbt.type_string() }}),
         'starts while another missing episode is open or before it ended'
     from ordered
     where missing_order_number > 1 and (previous_end is null or mis_start < previous_end)
     union all
     select distinct '575', missing.collection_year, missing.child, missing.missing_episode_id, missing.source_file_name,
-        missing.source_row_number, 'miss_missing_episode_end_date', cast(null as varchar),
+        missing.source_row_number, 'miss_missing_episode_end_date', cast(null as {{ dbt.type_string() }}),
         'the placement the child went missing from has ended but the missing episode has no end date'
     from missing
     inner join episodes
@@ -71,7 +71,7 @@ flagged as (
         and missing.mis_start >= episodes.decom and missing.mis_start <= episodes.dec
     union all
     select distinct '577', missing.collection_year, missing.child, missing.missing_episode_id, missing.source_file_name,
-        missing.source_row_number, 'miss_missing_episode_end_date', cast(null as varchar),
+        missing.source_row_number, 'miss_missing_episode_end_date', cast(null as {{ dbt.type_string() }}),
         'the child ceased to be looked after but the missing episode has no end date'
     from missing
     inner join episodes
@@ -106,7 +106,7 @@ flagged as (
         )
     union all
     select '586', collection_year, child, missing_episode_id, source_file_name, source_row_number,
-        'miss_missing_episode_start_date', cast(mis_start as varchar), 'the missing episode starts before the child was born'
+        'miss_missing_episode_start_date', cast(mis_start as {{ dbt.type_string() }}), 'the missing episode starts before the child was born'
     from missing
     where mis_start is not null and mis_start <= dob
 ),

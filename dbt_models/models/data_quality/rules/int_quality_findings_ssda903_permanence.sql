@@ -92,12 +92,12 @@ adoption_flagged as (
     from ad1
     where ls_adoptr = 'L12' and (sex_adoptr is null or sex_adoptr not in ('MM', 'FF'))
     union all
-    select '333', collection_year, child, 'perm_matched_date', cast(date_match as varchar),
+    select '333', collection_year, child, 'perm_matched_date', cast(date_match as {{ dbt.type_string() }}),
         'matched with adopters before the decision that the child should be placed for adoption'
     from ad1
     where date_match is not null and (date_int is null or date_int > date_match)
     union all
-    select '184', collection_year, child, 'perm_adm_decision_date', cast(date_placed as varchar),
+    select '184', collection_year, child, 'perm_adm_decision_date', cast(date_placed as {{ dbt.type_string() }}),
         'the decision to place for adoption is before the child was born'
     from placed_adoption
     where date_placed is not null and (dob is null or date_placed < dob)

@@ -38,7 +38,7 @@ short_breaks_only as (
 flagged as (
     select '166' as rule_code, collection_year, child, 'ssd_cla_reviews' as record_table, review_id as record_id,
         source_file_name, source_row_number, 'clar_cla_review_date' as source_column,
-        cast(review as varchar) as value_recorded, 'no valid review date' as details
+        cast(review as {{ dbt.type_string() }}) as value_recorded, 'no valid review date' as details
     from reviews
     where review is null
 
@@ -56,7 +56,7 @@ flagged as (
 
     union all
     select '399', reviews.collection_year, reviews.child, 'ssd_cla_reviews', reviews.review_id,
-        reviews.source_file_name, reviews.source_row_number, 'clar_cla_review_date', cast(reviews.review as varchar),
+        reviews.source_file_name, reviews.source_row_number, 'clar_cla_review_date', cast(reviews.review as {{ dbt.type_string() }}),
         'a review recorded for a child on short breaks (V3/V4) only'
     from reviews
     inner join short_breaks_only

@@ -41,21 +41,21 @@ ordered as (
 
 flagged as (
     select 'SW08STG2' as rule_code, collection_year, child, involvement_id, 'invo_involvement_end_date' as source_column,
-        cast(sw_dec as varchar) as value_recorded, 'a later social worker episode starts but this one has not ended' as details
+        cast(sw_dec as {{ dbt.type_string() }}) as value_recorded, 'a later social worker episode starts but this one has not ended' as details
     from ordered
     where episode_order < episodes_of_child and sw_dec is null and sw_decom is not null
     union all
-    select 'SW09STG2', collection_year, child, involvement_id, 'invo_involvement_end_date', cast(sw_dec as varchar),
+    select 'SW09STG2', collection_year, child, involvement_id, 'invo_involvement_end_date', cast(sw_dec as {{ dbt.type_string() }}),
         'the social worker episode lasted less than 3 days'
     from ordered
     where {{ dbt.datediff('sw_decom', 'sw_dec', 'day') }} < 3
     union all
-    select 'SW18STG2', collection_year, child, involvement_id, 'invo_involvement_end_date', cast(sw_dec as varchar),
+    select 'SW18STG2', collection_year, child, involvement_id, 'invo_involvement_end_date', cast(sw_dec as {{ dbt.type_string() }}),
         'the social worker episode ends on or before the day it began'
     from ordered
     where sw_dec is not null and sw_decom is not null and not (sw_dec > sw_decom)
     union all
-    select 'SW19STG2', collection_year, child, involvement_id, 'invo_involvement_start_date', cast(sw_decom as varchar),
+    select 'SW19STG2', collection_year, child, involvement_id, 'invo_involvement_start_date', cast(sw_decom as {{ dbt.type_string() }}),
         'another social worker episode starts the same day'
     from ordered
     where same_start_number > 1

@@ -60,9 +60,9 @@ compared as (
 episode_flagged as (
     select '502' as rule_code, collection_year, child, first_case_management_episode_id as record_id,
         episode_source_file_name as source_file_name, episode_source_row_number as source_row_number,
-        'clae_cla_episode_start_date' as source_column, cast(decom as varchar) as value_recorded,
-        'last year''s open episode started ' || cast(previous_year_decom as varchar) || ', this year''s first starts '
-            || cast(decom as varchar) as details
+        'clae_cla_episode_start_date' as source_column, cast(decom as {{ dbt.type_string() }}) as value_recorded,
+        'last year''s open episode started ' || cast(previous_year_decom as {{ dbt.type_string() }}) || ', this year''s first starts '
+            || cast(decom as {{ dbt.type_string() }}) as details
     from compared
     where decom <> previous_year_decom
     {% for rule_code, field, label in [('503A', 'rne', 'reason for new episode'), ('503B', 'ls', 'legal status'),
@@ -70,7 +70,7 @@ episode_flagged as (
         ('503E', 'place_provider', 'placement provider'), ('503F', 'urn', 'URN')] %}
     union all
     select '{{ rule_code }}', collection_year, child, first_case_management_episode_id, episode_source_file_name,
-        episode_source_row_number, cast(null as varchar), {{ field }},
+        episode_source_row_number, cast(null as {{ dbt.type_string() }}), {{ field }},
         '{{ label }} ' || coalesce({{ field }}, 'blank') || ' differs from last year''s open episode ('
             || coalesce(previous_year_{{ field }}, 'blank') || ')'
     from compared
@@ -82,8 +82,8 @@ child_flagged as (
     {% for rule_code, field, label in [('202', 'sex', 'sex'), ('203', 'dob', 'date of birth'),
         ('204', 'ethnic', 'ethnicity'), ('208', 'upn', 'UPN')] %}
     select '{{ rule_code }}' as rule_code, this_year.collection_year, this_year.child,
-        cast(this_year.{{ field }} as varchar) as value_recorded,
-        '{{ label }} differs from last year''s return (' || coalesce(cast(last_year.{{ field }} as varchar), 'blank') || ')'
+        cast(this_year.{{ field }} as {{ dbt.type_string() }}) as value_recorded,
+        '{{ label }} differs from last year''s return (' || coalesce(cast(last_year.{{ field }} as {{ dbt.type_string() }}), 'blank') || ')'
             as details,
         this_year.source_file_name, this_year.source_row_number
     from header as this_year
@@ -92,7 +92,7 @@ child_flagged as (
     inner join header as last_year
         on last_year.collection_year = years.previous_collection_year
         and this_year.child = last_year.child
-    where coalesce(cast(this_year.{{ field }} as varchar), 'nan') <> coalesce(cast(last_year.{{ field }} as varchar), 'nan')
+    where coalesce(cast(this_year.{{ field }} as {{ dbt.type_string() }}), 'nan') <> coalesce(cast(last_year.{{ field }} as {{ dbt.type_string() }}), 'nan')
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
@@ -106,7 +106,7 @@ final as (
     union all
     select
         rule_code, collection_year, child, 'ssd_person', child, source_file_name,
-        cast(source_row_number as integer), cast(null as varchar), value_recorded, details
+        cast(source_row_number as integer), cast(null as {{ dbt.type_string() }}), value_recorded, details
     from child_flagged
 )
 

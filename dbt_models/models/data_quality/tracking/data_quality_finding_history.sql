@@ -59,7 +59,7 @@ still_or_again_open as (
         applies.night as last_seen_night,
         applies.extract_id as last_seen_extract_id,
         cast(null as date) as fixed_night,
-        cast(null as varchar) as fixed_extract_id,
+        cast(null as {{ dbt.type_string() }}) as fixed_extract_id,
         coalesce(history.times_reopened, 0)
             + case when history.fixed_night is not null then 1 else 0 end as times_reopened
     from current_findings
@@ -110,7 +110,7 @@ final as (
         manifest.night as last_seen_night,
         manifest.extract_id as last_seen_extract_id,
         cast(null as date) as fixed_night,
-        cast(null as varchar) as fixed_extract_id,
+        cast(null as {{ dbt.type_string() }}) as fixed_extract_id,
         0 as times_reopened
     from current_findings
     cross join manifest

@@ -86,7 +86,7 @@ next_due as (
         periods.person_id,
         periods.start_date as period_start_date,
         periods.end_date as period_end_date,
-        cast(null as varchar) as review_id,
+        cast(null as {{ dbt.type_string() }}) as review_id,
         cast(null as date) as review_date,
         coalesce(last_held.last_sequence, 0) + 1 as review_sequence,
         case

@@ -190,8 +190,8 @@ described as (
         case
             when children.distance_from_home_miles is null then 'Distance not recorded'
             when children.distance_from_home_miles <= settings.placement_distance_miles
-                then cast(settings.placement_distance_miles as varchar) || ' miles or less from home'
-            else 'More than ' || cast(settings.placement_distance_miles as varchar) || ' miles from home'
+                then cast(settings.placement_distance_miles as {{ dbt.type_string() }}) || ' miles or less from home'
+            else 'More than ' || cast(settings.placement_distance_miles as {{ dbt.type_string() }}) || ' miles from home'
         end as placement_distance_band,
         case
             when placement_postcode.utla_code is not null then

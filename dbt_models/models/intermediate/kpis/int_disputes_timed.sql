@@ -79,7 +79,7 @@ final as (
         and timed.level_code = levels.code
     left join categories as stages
         on stages.category_set = 'dispute_stage'
-        and cast(timed.stage_reached as varchar) = stages.code
+        and cast(timed.stage_reached as {{ dbt.type_string() }}) = stages.code
     left join categories as reasons
         on reasons.category_set = 'dispute_reason'
         and timed.reason_code = reasons.code

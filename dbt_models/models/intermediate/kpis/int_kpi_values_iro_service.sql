@@ -81,14 +81,14 @@ service as (
 
 caseload_bands as (
     select
-        'BELOW' as code, 'Below ' || cast(iro_caseload_low as varchar) as label, 1 as sort_order
+        'BELOW' as code, 'Below ' || cast(iro_caseload_low as {{ dbt.type_string() }}) as label, 1 as sort_order
     from la_settings
     union all
     select
-        'WITHIN', cast(iro_caseload_low as varchar) || ' to ' || cast(iro_caseload_high as varchar), 2
+        'WITHIN', cast(iro_caseload_low as {{ dbt.type_string() }}) || ' to ' || cast(iro_caseload_high as {{ dbt.type_string() }}), 2
     from la_settings
     union all
-    select 'ABOVE', 'Above ' || cast(iro_caseload_high as varchar), 3
+    select 'ABOVE', 'Above ' || cast(iro_caseload_high as {{ dbt.type_string() }}), 3
     from la_settings
 ),
 

@@ -94,11 +94,11 @@ location_{{ loop.index }} as (
     from periods
     cross join (
         {% if order_column == 'placement_distance_code' %}
-        select cast(placement_distance_miles as varchar) || ' miles or less from home' as breakdown_value,
+        select cast(placement_distance_miles as {{ dbt.type_string() }}) || ' miles or less from home' as breakdown_value,
             1 as breakdown_order
         from settings
         union
-        select 'More than ' || cast(placement_distance_miles as varchar) || ' miles from home', 2 from settings
+        select 'More than ' || cast(placement_distance_miles as {{ dbt.type_string() }}) || ' miles from home', 2 from settings
         union
         select 'Distance not recorded', 3
         {% else %}

@@ -81,7 +81,7 @@ distribution as (
 
 final as (
     select
-        joined.period_of_care_id || '-' || cast(joined.review_sequence as varchar) as review_key,
+        joined.period_of_care_id || '-' || cast(joined.review_sequence as {{ dbt.type_string() }}) as review_key,
         joined.review_id,
         joined.person_id,
         joined.period_of_care_id,

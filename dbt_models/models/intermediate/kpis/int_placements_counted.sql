@@ -106,7 +106,7 @@ carer_spells as (
 
 final as (
     select
-        placements.period_of_care_id || '-' || cast(placements.placement_number as varchar) as placement_key,
+        placements.period_of_care_id || '-' || cast(placements.placement_number as {{ dbt.type_string() }}) as placement_key,
         placements.person_id,
         placements.period_of_care_id,
         placements.placement_number,

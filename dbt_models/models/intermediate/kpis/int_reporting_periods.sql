@@ -49,7 +49,7 @@ year_periods as (
 
 quarter_periods as (
     select
-        years.collection_year || ' Q' || cast(quarter_numbers.period_number as varchar) as period_id,
+        years.collection_year || ' Q' || cast(quarter_numbers.period_number as {{ dbt.type_string() }}) as period_id,
         'quarter' as period_type,
         years.collection_year,
         quarter_numbers.period_number,
@@ -65,7 +65,7 @@ month_periods as (
     select
         years.collection_year || ' M'
             || case when month_numbers.period_number < 10 then '0' else '' end
-            || cast(month_numbers.period_number as varchar) as period_id,
+            || cast(month_numbers.period_number as {{ dbt.type_string() }}) as period_id,
         'month' as period_type,
         years.collection_year,
         month_numbers.period_number,
@@ -119,13 +119,13 @@ final as (
         bounded.period_number,
         case bounded.period_type
             when 'year' then bounded.collection_year
-            when 'quarter' then bounded.collection_year || ' Q' || cast(bounded.period_number as varchar)
+            when 'quarter' then bounded.collection_year || ' Q' || cast(bounded.period_number as {{ dbt.type_string() }})
             else
                 case bounded.period_number
                     {% for name in ['Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec', 'Jan', 'Feb', 'Mar'] %}
                     when {{ loop.index }} then '{{ name }}'
                     {% endfor %}
-                end || ' ' || cast(extract(year from bounded.period_start) as varchar)
+                end || ' ' || cast(extract(year from bounded.period_start) as {{ dbt.type_string() }})
         end || case when bounded.is_complete then '' else ' (to date)' end as period_label,
         bounded.period_start,
         bounded.period_end,

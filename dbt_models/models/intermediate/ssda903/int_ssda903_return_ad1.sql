@@ -18,7 +18,7 @@ final as (
         adoption_records.adoption_decision_date as date_int,
         adoption_records.matched_date as date_match,
         case when adoption_records.adopted_by_foster_carer then '1' else '0' end as foster_care,
-        cast(adoption_records.number_of_adopters as varchar) as nb_adoptr,
+        cast(adoption_records.number_of_adopters as {{ dbt.type_string() }}) as nb_adoptr,
         adoption_records.adopter_sex_code as sex_adoptr,
         adoption_records.adopter_legal_status_code as ls_adoptr
     from cohort

@@ -144,12 +144,12 @@ final as (
             when age_at_period_end in (4, 17) then 'SDQ1'
         end as sdq_reason,
         case when age_at_period_end >= 10 then convicted end as convicted,
-        case when age_at_period_end < 5 then cast(had_development_check as varchar) end as health_check,
+        case when age_at_period_end < 5 then cast(had_development_check as {{ dbt.type_string() }}) end as health_check,
         immunisations,
-        cast(had_dental_check as varchar) as teeth_check,
-        cast(had_health_assessment as varchar) as health_assessment,
-        cast(substance_misuse as varchar) as substance_misuse,
-        case when substance_misuse = 1 then cast(coalesce(intervention_received, 0) as varchar) end
+        cast(had_dental_check as {{ dbt.type_string() }}) as teeth_check,
+        cast(had_health_assessment as {{ dbt.type_string() }}) as health_assessment,
+        cast(substance_misuse as {{ dbt.type_string() }}) as substance_misuse,
+        case when substance_misuse = 1 then cast(coalesce(intervention_received, 0) as {{ dbt.type_string() }}) end
             as intervention_received,
         case when substance_misuse = 1 and coalesce(intervention_received, 0) = 0
             then coalesce(intervention_offered, '0') end as intervention_offered,
