@@ -17,6 +17,7 @@ from dagster_project.lib.data_label import SyntheticLabel
 from dagster_project.lib.report import content, data, file_stem
 from dagster_project.lib.report.model import display
 from tests.reports.test_kpi_catalogue import CATALOGUE_KPIS
+from tests.reports.test_seed_report_coverage import GENERATED_ID, coverage
 
 pytestmark = [pytest.mark.slow]
 
@@ -286,3 +287,18 @@ def test_every_comparator_in_the_report_traces_to_a_row_of_the_published_files(p
     notes = [block.text for section in report.sections for block in section.blocks if block.kind == "note"]
     for topic in ("timeliness of looked-after reviews", "how children take part", "IRO caseloads", "disputes"):
         assert any(note.startswith("No national figure") and topic in note for note in notes), topic
+
+
+def test_every_reproduced_row_names_a_table_or_chart_the_report_makes(published):
+    """dbt_models/docs/seed_report_coverage.md: each real report's table or chart said to be reproduced
+    (fully or partly) names one this report makes, by the number it prints."""
+    reports, _ = coverage()
+    report = content.build(data.load(published, LATEST_COMPLETE), public=True)
+    made = {table.key for table in report.tables} | {chart.key for chart in report.charts}
+    for heading, rows in reports.items():
+        for row in rows:
+            if row["Status"] in ("reproduced", "partly"):
+                printed = GENERATED_ID.findall(row["Generated report"])
+                named = {f"{kind[0]}{int(number):02d}" for kind, number in printed}
+                assert named, f"{heading}: {row['Item']} names no generated table or chart"
+                assert named <= made, f"{heading}: {row['Item']} names {named - made}"
