@@ -104,7 +104,12 @@ def test_the_nightly_report_for_the_latest_complete_year_is_published_in_three_f
     assert html.count('class="narrative"') >= 12
     # the Word document has the same charts
     charts = html.count('src="data:image/png;base64,')
-    assert len(Document(folder / f"{file_stem(LATEST_COMPLETE, True, SAMPLE)}.docx").inline_shapes) == charts
+    word = Document(folder / f"{file_stem(LATEST_COMPLETE, True, SAMPLE)}.docx")
+    assert len(word.inline_shapes) == charts
+    # Word's contents field lists the Heading 1 paragraphs: the 16 numbered sections and not its own heading
+    # ("Contents" in the TOC Heading style), which listed itself as the first entry before
+    headings = [paragraph.text for paragraph in word.paragraphs if paragraph.style.name == "Heading 1"]
+    assert "Contents" not in headings and len(headings) == 16 and headings[0] == "1. Summary"
 
 
 def parse_html_tables(path: Path) -> dict[str, list[list[str]]]:

@@ -315,7 +315,8 @@ def write(report: Report, path: Path) -> Path:
     run.font.color.rgb = colour
 
     document.add_page_break()
-    document.add_heading("Contents", level=1)
+    # "TOC Heading", not Heading 1: the contents list would otherwise list itself as its first entry
+    document.add_paragraph("Contents", style="TOC Heading")
     _contents(document, [f"{index}. {item.title}" for index, item in enumerate(report.sections, start=1)])
     document.add_heading("About these figures", level=2)
     document.add_paragraph(
