@@ -535,3 +535,31 @@ def test_the_report_says_not_available_never_0(warehouse, tmp_path):
     row = html[html.index("Personal education plan up to date (school age)</th>"):]
     row = row[:row.index("</tr>")]
     assert row.count("not available") == 5 and "0.0%" not in row
+
+
+def test_every_dbt_unit_test_passes(warehouse, tmp_path):
+    """The dbt unit tests (hand-made rows in, the rows a person expects out, one per rule or derivation)
+    do not run in the nightly build: they run here, once, on a copy of this module's warehouse (a unit
+    test reads its models' columns from the warehouse, never their rows)."""
+    import os
+    import shutil
+    import subprocess
+
+    from dagster_project.defs.transformation.project import dbt_executable
+    from dagster_project.lib.paths import DBT_PROJECT_DIR
+
+    published = warehouse.execute("select path from duckdb_databases() where database_name = current_database()")\
+        .fetchone()[0]
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(published, copy)
+    result = subprocess.run(
+        [dbt_executable(), "test", "--select", "test_type:unit", "--project-dir", str(DBT_PROJECT_DIR),
+         "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp_path / "target")],
+        check=False, env={**os.environ, "CLA_WAREHOUSE_PATH": str(copy)}, capture_output=True, text=True)
+    summary = [line for line in result.stdout.splitlines() if "PASS=" in line or "FAIL" in line or "ERROR" in line]
+    assert result.returncode == 0, "\n".join(summary[-30:]) or result.stdout[-3000:]
+    passed = int(next(line for line in summary if "PASS=" in line).split("PASS=")[1].split()[0])
+    import json
+
+    manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
+    assert passed == len(manifest["unit_tests"]), summary  # every unit test ran, not an empty selection
