@@ -402,6 +402,25 @@ def test_577_flags_a_closed_missing_episode_after_care_ended(validate):
     assert "577" not in control.errors_by_rule
 
 
+def test_578_flags_a_missing_episode_before_care_began(validate):
+    """578 is 'The date that the child started to be missing is after the child ceased to be looked after'.
+    C1005 started to be looked after on 1 July; a missing episode typed as 10-12 June (before care began) is
+    flagged by the validator, whose code flags a start outside every period of care, before it as well as
+    after it (before care began is rule 581's). Controls: C1003, adopted on 10 September, missing from 1
+    October is flagged (the rule's own case); C1005 missing on 2-3 August, while looked after, is not.
+    seeds/data_quality/validator_disagreements.csv, row 578."""
+    E = 2025  # the year the 2025-26 collection starts
+    ds = clean_dataset(2026)
+    header = {row["CHILD"]: row for row in ds["this_year"]["header.csv"]}
+    before = {"CHILD": "C1005", "DOB": header["C1005"]["DOB"], "MISSING": "M",
+              "MIS_START": f"10/06/{E}", "MIS_END": f"12/06/{E}"}
+    after = {"CHILD": "C1003", "DOB": header["C1003"]["DOB"], "MISSING": "M",
+             "MIS_START": f"01/10/{E}", "MIS_END": f"03/10/{E}"}
+    inside = dict(before, MIS_START=f"02/08/{E}", MIS_END=f"03/08/{E}")
+    r = validate(with_rows(ds, "this_year", "missing.csv", [before, after, inside]), 2026, selected_rules=["578"])
+    assert _rows(r, "578") == [("C1003", "Missing", 2), ("C1005", "Missing", 1)]
+
+
 def test_187_and_191_treat_a_child_adopted_on_31_march_as_looked_after_on_31_march(validate):
     """C1003 adopted on the last day of the year (the episode ends 31/03/2026 with REC E11): 601 and 602 count
     her as adopted in the year (DEC <= collection end), so AD1 must be complete; 187's 'continuously looked

@@ -14,7 +14,12 @@
 --     decision date changed although last year's decision had not ceased (560), or last year's ceased
 --     decision returned again unchanged (561);
 --   Missing: a missing period open at the end of last year with no period starting on the same day this
---     year (576; pointed at the ssd_missing row).
+--     year (576; pointed at the ssd_missing row);
+--   UASC (a child is UASC in a year when that year's UASC file has a row for them, as the validator reads
+--     CSV files): UASC last year and not this year although last year's DUC is not in last year (205A);
+--     UASC in both years with DUCs that are neither the 18th birthday last year nor this year's or the same
+--     (205B); UASC this year but not last year for a child in both returns (205D); a DUC for a child UASC in
+--     neither year, which in a CSV return can only be a UASC row without a Header row (205C).
 -- Both years come from one care history, so most of these fire only when the history and the return
 -- disagree (a derivation error) or on a returned-but-reopened record; they run all the same, on the files
 -- the DfE receives.
@@ -189,6 +194,82 @@ child_flagged as (
     where this_year.mother = '1' and last_year.mother = '0' and this_year.mc_dob < years.collection_start
 ),
 
+-- UASC in the CSV return: a child is UASC in a year when the year's UASC file has a row for them (the
+-- validator derives Header UASC the same way); DUC is in that row
+uasc_status as (
+    select
+        header.collection_year,
+        header.child,
+        header.dob,
+        uasc.child is not null as is_uasc,
+        uasc.duc
+    from header
+    left join {{ ref('int_ssda903_return_uasc') }} as uasc
+        on header.collection_year = uasc.collection_year
+        and header.child = uasc.child
+),
+
+uasc_flagged as (
+    select '205A' as rule_code, 'Header' as return_file, this_year.collection_year, this_year.child,
+        cast(null as {{ dbt.type_string() }}) as source_column, cast(last_year.duc as {{ dbt.type_string() }}) as value_recorded,
+        'UASC last year and not this year, but last year''s date UASC ceased ('
+            || coalesce(cast(last_year.duc as {{ dbt.type_string() }}), 'blank') || ') is not in last year' as details
+    from uasc_status as this_year
+    inner join years
+        on this_year.collection_year = years.collection_year
+    inner join uasc_status as last_year
+        on last_year.collection_year = years.previous_collection_year
+        and last_year.child = this_year.child
+    where last_year.is_uasc and not this_year.is_uasc
+        and (last_year.duc is null or last_year.duc < years.previous_year_start
+            or last_year.duc >= years.collection_start)
+    union all
+    select '205B', 'Header', this_year.collection_year, this_year.child, cast(null as {{ dbt.type_string() }}),
+        cast(this_year.duc as {{ dbt.type_string() }}),
+        'UASC in both years, but the dates UASC ceased (last year ' || coalesce(cast(last_year.duc as {{ dbt.type_string() }}), 'blank')
+            || ', this year ' || coalesce(cast(this_year.duc as {{ dbt.type_string() }}), 'blank')
+            || ') are not the 18th birthday or this year''s' as details
+    from uasc_status as this_year
+    inner join years
+        on this_year.collection_year = years.collection_year
+    inner join uasc_status as last_year
+        on last_year.collection_year = years.previous_collection_year
+        and last_year.child = this_year.child
+    where last_year.is_uasc and this_year.is_uasc
+        and ((not coalesce(this_year.duc between years.collection_start and years.collection_end, false)
+                and not coalesce(this_year.duc = last_year.duc, false))
+            or not coalesce(last_year.duc = {{ years_after(18, 'last_year.dob') }}, false))
+    union all
+    select '205D', 'Header', this_year.collection_year, this_year.child, cast(null as {{ dbt.type_string() }}),
+        cast(this_year.duc as {{ dbt.type_string() }}),
+        'UASC this year but not in last year''s return, where the child was' as details
+    from uasc_status as this_year
+    inner join years
+        on this_year.collection_year = years.collection_year
+    inner join uasc_status as last_year
+        on last_year.collection_year = years.previous_collection_year
+        and last_year.child = this_year.child
+    where this_year.is_uasc and not last_year.is_uasc
+    union all
+    -- as the validator reads CSV files, a DUC with UASC in neither year can only be a UASC row for a child
+    -- with no Header row, not UASC last year
+    select '205C', 'Header', uasc.collection_year, uasc.child, cast(null as {{ dbt.type_string() }}),
+        cast(uasc.duc as {{ dbt.type_string() }}),
+        'a date UASC ceased for a child not UASC in either year (no Header row)' as details
+    from {{ ref('int_ssda903_return_uasc') }} as uasc
+    inner join years
+        on uasc.collection_year = years.collection_year
+    left join uasc_status as last_year
+        on last_year.collection_year = years.previous_collection_year
+        and last_year.child = uasc.child
+    where not exists (
+            select 1 from header
+            where header.collection_year = uasc.collection_year and header.child = uasc.child
+        )
+        and not coalesce(last_year.is_uasc, false)
+        and (uasc.duc is not null or last_year.duc is not null)
+),
+
 placed_this_year as (
     select placed.*, years.previous_collection_year, years.collection_start
     from placed_adoption as placed
@@ -275,6 +356,8 @@ pointed as (
             order by flagged.value_recorded, sources.record_id) as finding_number
     from (
         select * from child_flagged
+        union all
+        select * from uasc_flagged
         union all
         select * from placed_flagged
     ) as flagged
