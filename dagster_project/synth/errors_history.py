@@ -2,13 +2,13 @@
 (the rule families ssda903_care_history and ssda903_across_years). Same contract as errors.py: each kind
 takes the council and returns the truth of one planted error, or None when no child fits.
 
-Planted here: 157, 633, 367 (578 is planted by errors.py's missing-episode kinds). The others of the two
+Planted here: 157, 633, 367, 580 (578 is planted by errors.py's missing-episode kinds). The others of the two
 families are pinned by hand-made dbt unit tests only. Most cannot be broken through the extract at all:
 the warehouse derives this year's and last year's returns from one care history (NoE, 562, 1010, 348,
 207, 624, 626, 559-561, 576, 205A-205D), the OC3 cohort is chosen by the 1001/1002/1007 tests, PrevPerm
 is written only for children who started care in the year (634) and every return file only for children
-with an episode (1012). 199 (care after an adoption), 359 (looked after past 18 outside V2/K2) and 580
-(missing until the 18th birthday) could be planted, but each touches many other rules; not done yet.
+with an episode (1012). 199 (care after an adoption) and 359 (looked after past 18 outside V2/K2) could be
+planted, but each touches many other rules; not done yet.
 """
 
 from __future__ import annotations
@@ -152,4 +152,36 @@ def respite_over_75_days(council: Council) -> list[Truth] | None:
     return truth if total > 75 else None
 
 
+def missing_until_care_ended_at_18(council: Council) -> list[Truth] | None:
+    """A young person whose care ended on her 18th birthday (for a reason other than E8) recorded as missing
+    from two days before it until that day (580: missing when care ceased, so the reason should be E8)."""
+    table = council.table("ssd_missing")
+    candidates = []
+    for child, rows in _single_periods(council, closed=True):
+        ended, born = _date(rows[-1]["DEC"]), _date(council.children().get(child, {}).get("DOB", ""))
+        if born is None or ended != _birthday(born, 18) or rows[-1]["REC"] in ("E8", "X1"):
+            continue
+        went = ended - timedelta(days=2)
+        if not council.year_start <= went <= ended <= council.year_end or went <= _date(rows[-1]["DECOM"]):
+            continue
+        # no other missing episode of hers open then (574)
+        others = table.where(miss_person_id=child)
+        if any(not table.get(r, "miss_missing_episode_end_date")
+               or _date(table.get(r, "miss_missing_episode_end_date")) >= went for r in others):
+            continue
+        candidates.append((child, went, ended))
+    candidates = council.pick(candidates)
+    if not candidates:
+        return None
+    child, went, ended = candidates[0]
+    council.take(child)
+    record = str(max((int(table.get(r, "miss_table_id")) for r in table.rows), default=1000000) + 1)
+    table.append({"miss_table_id": record, "miss_person_id": child,
+                  "miss_missing_episode_start_date": council.d(went), "miss_missing_episode_end_date": council.d(ended),
+                  "miss_missing_episode_type": council.mapped("missing_type", "M"),
+                  "miss_missing_rhi_offered": "Y", "miss_missing_rhi_accepted": "N"})
+    return [Truth("missing_until_care_ended_at_18", "580", child, "ssd_missing", record)]
+
+
 KINDS.append(respite_over_75_days)
+KINDS.append(missing_until_care_ended_at_18)
