@@ -41,6 +41,15 @@ short_break_statuses as (
     select code from {{ ref('ssda903_legal_statuses') }} where is_short_break
 ),
 
+-- care that counts towards being a relevant child: short breaks (V3, V4) do not
+care_without_short_breaks as (
+    select care_history.*
+    from care_history
+    left join short_break_statuses
+        on care_history.legal_status_code = short_break_statuses.code
+    where short_break_statuses.code is null
+),
+
 header as (
     select * from {{ ref('int_ssda903_return_header') }}
 ),
@@ -95,10 +104,9 @@ care_leaver_days as (
                 'least(coalesce(care_history.dec, oc3.collection_end), oc3.collection_end)', 'day') }}, 0) end)
             as days_since_sixteenth
     from oc3
-    left join care_history
+    left join care_without_short_breaks as care_history
         on oc3.child = care_history.person_id
         and care_history.decom <= oc3.collection_end
-        and care_history.legal_status_code not in (select code from short_break_statuses)
     group by oc3.collection_year, oc3.child
 ),
 
