@@ -2,18 +2,19 @@
 (the rule families ssda903_care_history and ssda903_across_years). Same contract as errors.py: each kind
 takes the council and returns the truth of one planted error, or None when no child fits.
 
-Planted here: 157, 633, 367, 580 (578 is planted by errors.py's missing-episode kinds). The others of the two
+Planted here: 157, 633, 367, 580, 199 (578 is planted by errors.py's missing-episode kinds). The others of the two
 families are pinned by hand-made dbt unit tests only. Most cannot be broken through the extract at all:
 the warehouse derives this year's and last year's returns from one care history (NoE, 562, 1010, 348,
 207, 624, 626, 559-561, 576, 205A-205D), the OC3 cohort is chosen by the 1001/1002/1007 tests, PrevPerm
 is written only for children who started care in the year (634) and every return file only for children
-with an episode (1012). 199 (care after an adoption) and 359 (looked after past 18 outside V2/K2) could be
-planted, but each touches many other rules; not done yet.
+with an episode (1012). 359 (looked after past 18 outside V2/K2) could be planted, but it touches many
+other rules (reviews, visits, care leavers); not done yet.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import pairwise
 
 from dagster_project.synth.errors import Council, Truth, _date, _single_periods
 
@@ -183,5 +184,45 @@ def missing_until_care_ended_at_18(council: Council) -> list[Truth] | None:
     return [Truth("missing_until_care_ended_at_18", "580", child, "ssd_missing", record)]
 
 
+def adopted_then_back_in_care(council: Council) -> list[Truth] | None:
+    """A child whose care ended last year and who came back into care this year, that ending typed as adopted
+    (E11) instead: every episode since is after an adoption from care (199). The ending is in last year's
+    return, which the validator also reads."""
+    year_before = council.year_start.replace(year=council.year_start.year - 1)
+    candidates = []
+    for child, periods in council.periods_of().items():
+        if any(rows[0]["LS"] in ("V3", "V4") for rows in periods):
+            continue
+        age = council.age(child, council.year_start)
+        if age is None or age > 15:
+            continue
+        for ending, after in pairwise(periods):
+            ended = _date(ending[-1]["DEC"])
+            if ended is None or not year_before <= ended < council.year_start \
+                    or ending[-1]["REC"] in ("X1", "E11", "E12", "E2", "E3"):
+                continue
+            if not council.year_start <= _date(after[0]["DECOM"]) <= council.year_end:
+                continue
+            # each episode since, as its first case-management episode (the record a finding names)
+            later = [rows for rows in periods if _date(rows[0]["DECOM"]) > ended]
+            records = []
+            for rows in later:
+                by_start = {council.table("ssd_cla_episodes").get(r, "clae_cla_episode_start_date")[:10]: r
+                            for r in council.case_episodes(rows[0]["period_of_care_id"])}
+                records += [by_start.get(episode["DECOM"]) for episode in rows]
+            if records and all(records) and council.case_episodes(ending[-1]["period_of_care_id"]):
+                candidates.append((child, ending[-1]["period_of_care_id"], records))
+    candidates = council.pick(candidates)
+    if not candidates:
+        return None
+    child, ending_period, records = candidates[0]
+    council.take(child)
+    episodes = council.table("ssd_cla_episodes")
+    episodes.set(council.case_episodes(ending_period)[-1], "clae_cla_episode_ceased_reason",
+                 council.mapped("reason_episode_ceased", "E11"))
+    return [Truth("adopted_then_back_in_care", "199", child, "ssd_cla_episodes", episodes.get(row, "clae_cla_episode_id"))
+            for row in records]
+
 KINDS.append(respite_over_75_days)
+KINDS.append(adopted_then_back_in_care)
 KINDS.append(missing_until_care_ended_at_18)
