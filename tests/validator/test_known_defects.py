@@ -402,6 +402,53 @@ def test_577_flags_a_closed_missing_episode_after_care_ended(validate):
     assert "577" not in control.errors_by_rule
 
 
+def test_578_flags_a_missing_episode_before_care_began(validate):
+    """578 is 'The date that the child started to be missing is after the child ceased to be looked after'.
+    C1005 started to be looked after on 1 July; a missing episode typed as 10-12 June (before care began) is
+    flagged by the validator, whose code flags a start outside every period of care, before it as well as
+    after it (before care began is rule 581's). Controls: C1003, adopted on 10 September, missing from 1
+    October is flagged (the rule's own case); C1005 missing on 2-3 August, while looked after, is not.
+    seeds/data_quality/validator_disagreements.csv, row 578."""
+    E = 2025  # the year the 2025-26 collection starts
+    ds = clean_dataset(2026)
+    header = {row["CHILD"]: row for row in ds["this_year"]["header.csv"]}
+    before = {"CHILD": "C1005", "DOB": header["C1005"]["DOB"], "MISSING": "M",
+              "MIS_START": f"10/06/{E}", "MIS_END": f"12/06/{E}"}
+    after = {"CHILD": "C1003", "DOB": header["C1003"]["DOB"], "MISSING": "M",
+             "MIS_START": f"01/10/{E}", "MIS_END": f"03/10/{E}"}
+    inside = dict(before, MIS_START=f"02/08/{E}", MIS_END=f"03/08/{E}")
+    r = validate(with_rows(ds, "this_year", "missing.csv", [before, after, inside]), 2026, selected_rules=["578"])
+    assert _rows(r, "578") == [("C1003", "Missing", 2), ("C1005", "Missing", 1)]
+
+
+def test_633_rejects_the_councils_formed_since_2019(validate):
+    """633 checks LA_PERM against a list hard-coded in rules/lac2022_23/rule_633.py that lacks the councils
+    formed since 2019: Dorset 838, Bournemouth, Christchurch and Poole 839, North and West Northamptonshire
+    940 and 941, Cumberland 942, Westmorland and Furness 943. C1005's previous special guardianship order,
+    made in Dorset (838), is flagged; the same order made in Derby (831) is not. The warehouse checks against
+    seeds/reference/councils.csv. seeds/data_quality/validator_disagreements.csv, row 633."""
+    ds = clean_dataset(2026)
+    dorset = modified(ds, "this_year", "previous_permanence.csv", "C1005", PREV_PERM="P2", LA_PERM="838",
+                      DATE_PERM="14/02/2019")
+    assert _rows(validate(dorset, 2026, selected_rules=["633"]), "633") == [("C1005", "PrevPerm", 2)]
+    derby = modified(dorset, "this_year", "previous_permanence.csv", "C1005", LA_PERM="831")
+    assert "633" not in validate(derby, 2026, selected_rules=["633"]).errors_by_rule
+
+
+def test_634_compares_with_the_collection_start_not_1_april_2016(validate):
+    """634 is 'There are entries for previous permanence options, but child has not started to be looked
+    after from 1 April 2016 onwards'. rules/lac2022_23/rule_634.py flags a PrevPerm row when the child's
+    latest episode began before the start of the COLLECTION YEAR (LAST_DECOM < collection_start), not before
+    1 April 2016: C1003, looked after since November 2023 (latest episode 5 January 2025), is flagged;
+    C1005, who started on 1 July 2025, is not. The warehouse follows the DfE text (the latest period of care
+    began before 1 April 2016). seeds/data_quality/validator_disagreements.csv, row 634."""
+    ds = clean_dataset(2026)
+    header = {row["CHILD"]: row for row in ds["this_year"]["header.csv"]}
+    c1003 = {"CHILD": "C1003", "DOB": header["C1003"]["DOB"], "PREV_PERM": "Z1", "LA_PERM": "", "DATE_PERM": ""}
+    r = validate(with_rows(ds, "this_year", "previous_permanence.csv", [c1003]), 2026, selected_rules=["634"])
+    assert sorted({(child, table) for child, table, _ in _rows(r, "634")}) == [("C1003", "Episodes"), ("C1003", "PrevPerm")]
+
+
 def test_187_and_191_treat_a_child_adopted_on_31_march_as_looked_after_on_31_march(validate):
     """C1003 adopted on the last day of the year (the episode ends 31/03/2026 with REC E11): 601 and 602 count
     her as adopted in the year (DEC <= collection end), so AD1 must be complete; 187's 'continuously looked

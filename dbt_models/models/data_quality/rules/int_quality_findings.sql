@@ -14,6 +14,8 @@
     'int_quality_findings_ssda903_permanence',
     'int_quality_findings_ssda903_social_workers',
     'int_quality_findings_ssda903_year_boundary',
+    'int_quality_findings_ssda903_across_years',
+    'int_quality_findings_ssda903_care_history',
     'int_quality_findings_ssda903_dolo',
     'int_quality_findings_ssda903_adoption',
     'int_quality_findings_ssda903_legal_status_limits',

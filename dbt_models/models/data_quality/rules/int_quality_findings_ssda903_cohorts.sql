@@ -2,7 +2,7 @@
 -- months at 31 March), OC3 (care leavers) or UASC row breaks a rule about who the cohort is and what
 -- must be completed for them: SDQ by age (186, 188, 189, 197a, 197B), conviction and health promotion
 -- by age (542, 543, 545, 546), the health items as a set (181, 182, 190, 191), substance misuse and
--- interventions (158, 159, 192, 193); care leavers' age and status (391, 1007, 1016, 1000, 1011, 1014,
+-- interventions (158, 159, 192, 193); care leavers' age and status (391, 1016, 1000, 1011, 1014,
 -- 3001, 347, 344, 345, 153); UASC status ceasing after 18 (304). Continuously looked after is the
 -- return's own cohort flag (the DfE definition, as the validator computes it). The cohorts are defined
 -- at 31 March, so only complete years are checked (a year-to-date draft has no OC2 or OC3 cohort yet).
