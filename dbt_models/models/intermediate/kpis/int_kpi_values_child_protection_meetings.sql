@@ -2,9 +2,10 @@
 -- reports give and the conference counts of G4/G5 (one per child) do not:
 --   G5.conference_meetings: conferences held in the period counted as meetings, by kind (initial,
 --     transfer-in, review) and in all. Siblings conferenced together are one meeting (the conference
---     records share a meeting id); a record without a meeting id is a meeting of its own. The total counts
---     each meeting once, so a meeting that was one child's initial and a sibling's review conference is
---     one meeting in all though it appears under both kinds (Darlington: "meetings and children").
+--     records share a meeting id); a record without a meeting id (null or blank) is a meeting of its own.
+--     The total counts each meeting once, so a meeting that was one child's initial and a sibling's review
+--     conference is one meeting in all though it appears under both kinds (Darlington: "meetings and
+--     children").
 --   G4.section_47_enquiries_to_conference: section 47 enquiries completed (ended) in the period, and of
 --     them those that led to an initial conference (an initial conference, not a transfer-in, names the
 --     enquiry), whenever the conference was held (Derby: enquiries that called for a conference).
@@ -19,7 +20,7 @@ conferences as (
     select
         conference_type_code,
         conference_date,
-        coalesce(meeting_id, conference_key) as meeting_key,
+        coalesce(nullif(trim(meeting_id), ''), conference_key) as meeting_key,
         section_47_enquiry_id
     from {{ ref('int_child_protection_conferences_timed') }}
 ),
