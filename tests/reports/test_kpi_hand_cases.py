@@ -539,7 +539,8 @@ def test_the_report_says_not_available_never_0(warehouse, tmp_path):
     from dagster_project.lib.report import file_stem, write_report
 
     files = write_report(warehouse, YEAR, tmp_path)
-    assert files.measures_not_available == 1
+    # the extract has no oc2_supplement (F8) and no ssd_disability (children on a plan with a disability)
+    assert files.measures_not_available == 2
     html = (tmp_path / f"{file_stem(YEAR, True)}.html").read_text()
     # a council's own extract (its manifest does not say synthetic): no label in any name or on the page
     assert not [path.name for path in files.files if "synthetic" in path.name] and len(files.files) == 6
@@ -547,5 +548,9 @@ def test_the_report_says_not_available_never_0(warehouse, tmp_path):
     assert "Personal education plan up to date (school age)" in html
     assert "Not available: the extract does not include oc2_supplement" in html
     row = html[html.index("Personal education plan up to date (school age)</th>"):]
+    row = row[:row.index("</tr>")]
+    assert row.count("not available") == 5 and "0.0%" not in row
+    assert "Not available: the extract does not include ssd_disability" in html
+    row = html[html.index("Children on a plan with a disability recorded</th>"):]
     row = row[:row.index("</tr>")]
     assert row.count("not available") == 5 and "0.0%" not in row
