@@ -158,7 +158,7 @@ def load(con: duckdb.DuckDBPyConnection, collection_year: str, history_years: in
     for row in con.execute(
             "select measure_id, kpi_id, section_id, section_name, kpi_name, measure_label, unit, definition, "
             "numerator_definition, denominator_definition, source_tables, is_available, unavailable_reason "
-            "from marts.dim_kpi_measures order by display_order").fetchall():
+            "from marts.dim_kpi_measures order by kpi_id, display_order").fetchall():
         measures[row[0]] = Measure(*row)
 
     period_ids = [p.period_id for p in years + quarters + months]
