@@ -8,9 +8,13 @@
 -- one began (334), matched on the day of the adoption (582) or after the adoption placement began (331), a
 -- reversal without its date or reason (119), an open placement order (E1) with no decision to place for
 -- adoption or with a reversed one (553), a placement for adoption (A3-A6) with no decision date (551) or
--- beginning before the decision (552). Findings point at the adoption record; 390 (adopted from a
+-- beginning before the decision (552), adopted by the foster carers (FOSTER_CARE) contradicting the
+-- placement the child was adopted from (335), the decision that adoption is in the child's best interests
+-- (DATE_INT) after a placement for adoption began (521). Findings point at the adoption record; 390 (adopted from a
 -- placement that is not a placement for adoption) and 408 (placed for adoption with a placement order,
--- A5/A6, without legal status E1) point at the placement.
+-- A5/A6, without legal status E1) point at the placement; 516 (a special guardianship order to the former
+-- foster carers, E45/E46, ending a placement that is not foster care, U1-U6) at the case-management
+-- episode recording how care ended.
 --
 -- "Looked after continuously for 12 months at 31 March" is read from the year's Episodes as the DfE
 -- defines it: in care during the year, no period of care starting after 1 April (RNE S), none ending on or
@@ -223,19 +227,47 @@ flagged as (
     inner join placed_adoption as placed
         on first_placed.collection_year = placed.collection_year and first_placed.child = placed.child
     where first_placed.placed_on < placed.date_placed
+    union all
+    select distinct '521', ad1.collection_year, ad1.child, 'perm_adm_decision_date', cast(ad1.date_int as {{ dbt.type_string() }}),
+        'the decision that adoption is in the child''s best interests is after a placement for adoption ('
+            || episodes.place || ') began'
+    from ad1
+    inner join episodes
+        on ad1.collection_year = episodes.collection_year and ad1.child = episodes.child
+    where episodes.place in ('A3', 'A4', 'A5', 'A6') and ad1.date_int > episodes.decom
+    union all
+    -- the validator's 335 also lists REC 'E1', which is not a reason care ends: it can match nothing
+    select distinct '335', ad1.collection_year, ad1.child, 'perm_adopted_by_carer_flag', ad1.foster_care,
+        'adopted from placement ' || episodes.place || ' but adopted by the foster carers is recorded as '
+            || ad1.foster_care
+    from ad1
+    inner join episodes
+        on ad1.collection_year = episodes.collection_year and ad1.child = episodes.child
+    where episodes.rec in ('E11', 'E12')
+        and ((episodes.place in ('A2', 'A3', 'A5') and ad1.foster_care = '0')
+            or (episodes.place in ('A1', 'A4', 'A6') and ad1.foster_care = '1'))
 ),
 
-placement_flagged as (
-    select '390' as rule_code, collection_year, child, placement_id, placement_source_file_name,
-        placement_source_row_number, 'clap_cla_placement_type' as source_column, place as value_recorded,
-        'adopted (' || rec || ') from a placement that is not a placement for adoption' as details
+episode_flagged as (
+    select '390' as rule_code, collection_year, child, 'ssd_cla_placement' as record_table,
+        placement_id as record_id, placement_source_file_name as source_file_name,
+        placement_source_row_number as source_row_number, 'clap_cla_placement_type' as source_column,
+        place as value_recorded, 'adopted (' || rec || ') from a placement that is not a placement for adoption' as details
     from episodes
     where rec in ('E11', 'E12') and (place is null or place not in ('A3', 'A4', 'A5', 'A6'))
     union all
-    select '408', collection_year, child, placement_id, placement_source_file_name, placement_source_row_number,
-        'clap_cla_placement_type', place, 'placed for adoption with a placement order (' || place || ') without legal status E1'
+    select '408', collection_year, child, 'ssd_cla_placement', placement_id, placement_source_file_name,
+        placement_source_row_number, 'clap_cla_placement_type', place,
+        'placed for adoption with a placement order (' || place || ') without legal status E1'
     from episodes
     where place in ('A5', 'A6') and ls is distinct from 'E1'
+    union all
+    select '516', collection_year, child, 'ssd_cla_episodes', last_case_management_episode_id,
+        ending_episode_source_file_name, ending_episode_source_row_number, 'clae_cla_episode_ceased_reason', rec,
+        'special guardianship order to the former foster carers (' || rec || ') but the placement was '
+            || coalesce(place, 'not recorded') || ', not foster care (U1-U6)'
+    from episodes
+    where rec in ('E45', 'E46') and (place is null or place not in ('U1', 'U2', 'U3', 'U4', 'U5', 'U6'))
 ),
 
 final as (
@@ -278,12 +310,12 @@ select
     rule_code,
     collection_year,
     child as person_id,
-    'ssd_cla_placement' as record_table,
-    placement_id as record_id,
-    max(placement_source_file_name) as source_file_name,
-    cast(max(placement_source_row_number) as integer) as source_row_number,
+    record_table,
+    record_id,
+    max(source_file_name) as source_file_name,
+    cast(max(source_row_number) as integer) as source_row_number,
     source_column,
     max(value_recorded) as value_recorded,
     max(details) as details
-from placement_flagged
-group by rule_code, collection_year, child, placement_id, source_column
+from episode_flagged
+group by rule_code, collection_year, child, record_table, record_id, source_column
