@@ -1249,6 +1249,8 @@ def missing_start_date_unreadable(council: Council) -> list[Truth] | None:
 
 # --- running the kinds -----------------------------------------------------------------------------------
 
+from dagster_project.synth.errors_location import KINDS as LOCATION_KINDS  # after the helpers it uses
+
 KINDS = [
     sex_not_mapped, sex_unknown, date_of_birth_missing, date_of_birth_in_future, date_of_birth_estimated,
     upn_malformed, upn_duplicated, upn_missing, un1_for_school_age, un4_for_long_stay, ethnicity_not_a_code,
@@ -1264,7 +1266,7 @@ KINDS = [
     previous_permanence_not_a_code, sdq_score_out_of_range, in_touch_not_a_code,
     social_worker_change_reason_not_a_code, social_worker_ends_before_start, supported_accommodation_under_16,
     unloadable_date, repeated_row, adoption_matched_date_missing, adoption_matched_on_adoption_day,
-    missing_dated_outside_care, missing_start_date_unreadable,
+    missing_dated_outside_care, missing_start_date_unreadable, *LOCATION_KINDS,
 ]
 
 
