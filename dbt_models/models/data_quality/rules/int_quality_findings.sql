@@ -22,6 +22,7 @@
     'int_quality_findings_ssda903_integrity',
     'int_quality_findings_ssda903_ingest_dates',
     'int_quality_findings_ssda903_health',
+    'int_quality_findings_ssda903_location',
     'int_quality_findings_iro',
     'int_quality_findings_care_records',
     'int_quality_findings_mappings',
