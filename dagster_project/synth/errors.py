@@ -1239,7 +1239,10 @@ def missing_start_date_unreadable(council: Council) -> list[Truth] | None:
     table = council.table("ssd_missing")
     in_year = []
     for row in table.rows:
-        start = _date(table.get(row, "miss_missing_episode_start_date"))
+        try:
+            start = _date(table.get(row, "miss_missing_episode_start_date"))
+        except ValueError:  # planted already (a bigger council plants a kind more than once)
+            continue
         if start is not None and council.year_start <= start <= council.year_end:
             in_year.append((table.get(row, "miss_person_id"), row))
     candidates = council.pick(in_year)
