@@ -45,11 +45,12 @@ def council_configuration(context: dg.AssetExecutionContext, warehouse: Warehous
         raise dg.Failure(description=f"Configuration folder {folder}: {exc}") from exc
     with warehouse.connect(context.run_id) as con:
         counts = council_config.write_configuration(con, configuration, parquet)
+    # Counts only: the directory's rows are places, but nothing read from a data file is logged.
     if configuration.postcode_directory is None:
-        context.log.info("No postcode directory configured: placements are located by the shipped sample only")
+        context.log.info("No location directory configured: placements are located by the shipped sample only")
     else:
-        context.log.info(f"Postcode directory {configuration.postcode_directory.name}: {counts['postcode_directory']} "
-                         f"postcodes ({'read from the new file' if read_now else 'unchanged file, from the cache'})")
+        context.log.info(f"Location directory: {counts['postcode_directory']} rows "
+                         f"({'read from the new file' if read_now else 'unchanged file, from the cache'})")
     for name in CONFIGURATION_TABLES:
         yield dg.MaterializeResult(asset_key=["configuration", name], metadata={
             "rows": counts[name], "folder": str(folder)})
