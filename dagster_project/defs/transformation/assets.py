@@ -15,6 +15,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 
 from dagster_project.defs.transformation.project import dbt_project
 from dagster_project.defs.transformation.translator import WarehouseDbtTranslator
+from dagster_project.lib.engine.duckdb_limits import DuckDBLimits
 from dagster_project.lib.resources import WarehouseResource
 
 # every model, test and snapshot of the data-quality folder (its seed, the rules, is reference data)
@@ -33,9 +34,7 @@ PARTIAL_PARSE = "partial_parse.msgpack"
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, exclude=DATA_QUALITY_SELECTION,
             dagster_dbt_translator=WarehouseDbtTranslator())
 def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    # dbt runs as a subprocess and finds the warehouse file through profiles.yml's CLA_WAREHOUSE_PATH:
-    # the run's working copy, never the published warehouse.
-    os.environ["CLA_WAREHOUSE_PATH"] = str(warehouse.working_warehouse_path(context.run_id))
+    point_dbt_at_working_warehouse(warehouse, context.run_id)
     prune_old_dbt_targets(Path(dbt_project.project_dir) / "target", "warehouse_dbt_models", keep=5)
     # --full-refresh: seeds are re-created, so a changed column type in a seed takes effect.
     invocation = dbt.cli(["build", "--full-refresh", *NIGHTLY_EXCLUDES], context=context)
@@ -50,7 +49,7 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
 def data_quality_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """Every data-quality rule as SQL, the findings and their history. No --full-refresh: the history in
     the tracking schema is incremental, carried from night to night (its models also say full_refresh=false)."""
-    os.environ["CLA_WAREHOUSE_PATH"] = str(warehouse.working_warehouse_path(context.run_id))
+    point_dbt_at_working_warehouse(warehouse, context.run_id)
     prune_old_dbt_targets(Path(dbt_project.project_dir) / "target", "data_quality_dbt_models", keep=5)
     target_path = (Path(dbt_project.project_dir) / "target"
                    / f"data_quality_dbt_models-{context.run_id[:7]}-{uuid.uuid4().hex[:7]}")
@@ -59,6 +58,15 @@ def data_quality_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResour
         target_path.mkdir(parents=True)
         shutil.copyfile(parsed, target_path / PARTIAL_PARSE)
     yield from dbt.cli(["build", *NIGHTLY_EXCLUDES], context=context, target_path=target_path).stream()
+
+
+def point_dbt_at_working_warehouse(warehouse: WarehouseResource, run_id: str) -> None:
+    """dbt runs as a subprocess and finds the warehouse file through profiles.yml's CLA_WAREHOUSE_PATH: the
+    run's working copy, never the published warehouse. DuckDB's memory limit and spill folder come the same
+    way (lib/engine/duckdb_limits.py); the spill folder is in the run's workspace, gone when the run ends."""
+    path = warehouse.working_warehouse_path(run_id)
+    os.environ["CLA_WAREHOUSE_PATH"] = str(path)
+    os.environ.update(DuckDBLimits.from_environment().dbt_environment(path.parent / "duckdb_spill"))
 
 
 def prune_old_dbt_targets(target: Path, step: str, keep: int) -> None:

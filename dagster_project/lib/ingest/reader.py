@@ -28,6 +28,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from dagster_project.lib.engine.duckdb_limits import DuckDBLimits
 from dagster_project.lib.ingest import normalise as rules
 from dagster_project.lib.ingest.contract import ContractTable, load_contract
 from dagster_project.lib.ingest.forms import DELIMITERS, FileForm, detect_form, readable_copy
@@ -498,9 +499,11 @@ def read_extract(extract: Extract, workers: int | None = None) -> dict[str, Tabl
     lock = threading.Lock()
 
     tables_dir = TablesFolder()
+    # the workers' in-memory databases share the night's DuckDB memory limit and spill into the tables folder
+    config = DuckDBLimits.from_environment().config(tables_dir.path / "spill", databases=workers)
 
     def work() -> None:
-        reader = TableReader(duckdb.connect(), tables_dir)
+        reader = TableReader(duckdb.connect(config=config), tables_dir)
         try:
             while True:
                 with lock:
