@@ -175,9 +175,56 @@ def adoption_decision_closed_after_adoption(council: Council) -> list[Truth] | N
                   table.get(record, "perm_table_id")) for rule in ("117", "525")]
 
 
+def adoption_decision_reversed_before_care_began(council: Council) -> list[Truth] | None:
+    """A reversal of the decision to place for adoption typed with the wrong year, a few days before the
+    child's care began in the latest complete year (with 'needs changed', RD1): the reversal is before the
+    child's first episode of the year (118) and before the decision itself (522). The record, reversed before
+    the year to date began, drops out of that year's PlacedAdoption; an open placement order (E1) then has a
+    reversed decision, or no decision at all (553), and a placement for adoption in the year to date no
+    decision date (551). Only a child whose care began in the year at least five days after 1 April, with her
+    one decision, unreversed, made after her care began and within the year (so in its PlacedAdoption)."""
+    records = _decision_records(council)
+    table = council.table("ssd_permanence")
+    (year_start, year_end), (draft_start, draft_end) = _checked_years(council)
+    candidates = []
+    for child, periods in council.periods_of().items():
+        if len(records.get(child, [])) != 1 or table.get(records[child][0], "perm_decision_reversed_date"):
+            continue
+        in_year = [p for p in periods if council.in_window(p)]
+        if not in_year or any(r["LS"] in ("V3", "V4") for p in in_year for r in p):
+            continue
+        began = _date(in_year[0][0]["DECOM"])
+        typed = began - timedelta(days=4)
+        decision = _date(table.get(records[child][0], "perm_adm_decision_date"))
+        if typed <= year_start or decision < began or decision > year_end:
+            continue
+        rows = [r for p in periods for r in p]
+
+        def overlaps(r, start, end):
+            return _date(r["DECOM"]) <= end and (not r["DEC"] or _date(r["DEC"]) >= start)
+
+        rules = ["118", "522"]
+        open_order = any(r["LS"] == "E1" and _date(r["DECOM"]) <= year_end and (not r["DEC"] or _date(r["DEC"]) > year_end)
+                         for r in rows)
+        if open_order or any(r["LS"] == "E1" and overlaps(r, draft_start, draft_end) for r in rows):
+            rules.append("553")
+        if any(r["PLACE"] in ("A3", "A4", "A5", "A6") and overlaps(r, draft_start, draft_end) for r in rows):
+            rules.append("551")
+        candidates.append((child, records[child][0], typed, rules))
+    candidates = council.pick(candidates)
+    if not candidates:
+        return None
+    child, record, typed, rules = candidates[0]
+    council.take(child)
+    table.set(record, "perm_decision_reversed_date", council.d(typed))
+    table.set(record, "perm_decision_reversed_reason", "RD1")
+    return [Truth("adoption_decision_reversed_before_care_began", rule, child, "ssd_permanence",
+                  table.get(record, "perm_table_id")) for rule in rules]
+
+
 # adopted_by_foster_carers_flag_wrong (335) and adoption_decided_after_placed (521) are written but not
 # planted yet: in the nightly-quality test's council every adopted child that fits is already taken by
 # errors.py's two adoption kinds, so they found no candidate (measured 2026-12-06). They go in once the
 # generator adopts more children in the checked year or the kinds share them out.
 KINDS = [sgo_to_former_foster_carers_from_elsewhere, adoption_decision_dated_after_placement_order,
-         adoption_decision_closed_after_adoption]
+         adoption_decision_closed_after_adoption, adoption_decision_reversed_before_care_began]
