@@ -474,3 +474,43 @@ def test_187_and_191_treat_a_child_adopted_on_31_march_as_looked_after_on_31_mar
     assert validate(day_before, 2026, selected_rules=["187", "191"]).errors_by_rule == {}
     # the whole 2025/26 run on the 31 March adoption raises nothing else the defects list does not explain
     assert unexplained_errors(validate(adopted_31_march, 2026), "2025-26") == {}
+
+
+def test_336_checks_other_adopters_a4_instead_of_the_foster_carers_a5(validate):
+    """336 is 'Child does not have a foster placement immediately prior to being placed for adoption': a child
+    placed for adoption with her current foster carers (A3, A5) must come from foster care (or adoption), as
+    the rule's own comment in rules/lac2022_23/rule_336.py says ("Where <PL> = 'A3' or 'A5'"); its code checks
+    A3 and A4. C1005, in a children's home (K2) since 1 July, is placed with other adopters (A4) on 1 December:
+    the validator flags her, the warehouse does not. The same move to A5 (with her foster carers, straight
+    from the children's home) is the rule's case: the warehouse flags it, the validator does not.
+    seeds/data_quality/validator_disagreements.csv, row 336."""
+    E = 2025  # the year the 2025-26 collection starts
+    ds = clean_dataset(2026)
+    home = modified(ds, "this_year", "episodes.csv", "C1005", DEC=f"01/12/{E}", REC="X1", REASON_PLACE_CHANGE="CARPL")
+    first = next(r for r in home["this_year"]["episodes.csv"] if r["CHILD"] == "C1005")
+    placed = dict(first, DECOM=f"01/12/{E}", RNE="P", LS="E1", DEC="", REC="", REASON_PLACE_CHANGE="")
+    r = validate(with_rows(home, "this_year", "episodes.csv", [dict(placed, PLACE="A4")]), 2026,
+                 selected_rules=["336"])
+    assert {child for child, _, _ in _rows(r, "336")} == {"C1005"}
+    control = validate(with_rows(home, "this_year", "episodes.csv", [dict(placed, PLACE="A5")]), 2026,
+                       selected_rules=["336"])
+    assert "336" not in control.errors_by_rule
+
+
+def test_584_flags_the_row_at_the_merged_position_not_the_childs(validate):
+    """584: 'If last year's DATE_PLACED was provided and its DATE_PLACED_CEASED and/or REASON_PLACED_CEASED is
+    not blank, this year's DATE_PLACED must be after last year's DATE_PLACED'. rules/lac2022_23/rule_584.py
+    takes the row labels of its merged frame (0, 1, ...) as PlacedAdoption row labels (and compares the dates
+    as dd/mm/YYYY text). C1001's decision this year (1 February 2025, PlacedAdoption row 1) is the day of
+    last year's, which ceased on 1 March: the validator flags row 0, C1003's (a decision it does not
+    question), instead of C1001's. The warehouse flags C1001. seeds/data_quality/validator_disagreements.csv,
+    row 584."""
+    ds = clean_dataset(2026)
+    dob = next(r["DOB"] for r in ds["this_year"]["header.csv"] if r["CHILD"] == "C1001")
+    this_year = {"CHILD": "C1001", "DOB": dob, "DATE_PLACED": "01/02/2025", "DATE_PLACED_CEASED": "",
+                 "REASON_PLACED_CEASED": ""}
+    last_year = dict(this_year, DATE_PLACED_CEASED="01/03/2025", REASON_PLACED_CEASED="RD1")
+    case = with_rows(with_rows(ds, "this_year", "placed_for_adoption.csv", [this_year]),
+                     "prev_year", "placed_for_adoption.csv", [last_year])
+    r = validate(case, 2026, selected_rules=["584"])
+    assert _rows(r, "584") == [("C1003", "PlacedAdoption", 0)]
