@@ -5,6 +5,18 @@
 -- (SW07STG2), a first-contact episode (FCONTA) starting before the previous one ended (SW10bSTG2). The
 -- reason code list is SW13STG1 (int_quality_findings_ssda903_codes). Findings point at
 -- the allocation in ssd_involvements.
+--
+-- Any other new episode (reason not FCONTA, or blank) must start within 7 days of the previous one's end:
+-- more than 7 days before it ended (or while it is still open) breaks SW10STG2 ("started before the end
+-- date of the previous episode") and SW10aSTG2 (2025/26: "not within +/- 7 days"); more than 7 days
+-- after it ended breaks only SW10aSTG2. The DfE's wording of SW10STG2, quoted in the validator's own
+-- comment ("can be interpreted as >= SW_DEC - 7 days"), is one-sided; csc-validator-be-903 0.1.17
+-- (rules/lac2024_25/rule_SW10STG2.py) tests both sides, so it also raises SW10STG2 on a gap: that is in
+-- seeds/ssda903/validator_known_defects.csv. "Looked after at 31 March" is the DfE's: an episode with no
+-- end date (DEC blank) and legal status not V3/V4 (short breaks). For such a child the latest social
+-- worker episode (by start) must be open at 31 March (SW17STG2), and it breaks SW11bSTG2 when it ended
+-- in the last 5 days of March (the validator's window). The validator checks neither rule against the
+-- child's care, so it also flags children who left care (documented false positives).
 
 with
 
@@ -24,6 +36,14 @@ social_worker_episodes as (
         on episodes.collection_year = years.collection_year
 ),
 
+looked_after_at_year_end as (
+    select distinct episodes.collection_year, episodes.child
+    from {{ ref('int_quality_return_episodes') }} as episodes
+    inner join years
+        on episodes.collection_year = years.collection_year
+    where episodes.dec is null and (episodes.ls is null or episodes.ls not in ('V3', 'V4'))
+),
+
 involvements as (
     select * from {{ ref('stg_ssd__involvements') }}
 ),
@@ -34,7 +54,8 @@ ordered as (
         row_number() over child_order as episode_order,
         count(*) over (partition by collection_year, child) as episodes_of_child,
         row_number() over (partition by collection_year, child, sw_decom order by involvement_id) as same_start_number,
-        lag(sw_dec) over child_order as previous_sw_dec
+        lag(sw_dec) over child_order as previous_sw_dec,
+        coalesce(sw_reason, '') <> 'FCONTA' as is_not_first_contact
     from social_worker_episodes
     window child_order as (partition by collection_year, child order by sw_decom, involvement_id)
 ),
@@ -80,6 +101,44 @@ flagged as (
         'a new social worker episode for first contact (FCONTA) starts before the previous one ended'
     from ordered
     where episode_order > 1 and sw_reason = 'FCONTA' and sw_decom <= previous_sw_dec
+    union all
+    select 'SW10STG2', collection_year, child, involvement_id, 'invo_involvement_start_date',
+        cast(sw_decom as {{ dbt.type_string() }}),
+        'the social worker episode starts more than 7 days before the previous one ended, or while it is open'
+    from ordered
+    where episode_order > 1 and is_not_first_contact
+        and (previous_sw_dec is null or sw_decom < cast({{ dbt.dateadd('day', -7, 'previous_sw_dec') }} as date))
+    union all
+    select 'SW10aSTG2', collection_year, child, involvement_id, 'invo_involvement_start_date',
+        cast(sw_decom as {{ dbt.type_string() }}),
+        'the social worker episode does not start within 7 days of the previous one ending'
+    from ordered
+    where episode_order > 1 and is_not_first_contact
+        and (previous_sw_dec is null
+            or sw_decom < cast({{ dbt.dateadd('day', -7, 'previous_sw_dec') }} as date)
+            or sw_decom > cast({{ dbt.dateadd('day', 7, 'previous_sw_dec') }} as date))
+    union all
+    select 'SW17STG2', ordered.collection_year, ordered.child, ordered.involvement_id, 'invo_involvement_end_date',
+        cast(ordered.sw_dec as {{ dbt.type_string() }}),
+        'looked after at 31 March, but the latest social worker episode has ended'
+    from ordered
+    inner join looked_after_at_year_end as looked_after
+        on ordered.collection_year = looked_after.collection_year
+        and ordered.child = looked_after.child
+    where ordered.episode_order = ordered.episodes_of_child and ordered.sw_dec is not null
+    union all
+    select 'SW11bSTG2', ordered.collection_year, ordered.child, ordered.involvement_id, 'invo_involvement_end_date',
+        cast(ordered.sw_dec as {{ dbt.type_string() }}),
+        'looked after at 31 March, the social worker episode ended in the last days of March and no later one follows'
+    from ordered
+    inner join looked_after_at_year_end as looked_after
+        on ordered.collection_year = looked_after.collection_year
+        and ordered.child = looked_after.child
+    inner join year_bounds
+        on ordered.collection_year = year_bounds.collection_year
+    where ordered.episode_order = ordered.episodes_of_child
+        and ordered.sw_dec >= cast({{ dbt.dateadd('day', -5, 'year_bounds.collection_end') }} as date)
+        and ordered.sw_dec <= year_bounds.collection_end
     union all
     select 'SW02STG1', collection_year, child, involvement_id, 'invo_professional_id', sw_id,
         'the social worker id does not start SW or XX'
