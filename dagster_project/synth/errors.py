@@ -1260,6 +1260,7 @@ def missing_start_date_unreadable(council: Council) -> list[Truth] | None:
 
 from dagster_project.synth.errors_adoption import KINDS as ADOPTION_KINDS  # after the helpers it imports
 from dagster_project.synth.errors_location import KINDS as LOCATION_KINDS  # after the helpers it uses
+from dagster_project.synth.errors_social_workers import KINDS as SOCIAL_WORKER_KINDS  # after the helpers it uses
 
 KINDS = [
     sex_not_mapped, sex_unknown, date_of_birth_missing, date_of_birth_in_future, date_of_birth_estimated,
@@ -1276,7 +1277,7 @@ KINDS = [
     previous_permanence_not_a_code, sdq_score_out_of_range, in_touch_not_a_code,
     social_worker_change_reason_not_a_code, social_worker_ends_before_start, supported_accommodation_under_16,
     unloadable_date, repeated_row, adoption_matched_date_missing, adoption_matched_on_adoption_day,
-    missing_dated_outside_care, missing_start_date_unreadable, *LOCATION_KINDS,
+    missing_dated_outside_care, missing_start_date_unreadable, *LOCATION_KINDS, *SOCIAL_WORKER_KINDS,
 ] + ADOPTION_KINDS
 # the history rules' kinds live in their own module, which imports this one (so here, at the end)
 from dagster_project.synth.errors_history import KINDS as HISTORY_KINDS
