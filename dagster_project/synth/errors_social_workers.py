@@ -18,6 +18,7 @@ firing on a return as written.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import pairwise
 
 from dagster_project.synth.errors import Council, Truth, _date, _single_periods
 
@@ -52,7 +53,7 @@ def social_worker_start_typed_early(council: Council) -> list[Truth] | None:
     candidates = []
     for child, _ in _single_periods(council):
         rows = allocations.get(child, [])
-        for previous, current in zip(rows, rows[1:]):
+        for previous, current in pairwise(rows):
             end = _end(table, previous)
             if (end and end == _start(table, current)
                     and council.year_start + timedelta(days=40) <= end <= council.year_end
