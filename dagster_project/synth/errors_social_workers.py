@@ -108,6 +108,31 @@ def social_worker_closed_before_31_march(council: Council) -> list[Truth] | None
             for rule in ("SW17STG2", "SW11bSTG2")]
 
 
+def social_worker_start_date_unreadable(council: Council) -> list[Truth] | None:
+    """An old social worker allocation (ended more than two years before the checked year) whose start
+    date is typed as 31 June: the row cannot be loaded and is held back (ING01), and the DfE's date rule
+    flags it (SW04STG1). It was in no return the rules check, so nothing else changes."""
+    table = council.table("ssd_involvements")
+    allocations = _allocations_by_child(council)
+    long_ago = date(council.year_start.year - 2, 4, 1)
+    candidates = []
+    for child, _ in _single_periods(council):
+        for row in allocations.get(child, []):
+            end = _end(table, row)
+            if end and end < long_ago and _start(table, row).month != 6:
+                candidates.append((child, row))
+    candidates = council.pick(candidates)
+    if not candidates:
+        return None
+    child, row = candidates[0]
+    council.take(child)
+    start = _start(table, row)
+    table.set(row, "invo_involvement_start_date", f"{start.year}-06-31")
+    record = f"ssd_involvements.csv:{table.rows.index(row) + 2}:invo_involvement_start_date"
+    return [Truth("social_worker_start_date_unreadable", rule, child, "ssd_involvements", record)
+            for rule in ("ING01", "SW04STG1")]
+
+
 def young_child_recorded_as_uasc(council: Council) -> list[Truth] | None:
     """A child under 11 on 31 March whose immigration status is recorded (asylum seeker with family,
     refugee status...) has it changed to unaccompanied asylum-seeking child: the wrong option picked. The
@@ -132,4 +157,5 @@ def young_child_recorded_as_uasc(council: Council) -> list[Truth] | None:
     return [Truth("young_child_recorded_as_uasc", "231", child, "ssd_person", child)]
 
 
-KINDS = [social_worker_start_typed_early, social_worker_closed_before_31_march, young_child_recorded_as_uasc]
+KINDS = [social_worker_start_typed_early, social_worker_closed_before_31_march, social_worker_start_date_unreadable,
+         young_child_recorded_as_uasc]
