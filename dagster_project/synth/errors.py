@@ -1108,8 +1108,21 @@ def social_worker_ends_before_start(council: Council) -> list[Truth] | None:
     start = _date(table.get(row, "invo_involvement_start_date"))
     table.set(row, "invo_involvement_end_date", council.d(start - timedelta(days=1)))
     record = table.get(row, "invo_involvements_id")
-    return [Truth("social_worker_ends_before_start", rule, child, "ssd_involvements", record)
-            for rule in ("SW18STG2", "SW09STG2", "GX-INV-03")]
+    truth = [Truth("social_worker_ends_before_start", rule, child, "ssd_involvements", record)
+             for rule in ("SW18STG2", "SW09STG2", "GX-INV-03")]
+    # the next worker, who took over on the old end date (20 days or more later), now starts more than 7
+    # days after this allocation "ended" (SW10aSTG2), unless that allocation is a first contact
+    social_worker = set(council.style._values["involvement_role"].get("SOCIAL_WORKER", ()))
+    following = [r for r in table.where(invo_person_id=child)
+                 if table.get(r, "invo_professional_role_id") in social_worker
+                 and _date(table.get(r, "invo_involvement_start_date")) > start]
+    if following:
+        after = min(following, key=lambda r: (table.get(r, "invo_involvement_start_date"), table.get(r, "invo_involvements_id")))
+        if (_date(table.get(after, "invo_involvement_start_date")) <= council.year_end
+                and table.get(after, "invo_worker_change_reason") != "FCONTA"):
+            truth.append(Truth("social_worker_ends_before_start", "SW10aSTG2", child, "ssd_involvements",
+                               table.get(after, "invo_involvements_id")))
+    return truth
 
 
 def supported_accommodation_under_16(council: Council) -> list[Truth] | None:
@@ -1260,6 +1273,7 @@ def missing_start_date_unreadable(council: Council) -> list[Truth] | None:
 
 from dagster_project.synth.errors_adoption import KINDS as ADOPTION_KINDS  # after the helpers it imports
 from dagster_project.synth.errors_location import KINDS as LOCATION_KINDS  # after the helpers it uses
+from dagster_project.synth.errors_social_workers import KINDS as SOCIAL_WORKER_KINDS  # same
 
 KINDS = [
     sex_not_mapped, sex_unknown, date_of_birth_missing, date_of_birth_in_future, date_of_birth_estimated,
@@ -1276,7 +1290,7 @@ KINDS = [
     previous_permanence_not_a_code, sdq_score_out_of_range, in_touch_not_a_code,
     social_worker_change_reason_not_a_code, social_worker_ends_before_start, supported_accommodation_under_16,
     unloadable_date, repeated_row, adoption_matched_date_missing, adoption_matched_on_adoption_day,
-    missing_dated_outside_care, missing_start_date_unreadable, *LOCATION_KINDS,
+    missing_dated_outside_care, missing_start_date_unreadable, *LOCATION_KINDS, *SOCIAL_WORKER_KINDS,
 ] + ADOPTION_KINDS
 # the history rules' kinds live in their own module, which imports this one (so here, at the end)
 from dagster_project.synth.errors_history import KINDS as HISTORY_KINDS

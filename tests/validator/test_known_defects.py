@@ -514,3 +514,28 @@ def test_584_flags_the_row_at_the_merged_position_not_the_childs(validate):
                      "prev_year", "placed_for_adoption.csv", [last_year])
     r = validate(case, 2026, selected_rules=["584"])
     assert _rows(r, "584") == [("C1003", "PlacedAdoption", 0)]
+
+
+def test_sw10stg2_flags_a_gap_that_only_sw10astg2_is_about(validate, validator_python):
+    """C1001's social worker SW0001 (12 May three years ago to 10 October) is followed by SW0009, who left
+    (LEFTRL) and was replaced after a gap: the new allocation starts 20 October, 10 days after the first
+    ended. SW10aSTG2 ('not within +/- 7 days of a previous episode') rightly flags it; SW10STG2 ('started
+    BEFORE the end date of the previous episode', from 2024/25 '>= SW_DEC - 7 days' for a reason other
+    than FCONTA) should not, but rules/lac2024_25/rule_SW10STG2.py still tests both sides, as 2023/24's
+    '= SW_DEC +/- 7 days' did. Controls: 7 days after (neither), 8 days before (both, rightly)."""
+    E = 2026
+    first = ("SW0001", f"12/05/{E - 3}", f"10/10/{E - 1}", "FCONTA")
+    gap = _with_sw_episodes(clean_dataset(E), "C1001", first, ("SW0009", f"20/10/{E - 1}", "", "LEFTRL"))
+    r = validate(gap, E, selected_rules=["SW10STG2", "SW10aSTG2"])
+    assert _rows(r, "SW10STG2") == [("C1001", "SWEpisodes", 1)]
+    assert _rows(r, "SW10aSTG2") == [("C1001", "SWEpisodes", 1)]
+
+    week = _with_sw_episodes(clean_dataset(E), "C1001", first, ("SW0009", f"17/10/{E - 1}", "", "LEFTRL"))
+    rw = validate(week, E, selected_rules=["SW10STG2", "SW10aSTG2"])
+    assert set(rw.rules_run) == {"SW10STG2", "SW10aSTG2"} and rw.errors_by_rule == {}
+
+    early = _with_sw_episodes(clean_dataset(E), "C1001", first, ("SW0009", f"02/10/{E - 1}", "", "LEFTRL"))
+    re_ = validate(early, E, selected_rules=["SW10STG2", "SW10aSTG2"])
+    assert _rows(re_, "SW10STG2") == _rows(re_, "SW10aSTG2") == [("C1001", "SWEpisodes", 1)]
+    assert _rulesets_defining(validator_python, "SW10STG2") == ["lac2023_24", "lac2024_25"]
+    assert "SW10STG2" in known_defects("2025-26") and "SW10STG2" in known_defects("2026-27")
