@@ -1,7 +1,8 @@
 -- One row per checked collection year, DfE rule and SWEpisodes row that breaks a social worker episode
 -- rule: a previous episode left open (SW08STG2), lasting less than 3 days (SW09STG2), ending on or before
 -- it began (SW18STG2), two starting on the same day (SW19STG2), and an id that does not start SW or XX
--- (SW02STG1), starting after 31 March (SW06STG2), ending after it or before the previous year began
+-- (SW02STG1), an allocation of the year missing for a child looked after at 31 March (SW12STG2), starting
+-- after 31 March (SW06STG2), ending after it or before the previous year began
 -- (SW07STG2), a first-contact episode (FCONTA) starting before the previous one ended (SW10bSTG2). The
 -- reason code list is SW13STG1 (int_quality_findings_ssda903_codes). Findings point at
 -- the allocation in ssd_involvements.
@@ -50,6 +51,10 @@ looked_after_at_year_end as (
 
 involvements as (
     select * from {{ ref('stg_ssd__involvements') }}
+),
+
+allocations as (
+    select * from {{ ref('int_social_worker_allocations') }}
 ),
 
 quarantined_dates as (
@@ -213,6 +218,26 @@ flagged as (
         cast(sw_dec as {{ dbt.type_string() }}), 'the social worker episode''s end date is not a date the DfE can read'
     from ordered
     where sw_dec < cast('1677-09-22' as date) or sw_dec > cast('2262-04-11' as date)
+    union all
+    -- SW12STG2: a child looked after on 31 March has every social worker episode of the year in the file,
+    -- those from before care began too. The return is built from the allocations (every allocation open
+    -- at some point in the year, int_ssda903_return_social_worker_episodes), so this holds by construction;
+    -- it is checked anyway, on the file as written, against the allocations the extract carries, so a
+    -- change to the return that drops one is flagged on the allocation left out.
+    select 'SW12STG2', looked_after.collection_year, allocations.person_id, allocations.involvement_id,
+        'invo_involvement_start_date', cast(allocations.start_date as {{ dbt.type_string() }}),
+        'looked after at 31 March, but this social worker allocation of the year is missing from the return'
+    from looked_after_at_year_end as looked_after
+    inner join year_bounds
+        on looked_after.collection_year = year_bounds.collection_year
+    inner join allocations
+        on looked_after.child = allocations.person_id
+        and allocations.start_date <= year_bounds.collection_end
+        and (allocations.end_date is null or allocations.end_date >= year_bounds.collection_start)
+    left join social_worker_episodes as returned
+        on looked_after.collection_year = returned.collection_year
+        and allocations.involvement_id = returned.involvement_id
+    where returned.involvement_id is null
     union all
     select 'SW02STG1', collection_year, child, involvement_id, 'invo_professional_id', sw_id,
         'the social worker id does not start SW or XX'
