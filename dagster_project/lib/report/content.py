@@ -155,6 +155,32 @@ class Builder:
         lines.append(("Total", measure_id, TOTAL, TOTAL, True))
         return self.quarter_table(title, lines, row_header, notes, history=history, with_share=with_share)
 
+    def nested_lines(self, measure_id: str, breakdown_name: str, breakdown_2_name: str,
+                     group_label: str = "{group}") -> list[tuple]:
+        """Quarter-table lines of a group-by-code cross-tabulation: each group (a subtotal line, bold) and
+        then its codes, and the measure's total last. The mart's group is the sum of its codes, which the
+        disclosure control reads from the mart."""
+        lines: list[tuple] = []
+        for group, codes in self.data.nested_values(measure_id, breakdown_name, breakdown_2_name):
+            lines.append((group_label.format(group=group), measure_id, (breakdown_name, group), TOTAL, True))
+            lines += [(code, measure_id, (breakdown_name, group), (breakdown_2_name, code)) for code in codes]
+        lines.append(("Total", measure_id, TOTAL, TOTAL, True))
+        return lines
+
+    def share_trend_table(self, title: str, lines: list[tuple], row_header: str,
+                          notes: list[str] | None = None) -> Table:
+        """Lines (label, measure_id, breakdown, breakdown_2, is_total) as number and share of the measure's
+        total in each year shown (York's "Number, Percentage" for each year)."""
+        rows = []
+        for label, measure_id, breakdown, breakdown_2, *total in lines:
+            cells = []
+            for period in self.data.years:
+                cells += [self.cell(measure_id, period.period_id, breakdown, breakdown_2),
+                          self.share(measure_id, period.period_id, breakdown, breakdown_2)]
+            rows.append(Row(label, cells, is_total=bool(total and total[0])))
+        columns = [column for period in self.data.years for column in (period.label, f"% {period.label}")]
+        return self._table(title, row_header, columns, rows, [line[1] for line in lines], notes)
+
     def share_table(self, title: str, measure_id: str, breakdown_name: str, row_header: str,
                     notes: list[str] | None = None) -> Table:
         """Categories of the chosen year: number and share."""
@@ -593,6 +619,10 @@ def _characteristics(b: Builder) -> Section:
                                         "ethnic_group", "Ethnic group (DfE major groups)")
     local = b.share_table(f"Children looked after by ethnicity, the council's grouping, 31 March "
                           f"{b.data.year.end.year}", "A5.by_ethnicity", "local_ethnic_group", "Ethnicity")
+    # the detailed DfE codes under their major groups, number and share each year (York's Table 10)
+    codes = b.share_trend_table("Children looked after by DfE ethnicity code at 31 March", b.nested_lines(
+        "A5.by_ethnicity", "ethnic_group", "ethnicity_code", "{group} (all codes)"), "Ethnicity (DfE code)",
+        notes=["The DfE's ethnicity codes under its major groups; each group's line is the sum of its codes."])
     legal = b.breakdown_trend_table("Children looked after by legal status at 31 March", "A6.by_legal_status",
                                     "legal_status_group", "Legal status")
     legal_detail = b.share_table(f"Legal status in detail, 31 March {b.data.year.end.year}", "A6.by_legal_status",
@@ -606,7 +636,7 @@ def _characteristics(b: Builder) -> Section:
         y_label="Children")
     return Section("characteristics", "Who the children looked after are", (
         "Age in completed years, sex, ethnicity and legal status on the last day of each year, and how long "
-        "the children had been in care; age, sex and time in care also on the last day of each quarter."), [age, sex, ethnicity, local, legal, chart, legal_detail, length,
+        "the children had been in care; age, sex and time in care also on the last day of each quarter."), [age, sex, ethnicity, codes, local, legal, chart, legal_detail, length,
                                             Narrative(NARRATIVE_PROMPT)])
 
 
@@ -616,6 +646,16 @@ def _entries_and_exits(b: Builder) -> Section:
                                        notes=["Counts periods of care: a child who came into care twice counts twice."])
     ends = b.breakdown_quarter_table("Children ceasing to be looked after, by reason", "B2.periods_of_care_ended",
                                      "reason_group", "Reason")
+    # each reason episode ceased code under its group, each quarter beside the years before (York's Table
+    # 19, Derby's reasons by quarter): "returned home" as E4A and E4B (to a person with parental
+    # responsibility) and E13 (to one without it), the DfE code list's wording
+    reasons = b.quarter_table("Children ceasing to be looked after, by reason episode ceased (DfE code)",
+                              b.nested_lines("B2.periods_of_care_ended", "reason_group", "reason_code"),
+                              "Reason ceased (REC code)", history=True, with_share=True, notes=[
+        ("Counts periods of care. Returned home: E4A and E4B are returns to a parent, relative or other person "
+         "with parental responsibility (as part of care planning, or not); E13 is leaving care to live with a "
+         "parent, relative or other person without parental responsibility. Each group's line is the sum of "
+         "its codes.")])
     trend = b.trend_table("Entries and exits over the years", [
         ("Periods of care started", "B1.periods_of_care_started"),
         ("Periods of care ended", "B2.periods_of_care_ended"),
@@ -634,7 +674,7 @@ def _entries_and_exits(b: Builder) -> Section:
                "start of the extract's history can miss young people who left care before it.")])
     return Section("entries_exits", "Entries and exits", (
         "Children starting and ceasing to be looked after in each quarter, why they came into care (the category "
-        "of need when care began) and why care ended."), [starts, ends, trend, chart, leavers, b.comparison_table(
+        "of need when care began) and why care ended."), [starts, ends, reasons, trend, chart, leavers, b.comparison_table(
             "How the council compares: care leavers", ["B3.care_leavers_in_suitable_accommodation"]),
             Note("No national figure: the DfE publishes care leavers the council is not in touch with (a different "
                  "measure, which excludes those who no longer need a service), not those in touch."),
