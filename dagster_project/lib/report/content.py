@@ -559,6 +559,21 @@ def _service(b: Builder) -> Section:
         ("Full-time equivalent filled by agency or interim IROs", "E1.agency_full_time_equivalent"),
     ], show_n=True, notes=[("From the IRO establishment records: a post filled by an agency or interim worker "
                             "is flagged there. Full-time equivalents are shown to one decimal place.")])
+    # the meetings IROs chaired, each quarter beside the years before (York's Table 4, Sandwell's Table 2):
+    # about staff, so no IRO is named; the spread over IROs is given only as how many fall in each band
+    meetings = b.quarter_table("Meetings chaired by IROs", [
+        ("Looked-after reviews held", "D1.reviews_held"),
+        ("Child protection conferences held (meetings)", "G5.conference_meetings"),
+        ("Meetings per full-time IRO in post", "E1.meetings_per_full_time_iro"),
+        ("Looked-after reviews chaired per IRO (of IROs who chaired one)", "E1.reviews_chaired_per_iro"),
+    ], history=True, notes=[("Looked-after reviews per IRO count the reviews whose review form names the IRO "
+                             "who chaired. The extract records no chair for child protection conferences, so "
+                             "they count only in the meetings per full-time IRO (all conferences are taken to "
+                             "be chaired by IROs). A quarter's meetings per full-time IRO are that quarter's.")])
+    chaired_bands = b.breakdown_trend_table("IROs by looked-after reviews chaired in the year",
+                                            "E1.iros_by_reviews_chaired", "reviews_chaired", "Reviews chaired",
+                                            with_share=False, notes=[
+        "The number of IROs in each band only: no IRO's own figure is shown."])
     band_table = b.breakdown_trend_table("IROs by caseload per full-time equivalent (at 31 March)",
                                          "E1.iros_by_caseload", "caseload", "Cases per full-time equivalent",
                                          with_share=False)
@@ -566,6 +581,7 @@ def _service(b: Builder) -> Section:
         "Every child in care has an Independent Reviewing Officer who chairs their reviews and monitors their "
         "care plan between them. Many IROs also chair child protection conferences. Caseloads are counted on "
         "the last day of the year and of each quarter."), [table, chart, quarters, agency, band_table,
+                                                           meetings, chaired_bands,
                                                            NO_NATIONAL_FIGURE["caseloads"], Narrative(NARRATIVE_PROMPT)])
 
 
