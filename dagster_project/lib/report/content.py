@@ -639,8 +639,10 @@ def _characteristics(b: Builder) -> Section:
     codes = b.share_trend_table("Children looked after by DfE ethnicity code at 31 March", b.nested_lines(
         "A5.by_ethnicity", "ethnic_group", "ethnicity_code", "{group} (all codes)"), "Ethnicity (DfE code)",
         notes=["The DfE's ethnicity codes under its major groups; each group's line is the sum of its codes."])
-    legal = b.breakdown_trend_table("Children looked after by legal status at 31 March", "A6.by_legal_status",
-                                    "legal_status_group", "Legal status")
+    # each quarter end beside the years before, with each status's share (Sandwell's Table 14)
+    legal = b.breakdown_quarter_table("Children looked after by legal status at 31 March and each quarter end",
+                                      "A6.by_legal_status", "legal_status_group", "Legal status", history=True,
+                                      with_share=True)
     legal_detail = b.share_table(f"Legal status in detail, 31 March {b.data.year.end.year}", "A6.by_legal_status",
                                  "legal_status", "Legal status (LS code)")
     length = b.breakdown_quarter_table("Children looked after by time in care at 31 March and each quarter end",
@@ -652,8 +654,8 @@ def _characteristics(b: Builder) -> Section:
         y_label="Children")
     return Section("characteristics", "Who the children looked after are", (
         "Age in completed years, sex, ethnicity and legal status on the last day of each year, and how long "
-        "the children had been in care; age, sex and time in care also on the last day of each quarter."), [age, sex, ethnicity, codes, local, legal, chart, legal_detail, length,
-                                            Narrative(NARRATIVE_PROMPT)])
+        "the children had been in care; age, sex, legal status and time in care also on the last day of each "
+        "quarter."), [age, sex, ethnicity, codes, local, legal, chart, legal_detail, length, Narrative(NARRATIVE_PROMPT)])
 
 
 def _entries_and_exits(b: Builder) -> Section:
@@ -700,6 +702,10 @@ def _entries_and_exits(b: Builder) -> Section:
 def _placements(b: Builder) -> Section:
     types = b.cross_table(f"Placements at 31 March {b.data.year.end.year} by type and provider",
                           "C1.placements_by_type_and_provider", "placement_group", "provider_group", "Placement type")
+    # placement types at each quarter end beside the years before (Sandwell's Table 16)
+    type_quarters = b.breakdown_quarter_table("Placements by type at 31 March and each quarter end",
+                                              "C1.placements_by_type_and_provider", "placement_group",
+                                              "Placement type", history=True, with_share=True)
     location = b.trend_table("Where children live (at 31 March)", [
         (value, "C2.placement_distance", ("placement_distance", value))
         for value in b.data.breakdown_values("C2.placement_distance", "placement_distance")
@@ -722,8 +728,9 @@ def _placements(b: Builder) -> Section:
     moves = b.breakdown_trend_table("Children looked after during the year by number of placement moves",
                                     "C5.children_by_moves", "placement_moves", "Moves in the year")
     return Section("placements", "Placements", (
-        "The type and provider of children's placements on the last day of the year, how far from home they "
-        "live, and how stable their placements are."), [types, location, stability, b.comparison_table(
+        "The type and provider of children's placements on the last day of the year (the type also at each "
+        "quarter end), how far from home they live, and how stable their placements are."), [
+            types, type_quarters, location, stability, b.comparison_table(
             "How the council compares: placement stability", ["C3.three_or_more_placements",
                                                               "C4.long_term_stability"]),
             chart, moves, Narrative(NARRATIVE_PROMPT)])
