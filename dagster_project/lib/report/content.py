@@ -810,9 +810,16 @@ def _review_quality(b: Builder) -> Section:
                                           "Rating", history=True)
     parenting = b.breakdown_quarter_table("The IRO's rating of corporate parenting",
                                           "D8.corporate_parenting_quality", "rating", "Rating", history=True)
+    # the priority IROs give each case for tracking it between reviews (Derby's "case tracking")
+    tracking = b.breakdown_quarter_table("Children looked after by tracking priority at 31 March and each quarter end",
+                                         "D8.children_by_tracking_priority", "tracking_priority", "Tracking priority",
+                                         history=True, with_share=True, notes=[
+        ("The priority (high, medium or low) the IRO recorded at the child's latest review in their current period "
+         "of care, for tracking the case between reviews; not recorded when there has been no review yet.")])
     return Section("review_quality", "Review records and quality assurance", (
         "Whether review records reach children, families and professionals in time, and what IROs recorded "
-        "about each child's plan at the review."), [records, trend, care_plan, parenting, Narrative(NARRATIVE_PROMPT)])
+        "about each child's plan at the review."), [records, trend, care_plan, parenting, tracking,
+                                                Narrative(NARRATIVE_PROMPT)])
 
 
 def _disputes(b: Builder) -> Section:
