@@ -155,6 +155,32 @@ class Builder:
         lines.append(("Total", measure_id, TOTAL, TOTAL, True))
         return self.quarter_table(title, lines, row_header, notes, history=history, with_share=with_share)
 
+    def nested_lines(self, measure_id: str, breakdown_name: str, breakdown_2_name: str,
+                     group_label: str = "{group}") -> list[tuple]:
+        """Quarter-table lines of a group-by-code cross-tabulation: each group (a subtotal line, bold) and
+        then its codes, and the measure's total last. The mart's group is the sum of its codes, which the
+        disclosure control reads from the mart."""
+        lines: list[tuple] = []
+        for group, codes in self.data.nested_values(measure_id, breakdown_name, breakdown_2_name):
+            lines.append((group_label.format(group=group), measure_id, (breakdown_name, group), TOTAL, True))
+            lines += [(code, measure_id, (breakdown_name, group), (breakdown_2_name, code)) for code in codes]
+        lines.append(("Total", measure_id, TOTAL, TOTAL, True))
+        return lines
+
+    def share_trend_table(self, title: str, lines: list[tuple], row_header: str,
+                          notes: list[str] | None = None) -> Table:
+        """Lines (label, measure_id, breakdown, breakdown_2, is_total) as number and share of the measure's
+        total in each year shown (York's "Number, Percentage" for each year)."""
+        rows = []
+        for label, measure_id, breakdown, breakdown_2, *total in lines:
+            cells = []
+            for period in self.data.years:
+                cells += [self.cell(measure_id, period.period_id, breakdown, breakdown_2),
+                          self.share(measure_id, period.period_id, breakdown, breakdown_2)]
+            rows.append(Row(label, cells, is_total=bool(total and total[0])))
+        columns = [column for period in self.data.years for column in (period.label, f"% {period.label}")]
+        return self._table(title, row_header, columns, rows, [line[1] for line in lines], notes)
+
     def share_table(self, title: str, measure_id: str, breakdown_name: str, row_header: str,
                     notes: list[str] | None = None) -> Table:
         """Categories of the chosen year: number and share."""
@@ -533,6 +559,21 @@ def _service(b: Builder) -> Section:
         ("Full-time equivalent filled by agency or interim IROs", "E1.agency_full_time_equivalent"),
     ], show_n=True, notes=[("From the IRO establishment records: a post filled by an agency or interim worker "
                             "is flagged there. Full-time equivalents are shown to one decimal place.")])
+    # the meetings IROs chaired, each quarter beside the years before (York's Table 4, Sandwell's Table 2):
+    # about staff, so no IRO is named; the spread over IROs is given only as how many fall in each band
+    meetings = b.quarter_table("Meetings chaired by IROs", [
+        ("Looked-after reviews held", "D1.reviews_held"),
+        ("Child protection conferences held (meetings)", "G5.conference_meetings"),
+        ("Meetings per full-time IRO in post", "E1.meetings_per_full_time_iro"),
+        ("Looked-after reviews chaired per IRO (of IROs who chaired one)", "E1.reviews_chaired_per_iro"),
+    ], history=True, notes=[("Looked-after reviews per IRO count the reviews whose review form names the IRO "
+                             "who chaired. The extract records no chair for child protection conferences, so "
+                             "they count only in the meetings per full-time IRO (all conferences are taken to "
+                             "be chaired by IROs). A quarter's meetings per full-time IRO are that quarter's.")])
+    chaired_bands = b.breakdown_trend_table("IROs by looked-after reviews chaired in the year",
+                                            "E1.iros_by_reviews_chaired", "reviews_chaired", "Reviews chaired",
+                                            with_share=False, notes=[
+        "The number of IROs in each band only: no IRO's own figure is shown."])
     band_table = b.breakdown_trend_table("IROs by caseload per full-time equivalent (at 31 March)",
                                          "E1.iros_by_caseload", "caseload", "Cases per full-time equivalent",
                                          with_share=False)
@@ -540,6 +581,7 @@ def _service(b: Builder) -> Section:
         "Every child in care has an Independent Reviewing Officer who chairs their reviews and monitors their "
         "care plan between them. Many IROs also chair child protection conferences. Caseloads are counted on "
         "the last day of the year and of each quarter."), [table, chart, quarters, agency, band_table,
+                                                           meetings, chaired_bands,
                                                            NO_NATIONAL_FIGURE["caseloads"], Narrative(NARRATIVE_PROMPT)])
 
 
@@ -593,8 +635,14 @@ def _characteristics(b: Builder) -> Section:
                                         "ethnic_group", "Ethnic group (DfE major groups)")
     local = b.share_table(f"Children looked after by ethnicity, the council's grouping, 31 March "
                           f"{b.data.year.end.year}", "A5.by_ethnicity", "local_ethnic_group", "Ethnicity")
-    legal = b.breakdown_trend_table("Children looked after by legal status at 31 March", "A6.by_legal_status",
-                                    "legal_status_group", "Legal status")
+    # the detailed DfE codes under their major groups, number and share each year (York's Table 10)
+    codes = b.share_trend_table("Children looked after by DfE ethnicity code at 31 March", b.nested_lines(
+        "A5.by_ethnicity", "ethnic_group", "ethnicity_code", "{group} (all codes)"), "Ethnicity (DfE code)",
+        notes=["The DfE's ethnicity codes under its major groups; each group's line is the sum of its codes."])
+    # each quarter end beside the years before, with each status's share (Sandwell's Table 14)
+    legal = b.breakdown_quarter_table("Children looked after by legal status at 31 March and each quarter end",
+                                      "A6.by_legal_status", "legal_status_group", "Legal status", history=True,
+                                      with_share=True)
     legal_detail = b.share_table(f"Legal status in detail, 31 March {b.data.year.end.year}", "A6.by_legal_status",
                                  "legal_status", "Legal status (LS code)")
     length = b.breakdown_quarter_table("Children looked after by time in care at 31 March and each quarter end",
@@ -606,8 +654,8 @@ def _characteristics(b: Builder) -> Section:
         y_label="Children")
     return Section("characteristics", "Who the children looked after are", (
         "Age in completed years, sex, ethnicity and legal status on the last day of each year, and how long "
-        "the children had been in care; age, sex and time in care also on the last day of each quarter."), [age, sex, ethnicity, local, legal, chart, legal_detail, length,
-                                            Narrative(NARRATIVE_PROMPT)])
+        "the children had been in care; age, sex, legal status and time in care also on the last day of each "
+        "quarter."), [age, sex, ethnicity, codes, local, legal, chart, legal_detail, length, Narrative(NARRATIVE_PROMPT)])
 
 
 def _entries_and_exits(b: Builder) -> Section:
@@ -616,6 +664,16 @@ def _entries_and_exits(b: Builder) -> Section:
                                        notes=["Counts periods of care: a child who came into care twice counts twice."])
     ends = b.breakdown_quarter_table("Children ceasing to be looked after, by reason", "B2.periods_of_care_ended",
                                      "reason_group", "Reason")
+    # each reason episode ceased code under its group, each quarter beside the years before (York's Table
+    # 19, Derby's reasons by quarter): "returned home" as E4A and E4B (to a person with parental
+    # responsibility) and E13 (to one without it), the DfE code list's wording
+    reasons = b.quarter_table("Children ceasing to be looked after, by reason episode ceased (DfE code)",
+                              b.nested_lines("B2.periods_of_care_ended", "reason_group", "reason_code"),
+                              "Reason ceased (REC code)", history=True, with_share=True, notes=[
+        ("Counts periods of care. Returned home: E4A and E4B are returns to a parent, relative or other person "
+         "with parental responsibility (as part of care planning, or not); E13 is leaving care to live with a "
+         "parent, relative or other person without parental responsibility. Each group's line is the sum of "
+         "its codes.")])
     trend = b.trend_table("Entries and exits over the years", [
         ("Periods of care started", "B1.periods_of_care_started"),
         ("Periods of care ended", "B2.periods_of_care_ended"),
@@ -634,7 +692,7 @@ def _entries_and_exits(b: Builder) -> Section:
                "start of the extract's history can miss young people who left care before it.")])
     return Section("entries_exits", "Entries and exits", (
         "Children starting and ceasing to be looked after in each quarter, why they came into care (the category "
-        "of need when care began) and why care ended."), [starts, ends, trend, chart, leavers, b.comparison_table(
+        "of need when care began) and why care ended."), [starts, ends, reasons, trend, chart, leavers, b.comparison_table(
             "How the council compares: care leavers", ["B3.care_leavers_in_suitable_accommodation"]),
             Note("No national figure: the DfE publishes care leavers the council is not in touch with (a different "
                  "measure, which excludes those who no longer need a service), not those in touch."),
@@ -644,6 +702,10 @@ def _entries_and_exits(b: Builder) -> Section:
 def _placements(b: Builder) -> Section:
     types = b.cross_table(f"Placements at 31 March {b.data.year.end.year} by type and provider",
                           "C1.placements_by_type_and_provider", "placement_group", "provider_group", "Placement type")
+    # placement types at each quarter end beside the years before (Sandwell's Table 16)
+    type_quarters = b.breakdown_quarter_table("Placements by type at 31 March and each quarter end",
+                                              "C1.placements_by_type_and_provider", "placement_group",
+                                              "Placement type", history=True, with_share=True)
     location = b.trend_table("Where children live (at 31 March)", [
         (value, "C2.placement_distance", ("placement_distance", value))
         for value in b.data.breakdown_values("C2.placement_distance", "placement_distance")
@@ -666,8 +728,9 @@ def _placements(b: Builder) -> Section:
     moves = b.breakdown_trend_table("Children looked after during the year by number of placement moves",
                                     "C5.children_by_moves", "placement_moves", "Moves in the year")
     return Section("placements", "Placements", (
-        "The type and provider of children's placements on the last day of the year, how far from home they "
-        "live, and how stable their placements are."), [types, location, stability, b.comparison_table(
+        "The type and provider of children's placements on the last day of the year (the type also at each "
+        "quarter end), how far from home they live, and how stable their placements are."), [
+            types, type_quarters, location, stability, b.comparison_table(
             "How the council compares: placement stability", ["C3.three_or_more_placements",
                                                               "C4.long_term_stability"]),
             chart, moves, Narrative(NARRATIVE_PROMPT)])
@@ -747,9 +810,16 @@ def _review_quality(b: Builder) -> Section:
                                           "Rating", history=True)
     parenting = b.breakdown_quarter_table("The IRO's rating of corporate parenting",
                                           "D8.corporate_parenting_quality", "rating", "Rating", history=True)
+    # the priority IROs give each case for tracking it between reviews (Derby's "case tracking")
+    tracking = b.breakdown_quarter_table("Children looked after by tracking priority at 31 March and each quarter end",
+                                         "D8.children_by_tracking_priority", "tracking_priority", "Tracking priority",
+                                         history=True, with_share=True, notes=[
+        ("The priority (high, medium or low) the IRO recorded at the child's latest review in their current period "
+         "of care, for tracking the case between reviews; not recorded when there has been no review yet.")])
     return Section("review_quality", "Review records and quality assurance", (
         "Whether review records reach children, families and professionals in time, and what IROs recorded "
-        "about each child's plan at the review."), [records, trend, care_plan, parenting, Narrative(NARRATIVE_PROMPT)])
+        "about each child's plan at the review."), [records, trend, care_plan, parenting, tracking,
+                                                Narrative(NARRATIVE_PROMPT)])
 
 
 def _disputes(b: Builder) -> Section:

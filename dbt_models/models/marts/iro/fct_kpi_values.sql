@@ -49,6 +49,12 @@ values_by_section as (
     select * from {{ ref('int_kpi_values_child_protection_disability') }}
     union all
     select * from {{ ref('int_kpi_values_child_protection_meetings') }}
+    union all
+    select * from {{ ref('int_kpi_values_detailed_codes') }}
+    union all
+    select * from {{ ref('int_kpi_values_iro_meetings_chaired') }}
+    union all
+    select * from {{ ref('int_kpi_values_tracking_priority') }}
 ),
 
 published as (
