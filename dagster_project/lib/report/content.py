@@ -778,10 +778,12 @@ def _reviews(b: Builder) -> Section:
 
 
 def _participation(b: Builder) -> Section:
-    codes = b.share_table(f"How children took part in their reviews, {b.data.year.label}", "D3.participation",
-                          "participation_code", "Participation (PN code)")
-    groups = b.breakdown_trend_table("Participation over the years", "D3.participation", "participation_group",
-                                     "Participation")
+    # each PN code under its group, number and share of the reviews held each year (York's Table 5,
+    # Sandwell's Table 4); the group lines are the mart's groups, the sums of their codes
+    codes = b.share_trend_table("How children took part in their reviews (PN code)", b.nested_lines(
+        "D3.participation", "participation_group", "participation_code"), "Participation (PN code)", notes=[
+        ("Looked-after reviews held in each year by the DfE's participation code, under the report's groups; "
+         "each group's line is the sum of its codes and each percentage is of all reviews held that year.")])
     rate = b.trend_table("Participation rate", [
         ("Children aged 4 or over who took part (PN1-PN6 of PN1-PN7)", "D3.participation_rate"),
         ("Reviews chaired or co-chaired by the child", "D4.chaired_by_child"),
@@ -793,7 +795,7 @@ def _participation(b: Builder) -> Section:
     return Section("participation", "Children's participation", (
         "How children took part in their reviews (the DfE's PN codes; PN0 means the child was under 4), "
         "whether they chaired their own review, and whether the IRO saw them beforehand."),
-        [codes, groups, rate, chart, seen, NO_NATIONAL_FIGURE["participation"], Narrative(NARRATIVE_PROMPT)])
+        [codes, rate, chart, seen, NO_NATIONAL_FIGURE["participation"], Narrative(NARRATIVE_PROMPT)])
 
 
 def _review_quality(b: Builder) -> Section:

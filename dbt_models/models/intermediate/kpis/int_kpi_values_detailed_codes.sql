@@ -5,11 +5,15 @@
 --     DfE major ethnic group and ethnicity code (WBRI White British ...);
 --   B2.periods_of_care_ended: periods of care ended in the period by reason group and reason episode
 --     ceased code, so that "returned home" reads as E4A and E4B (to a person with parental responsibility,
---     planned or not) against E13 (to a person without it), as the DfE code list words them.
--- The group of a code is the one the seeds give it (ethnicity_groups, ssda903_reasons_episode_ceased), so a
--- group is exactly the sum of its codes: the report's disclosure control reads that from these rows (a
--- group total and its codes are a breakdown adding up), and a suppressed code cannot be recovered by
--- subtracting its group's other codes without the protection knowing it.
+--     planned or not) against E13 (to a person without it), as the DfE code list words them;
+--   D3.participation: looked-after reviews held in the period by participation group and PN code (York's
+--     Table 5 and Sandwell's Table 4 print each PN code over the years), the groups being the ones
+--     int_kpi_values_reviews counts (attended PN1-PN4, views conveyed PN5-PN6, PN7, under 4 PN0).
+-- The group of a code is the one the seeds give it (ethnicity_groups, ssda903_reasons_episode_ceased,
+-- kpi_categories for participation), so a group is exactly the sum of its codes: the report's disclosure
+-- control reads that from these rows (a group total and its codes are a breakdown adding up), and a
+-- suppressed code cannot be recovered by subtracting its group's other codes without the protection knowing
+-- it.
 -- Every code of the DfE list appears in every period (0 when none), with any other value that occurs
 -- (an unlisted code, or "Not recorded" in the group "Not recorded").
 
@@ -100,6 +104,30 @@ ended_codes as (
     group by reason_ceased_group, reason_code_label
 ),
 
+participation_codes as (
+    -- every PN code under its group; a review with no code or an unmapped value is NOT_RECORDED (staging
+    -- and int_looked_after_reviews_detailed), listed in the group "Not recorded"
+    select
+        pn_codes.code,
+        pn_codes.label as participation_code_label,
+        pn_codes.sort_order as participation_code_order,
+        coalesce(pn_groups.label, pn_groups.code) as participation_group,
+        pn_groups.sort_order as participation_group_order
+    from {{ ref('kpi_categories') }} as pn_codes
+    inner join {{ ref('kpi_categories') }} as pn_groups
+        on pn_groups.category_set = 'participation_group'
+        and pn_codes.group_label = pn_groups.code
+    where pn_codes.category_set = 'participation'
+),
+
+reviews_held as (
+    select periods.period_id, reviews.review_key, reviews.participation_code
+    from periods
+    inner join {{ ref('int_looked_after_reviews_detailed') }} as reviews
+        on reviews.is_held
+        and reviews.review_date between periods.period_start and periods.period_end
+),
+
 ethnicity_counts as (
     select
         periods.period_id,
@@ -142,6 +170,27 @@ reason_counts as (
         ended_codes.reason_code_label
 ),
 
+participation_counts as (
+    select
+        periods.period_id,
+        'D3.participation' as measure_id,
+        'participation_group' as breakdown_name,
+        participation_codes.participation_group as breakdown_value,
+        participation_codes.participation_group_order as breakdown_order,
+        'participation_code' as breakdown_2_name,
+        participation_codes.participation_code_label as breakdown_2_value,
+        participation_codes.participation_code_order as breakdown_2_order,
+        count(reviews_held.review_key) as numerator
+    from periods
+    cross join participation_codes
+    left join reviews_held
+        on periods.period_id = reviews_held.period_id
+        and participation_codes.code = reviews_held.participation_code
+    group by periods.period_id, participation_codes.participation_group,
+        participation_codes.participation_group_order, participation_codes.participation_code_label,
+        participation_codes.participation_code_order
+),
+
 final as (
     select
         period_id, measure_id, breakdown_name, breakdown_value, breakdown_order,
@@ -156,6 +205,13 @@ final as (
         cast(numerator as double),
         cast(null as double)
     from reason_counts
+    union all
+    select
+        period_id, measure_id, breakdown_name, breakdown_value, breakdown_order,
+        breakdown_2_name, breakdown_2_value, breakdown_2_order,
+        cast(numerator as double),
+        cast(null as double)
+    from participation_counts
 )
 
 select * from final
