@@ -82,7 +82,9 @@ final as (
         is_pl_post_located,
         pl_la,
         pl_location,
-        cast(pl_distance as {{ dbt.type_float() }}) as pl_distance,
+        -- miles to one decimal place, as the DfE writes them: a decimal, so 999.9 (the DfE's "not known") is
+        -- exactly 999.9 on both engines (as a 32-bit float Spark compared 999.900024 > 999.9 and raised 164)
+        cast(pl_distance as decimal(6, 1)) as pl_distance,
         is_postcode_directory_loaded
     from located
 )
