@@ -4,6 +4,8 @@ hand-made extract builder for tests that need exact control of the input."""
 from __future__ import annotations
 
 import json
+import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -70,3 +72,52 @@ def extract_builder(tmp_path) -> ExtractBuilder:
     landing = tmp_path / "landing"
     landing.mkdir(exist_ok=True)
     return ExtractBuilder(landing)
+
+
+# --- one build of the default council for the session --------------------------------------------------
+
+DEFAULT_COUNCIL_AS_AT = "2026-11-23"
+
+
+@contextmanager
+def warehouse_at(root: Path):
+    """Point every location at root/landing and root/output (the settings of a module's council)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CLA_LANDING_DIR", str(root / "landing"))
+        patch.setenv("CLA_OUTPUT_DIR", str(root / "output"))
+        for variable in ("CLA_WAREHOUSE_DIR", "CLA_RETURNS_DIR", "CLA_REPORTS_DIR", "CLA_DATA_QUALITY_DIR",
+                         "CLA_ENCRYPTION_KEY"):
+            patch.delenv(variable, raising=False)
+        patch.setenv("CLA_LA_CODE", "E06000015")
+        (root / "landing").mkdir(parents=True, exist_ok=True)
+        yield patch
+
+
+@pytest.fixture(scope="session")
+def default_council_build(tmp_path_factory):
+    """The default sample council (seed 42, about 500 children in care, six years) generated and run through
+    the nightly job once for the session: the annual report, the disclosure audit and the SSDA903 return
+    tests each read the same build, so each takes a copy (`copy_of_default_council`) instead of building
+    it again (about 80 s a build). Returns the build's folder and its Dagster instance, which holds the
+    dynamic partitions (collection years) the nightly run registered."""
+    import dagster as dg
+
+    from dagster_project.run import run_warehouse
+    from dagster_project.synth import generate
+
+    root = tmp_path_factory.mktemp("default-council-build")
+    with warehouse_at(root):
+        generate(out=root / "landing", as_at=DEFAULT_COUNCIL_AS_AT, seed=42)
+        instance = dg.DagsterInstance.ephemeral()
+        results = run_warehouse(instance=instance)
+        assert all(result.success for result in results)
+    return root, instance
+
+
+def copy_of_default_council(default_council_build, root: Path):
+    """Copy the session's build of the default council into root (landing and output folders): a module
+    that writes more files (reports of other years, returns) does so in its own copy."""
+    build, instance = default_council_build
+    for folder in ("landing", "output"):
+        shutil.copytree(build / folder, root / folder, symlinks=True, dirs_exist_ok=True)
+    return instance

@@ -46,3 +46,14 @@ def test_bank_holidays_are_weekdays_including_the_one_off_days():
     assert {"2022-09-19", "2023-05-08", "2022-06-03", "2025-12-25", "2026-04-03"} <= days
     assert "2022-01-01" not in days  # a Saturday: the substitute day 2022-01-03 is the holiday
     assert "2022-01-03" in days
+
+
+def test_no_seed_cell_holds_the_text_null():
+    """Seeds load with DuckDB's CSV reader (dbt_project.yml, +fast): it keeps the text `null` as text,
+    where dbt's row-by-row loader read it as blank. A seed meaning "not recorded" leaves the cell empty."""
+    found = []
+    for path in sorted(SEEDS_DIR.rglob("*.csv")):
+        with open(path, newline="", encoding="utf-8") as f:
+            for line, row in enumerate(csv.reader(f), start=1):
+                found += [f"{path.relative_to(SEEDS_DIR)} line {line}" for cell in row if cell.strip().lower() == "null"]
+    assert not found, found[:10]

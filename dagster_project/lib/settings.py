@@ -16,6 +16,8 @@ Every path can be overridden, so a council can point the warehouse at its own sh
 | `CLA_CONFIG_DIR` | `config/` | the council's own configuration: code mappings, settings, postcode directory (see config.example/) |
 | `CLA_ENCRYPTION_KEY` | (none) | when set, the published DuckDB files are encrypted with it |
 | `CLA_PSEUDONYMISATION_KEY` | (generated) | key of the hash that replaces child ids in the analyst warehouse |
+| `CLA_DUCKDB_MEMORY_LIMIT` | a quarter of the machine's memory | DuckDB's memory limit for the night; it spills to disk beyond it (lib/engine/duckdb_limits.py) |
+| `CLA_ENGINE` | `duckdb` | where dbt builds: `duckdb` (the embedded file) or `spark` (a Thrift server: `CLA_SPARK_HOST`, `CLA_SPARK_PORT`, `CLA_SPARK_SCHEMA`) |
 
 Relative paths are taken from the project root, not the working directory, so `make run`, `dagster dev`
 and the tests agree.
@@ -29,6 +31,23 @@ from pathlib import Path
 
 from dagster_project.lib.configuration.councils import council_for
 from dagster_project.lib.paths import PROJECT_ROOT
+
+# CLA_ENGINE -> the target of dbt_models/profiles.yml that every dbt invocation uses
+DBT_TARGET_OF_ENGINE = {"duckdb": "warehouse", "spark": "spark"}
+
+
+def engine_from_environment() -> str:
+    """The engine named by CLA_ENGINE (default duckdb); anything else is refused, naming the choices."""
+    engine = (os.environ.get("CLA_ENGINE") or "duckdb").strip().lower()
+    if engine not in DBT_TARGET_OF_ENGINE:
+        raise ValueError(f"CLA_ENGINE={engine!r} is not an engine this warehouse runs on: "
+                         f"choose one of {', '.join(sorted(DBT_TARGET_OF_ENGINE))}")
+    return engine
+
+
+def dbt_target() -> str:
+    """The dbt target for the engine CLA_ENGINE selects: the one place that choice is made."""
+    return DBT_TARGET_OF_ENGINE[engine_from_environment()]
 
 
 def _path(variable: str, default: Path) -> Path:
@@ -48,6 +67,11 @@ class Settings:
     history_dir: Path
     la_code: str
     config_dir: Path
+    engine: str = "duckdb"
+
+    @property
+    def dbt_target(self) -> str:
+        return DBT_TARGET_OF_ENGINE[self.engine]
 
     @property
     def warehouse_path(self) -> Path:
@@ -68,6 +92,7 @@ class Settings:
             # an unknown code is refused here, naming the nearest councils, before anything is loaded
             la_code=council_for(os.environ.get("CLA_LA_CODE", "E06000015")).la_code,
             config_dir=_path("CLA_CONFIG_DIR", PROJECT_ROOT / "config"),
+            engine=engine_from_environment(),
         )
 
     def output_locations(self) -> dict[str, Path]:

@@ -580,9 +580,10 @@ def _short_closed_periods(council: Council) -> list[tuple[str, list[dict]]]:
     return out
 
 
-def _missing_now_outside_care(council: Council, kind: str, child: str, cared_for) -> list[Truth]:
+def _missing_now_outside_care(council: Council, kind: str, child: str, cared_for, began: date) -> list[Truth]:
     """581 for each missing episode of ``child`` in the checked year's return that the planted error leaves
-    outside her (shortened) period of care: ``cared_for(start)`` says whether a start is still inside."""
+    outside her (shortened) period of care: ``cared_for(start)`` says whether a start is still inside; one
+    starting on or after the day her period began (``began``) now starts after care ended (578) too."""
     table = council.table("ssd_missing")
     out = []
     for row in table.where(miss_person_id=child):
@@ -591,7 +592,8 @@ def _missing_now_outside_care(council: Council, kind: str, child: str, cared_for
         if start is None or start > council.year_end or (end is not None and end < council.year_start):
             continue
         if not cared_for(start):
-            out.append(Truth(kind, "581", child, "ssd_missing", table.get(row, "miss_table_id")))
+            record = table.get(row, "miss_table_id")
+            out += [Truth(kind, rule, child, "ssd_missing", record) for rule in (("581", "578") if start >= began else ("581",))]
     return out
 
 
@@ -609,7 +611,7 @@ def episode_ends_before_it_starts(council: Council) -> list[Truth] | None:
     # the period now holds no day, so any missing episode of hers in the year is outside care (581)
     return [Truth("episode_ends_before_it_starts", "356", child, "ssd_cla_episodes", episode_id),
             Truth("episode_ends_before_it_starts", "GX-EPI-03", child, "ssd_cla_episodes", episode_id),
-            *_missing_now_outside_care(council, "episode_ends_before_it_starts", child, lambda day: False)]
+            *_missing_now_outside_care(council, "episode_ends_before_it_starts", child, lambda day: False, start)]
 
 
 def episode_ends_the_day_it_starts(council: Council) -> list[Truth] | None:
@@ -625,7 +627,7 @@ def episode_ends_the_day_it_starts(council: Council) -> list[Truth] | None:
     # a missing episode after the (now one-day) period of care is outside care (581)
     return [Truth("episode_ends_the_day_it_starts", "355", child, "ssd_cla_episodes",
                   table.get(row, "clae_cla_episode_id")),
-            *_missing_now_outside_care(council, "episode_ends_the_day_it_starts", child, lambda day: day == began)]
+            *_missing_now_outside_care(council, "episode_ends_the_day_it_starts", child, lambda day: day == began, began)]
 
 
 def _last_case_episode(council: Council, period_id: str) -> list[str]:
@@ -1106,8 +1108,21 @@ def social_worker_ends_before_start(council: Council) -> list[Truth] | None:
     start = _date(table.get(row, "invo_involvement_start_date"))
     table.set(row, "invo_involvement_end_date", council.d(start - timedelta(days=1)))
     record = table.get(row, "invo_involvements_id")
-    return [Truth("social_worker_ends_before_start", rule, child, "ssd_involvements", record)
-            for rule in ("SW18STG2", "SW09STG2", "GX-INV-03")]
+    truth = [Truth("social_worker_ends_before_start", rule, child, "ssd_involvements", record)
+             for rule in ("SW18STG2", "SW09STG2", "GX-INV-03")]
+    # the next worker, who took over on the old end date (20 days or more later), now starts more than 7
+    # days after this allocation "ended" (SW10aSTG2), unless that allocation is a first contact
+    social_worker = set(council.style._values["involvement_role"].get("SOCIAL_WORKER", ()))
+    following = [r for r in table.where(invo_person_id=child)
+                 if table.get(r, "invo_professional_role_id") in social_worker
+                 and _date(table.get(r, "invo_involvement_start_date")) > start]
+    if following:
+        after = min(following, key=lambda r: (table.get(r, "invo_involvement_start_date"), table.get(r, "invo_involvements_id")))
+        if (_date(table.get(after, "invo_involvement_start_date")) <= council.year_end
+                and table.get(after, "invo_worker_change_reason") != "FCONTA"):
+            truth.append(Truth("social_worker_ends_before_start", "SW10aSTG2", child, "ssd_involvements",
+                               table.get(after, "invo_involvements_id")))
+    return truth
 
 
 def supported_accommodation_under_16(council: Council) -> list[Truth] | None:
@@ -1203,7 +1218,8 @@ def adoption_matched_on_adoption_day(council: Council) -> list[Truth] | None:
 
 def missing_dated_outside_care(council: Council) -> list[Truth] | None:
     """A missing episode (of a child with one period of care) typed with dates when the child was not looked
-    after: three weeks before her period of care began in the year, or just after it ended in it (581)."""
+    after: three weeks before her period of care began in the year, or just after it ended in it (581; the
+    second is also 'starts after the child ceased to be looked after', 578)."""
     table = council.table("ssd_missing")
     periods = {child: rows for child, rows in _single_periods(council)}
     candidates = []
@@ -1224,7 +1240,10 @@ def missing_dated_outside_care(council: Council) -> list[Truth] | None:
     council.take(child)
     table.set(row, "miss_missing_episode_start_date", council.d(went_missing))
     table.set(row, "miss_missing_episode_end_date", council.d(went_missing + timedelta(days=2)))
-    return [Truth("missing_dated_outside_care", "581", child, "ssd_missing", table.get(row, "miss_table_id"))]
+    record = table.get(row, "miss_table_id")
+    after_care = went_missing > _date(periods[child][0]["DECOM"])
+    return [Truth("missing_dated_outside_care", rule, child, "ssd_missing", record)
+            for rule in (("581", "578") if after_care else ("581",))]
 
 
 def missing_start_date_unreadable(council: Council) -> list[Truth] | None:
@@ -1233,7 +1252,10 @@ def missing_start_date_unreadable(council: Council) -> list[Truth] | None:
     table = council.table("ssd_missing")
     in_year = []
     for row in table.rows:
-        start = _date(table.get(row, "miss_missing_episode_start_date"))
+        try:
+            start = _date(table.get(row, "miss_missing_episode_start_date"))
+        except ValueError:  # planted already (a bigger council plants a kind more than once)
+            continue
         if start is not None and council.year_start <= start <= council.year_end:
             in_year.append((table.get(row, "miss_person_id"), row))
     candidates = council.pick(in_year)
@@ -1248,6 +1270,10 @@ def missing_start_date_unreadable(council: Council) -> list[Truth] | None:
 
 
 # --- running the kinds -----------------------------------------------------------------------------------
+
+from dagster_project.synth.errors_adoption import KINDS as ADOPTION_KINDS  # after the helpers it imports
+from dagster_project.synth.errors_location import KINDS as LOCATION_KINDS  # after the helpers it uses
+from dagster_project.synth.errors_social_workers import KINDS as SOCIAL_WORKER_KINDS  # same
 
 KINDS = [
     sex_not_mapped, sex_unknown, date_of_birth_missing, date_of_birth_in_future, date_of_birth_estimated,
@@ -1264,8 +1290,12 @@ KINDS = [
     previous_permanence_not_a_code, sdq_score_out_of_range, in_touch_not_a_code,
     social_worker_change_reason_not_a_code, social_worker_ends_before_start, supported_accommodation_under_16,
     unloadable_date, repeated_row, adoption_matched_date_missing, adoption_matched_on_adoption_day,
-    missing_dated_outside_care, missing_start_date_unreadable,
-]
+    missing_dated_outside_care, missing_start_date_unreadable, *LOCATION_KINDS, *SOCIAL_WORKER_KINDS,
+] + ADOPTION_KINDS
+# the history rules' kinds live in their own module, which imports this one (so here, at the end)
+from dagster_project.synth.errors_history import KINDS as HISTORY_KINDS
+
+KINDS += HISTORY_KINDS
 
 
 def inject_errors(folder: Path, rate: float, seed: int, style: str, as_at: date) -> list[Truth]:

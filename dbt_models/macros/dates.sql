@@ -17,7 +17,9 @@
 
 {#- The date a number of whole years after another (a birthday); 29 February falls on 28 February. -#}
 {% macro years_after(years, from_date) -%}
-    cast({{ dbt.dateadd('year', years, from_date) }} as date)
+    {#- the parentheses: dbt-spark's dateadd writes years as add_months(d, years * 12), so 'age + 1' would
+        become age + 12 months there -#}
+    cast({{ dbt.dateadd('year', '(' ~ years ~ ')', from_date) }} as date)
 {%- endmacro %}
 
 {#- ISO day of the week, Monday 1 to Sunday 7 (adapter-specific, so kept here). -#}

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -42,12 +43,33 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.fixture(scope="module")
+def first_night(tmp_path_factory) -> Path:
+    """The council's first extract loaded and published once for the module, in a folder of its own. Tests
+    take a copy (`night`): copying the landing and output folders is far cheaper than a second build."""
+    root = tmp_path_factory.mktemp("first-night")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CLA_LANDING_DIR", str(root / "landing"))
+        patch.setenv("CLA_OUTPUT_DIR", str(root / "output"))
+        # the same settings as `isolated_warehouse` (conftest.py), whose folders the copies go into
+        for variable in ("CLA_WAREHOUSE_DIR", "CLA_RETURNS_DIR", "CLA_REPORTS_DIR", "CLA_DATA_QUALITY_DIR"):
+            patch.delenv(variable, raising=False)
+        patch.setenv("CLA_LA_CODE", "E06000015")
+        patch.setenv("CLA_CONFIG_DIR", str(root / "config"))
+        (root / "landing").mkdir()
+        small_council(root / "landing", "2026-11-22T0200")
+        result = run_night()
+        assert result.success
+    assert not (root / "config").exists()  # the night wrote no configuration: the copy needs none
+    return root
+
+
 @pytest.fixture
-def night(isolated_warehouse):
-    """A council whose first extract has been loaded and published."""
-    small_council(isolated_warehouse.landing_dir, "2026-11-22T0200")
-    result = run_night()
-    assert result.success
+def night(isolated_warehouse, first_night):
+    """A council whose first extract has been loaded and published (this test's own copy of it)."""
+    for folder in ("landing", "output"):
+        shutil.copytree(first_night / folder, getattr(isolated_warehouse, f"{folder}_dir"), dirs_exist_ok=True,
+                        symlinks=True)
     return isolated_warehouse
 
 
@@ -242,8 +264,6 @@ def test_refused_and_held_nights_keep_the_published_warehouse_and_say_why_until_
         "manifest.json in extract 2026-11-25T0200 is not valid JSON (line 1, column 2): the extract is not loaded")}]
 
     # a night held: a tenth of the children looked after vanished
-    import shutil
-
     shutil.rmtree(refused)
     held = small_council(night.landing_dir, "2026-11-24T0200")
     gone, children = _drop_children(held, 0.1)

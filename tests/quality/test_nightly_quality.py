@@ -346,7 +346,12 @@ def test_each_planted_worklist_finding_names_its_record_by_date_and_type_as_writ
     elsewhere: set[str] = set()
     for row in councils["truth"]:
         key = (row["rule_code"], row["child"], row["record_table"], row["record_id"])
-        if kinds[row["rule_code"]] != "recording_error" or row["rule_code"] in not_loaded:
+        # a row held back at ingestion is named by file, row and column ("ssd_involvements.csv:449:
+        # invo_involvement_start_date"), as SW04STG1/SW05STG1 name an allocation whose date cannot be read
+        held_back = re.fullmatch(r"[\w.]+\.csv:\d+:\w+", row["record_id"] or "") is not None
+        if held_back:
+            elsewhere.add(row["rule_code"])
+        if kinds[row["rule_code"]] != "recording_error" or row["rule_code"] in not_loaded or held_back:
             continue  # a row that could not be loaded is not a record in the system: the data team's
         finding = open_findings[key]
         table = (finding["source_file_name"] or "").removesuffix(".csv")

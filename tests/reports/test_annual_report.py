@@ -7,7 +7,6 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import pytest
 from docx import Document
@@ -16,12 +15,13 @@ from openpyxl import load_workbook
 from dagster_project.lib.data_label import SyntheticLabel
 from dagster_project.lib.report import content, data, file_stem
 from dagster_project.lib.report.model import display
+from tests.conftest import DEFAULT_COUNCIL_AS_AT, copy_of_default_council, warehouse_at
 from tests.reports.test_kpi_catalogue import CATALOGUE_KPIS
 from tests.reports.test_seed_report_coverage import GENERATED_ID, coverage
 
 pytestmark = [pytest.mark.slow]
 
-AS_AT = "2026-11-23"
+AS_AT = DEFAULT_COUNCIL_AS_AT  # the session's build of the default council (conftest.py)
 # the sample council's files say they are synthetic in their names (lib/data_label.py)
 SAMPLE = SyntheticLabel("Derby")
 LATEST_COMPLETE = "2025-26"
@@ -29,25 +29,14 @@ PREVIOUS_YEARS = ["2021-22", "2022-23", "2023-24", "2024-25"]
 
 
 @pytest.fixture(scope="module")
-def council(tmp_path_factory):
-    """The default council, loaded and published once for the module, with its Dagster instance."""
+def council(tmp_path_factory, default_council_build):
+    """The default council, loaded and published (this module's copy of the session's build), with its
+    Dagster instance."""
     from dagster_project.lib.settings import Settings
-    from dagster_project.run import run_warehouse
-    from dagster_project.synth import generate
 
     root = tmp_path_factory.mktemp("council")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CLA_LANDING_DIR", str(root / "landing"))
-        patch.setenv("CLA_OUTPUT_DIR", str(root / "output"))
-        for variable in ("CLA_WAREHOUSE_DIR", "CLA_RETURNS_DIR", "CLA_REPORTS_DIR", "CLA_DATA_QUALITY_DIR",
-                         "CLA_ENCRYPTION_KEY"):
-            patch.delenv(variable, raising=False)
-        patch.setenv("CLA_LA_CODE", "E06000015")
-        (root / "landing").mkdir()
-        generate(out=root / "landing", as_at=AS_AT, seed=42)
-        instance = dg.DagsterInstance.ephemeral()
-        results = run_warehouse(instance=instance)
-        assert all(result.success for result in results)
+    instance = copy_of_default_council(default_council_build, root)
+    with warehouse_at(root):
         yield Settings.from_environment(), instance
 
 

@@ -44,11 +44,12 @@ from openpyxl import load_workbook
 
 from dagster_project.lib.data_label import SyntheticLabel
 from dagster_project.lib.report import content, data, file_stem, write_report
+from tests.conftest import DEFAULT_COUNCIL_AS_AT, copy_of_default_council, warehouse_at
 from tests.reports.test_annual_report import excel_table, parse_html_tables
 
 pytestmark = [pytest.mark.slow]
 
-AS_AT = "2026-11-23"
+AS_AT = DEFAULT_COUNCIL_AS_AT  # the session's build of the default council (conftest.py)
 # the sample council's files say they are synthetic in their names (lib/data_label.py)
 SAMPLE = SyntheticLabel("Derby")
 YEAR = "2025-26"
@@ -78,7 +79,14 @@ def build_council(root, children):
 
 @pytest.fixture(scope="module", params=[None, 60], ids=["default-council", "council-of-60-children"])
 def warehouse(request, tmp_path_factory):
-    return build_council(tmp_path_factory.mktemp("council"), request.param)
+    root = tmp_path_factory.mktemp("council")
+    if request.param is None:  # the default council: a copy of the session's build (conftest.py)
+        copy_of_default_council(request.getfixturevalue("default_council_build"), root)
+        with warehouse_at(root):
+            from dagster_project.lib.settings import Settings
+
+            return Settings.from_environment().warehouse_path
+    return build_council(root, request.param)
 
 
 # --- reading the public files --------------------------------------------------------------------------

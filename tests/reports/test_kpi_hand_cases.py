@@ -465,6 +465,9 @@ def test_e_the_iro_service(warehouse):
                                   "where period_id = ? and professional_id = '9002'", [YEAR]).fetchone()
     assert half_time == (5, 10.0)  # 5 cases at 0.5 full-time equivalent
     assert count(warehouse, "E1.iros_by_caseload", breakdown=("caseload", "Below 50")) == 2
+    # 9002 (half time) is an agency IRO: 1 of the 2 in post, 0.5 of the 1.5 full-time equivalent
+    assert kpi(warehouse, "E1.agency_iros_in_post")[:2] == (1, 2)
+    assert kpi(warehouse, "E1.agency_full_time_equivalent")[:2] == (0.5, 1.5)
     # looked after all year: 101, 105, 108, 112; 105's IRO changed on 1 September
     assert kpi(warehouse, "E2.same_iro_all_period")[:2] == (3, 4)
     assert count(warehouse, "E2.iro_changes") == 1
@@ -475,6 +478,13 @@ def test_e_the_iro_service(warehouse):
     assert count(warehouse, "E4.disputes_raised", breakdown=("level", "Formal")) == 2
     assert count(warehouse, "E4.disputes_raised", breakdown=("level", "Informal"),
                  breakdown_2=("case_type", "Child protection")) == 1
+    # stage reached by case type: informal only 6001 and 6005 (looked after), 6003 (child protection);
+    # formal stage 1 6004 and formal stage 2 6002 (both looked after)
+    for stage, case_type, disputes in (("Informal only", "Looked after", 2), ("Informal only", "Child protection", 1),
+                                       ("Formal stage 1", "Looked after", 1), ("Formal stage 2", "Looked after", 1),
+                                       ("Formal stage 1", "Child protection", 0)):
+        assert count(warehouse, "E4.disputes_raised", breakdown=("stage_reached", stage),
+                     breakdown_2=("case_type", case_type)) == disputes, (stage, case_type)
     # withdrawn (6005) left out; 6002 took 30 working days; 6004 is still open past its 20 days
     assert kpi(warehouse, "E4.resolved_within_20_working_days")[:2] == (2, 4)
     assert count(warehouse, "E4.open_at_period_end") == 1
@@ -513,6 +523,10 @@ def test_g_child_protection(warehouse):
     assert kpi(warehouse, "G4.initial_conferences_without_plan")[:2] == (1, 4)  # 114
     # 110: first due 30 Aug (held 28 Aug), second due 28 Feb (held 5 Mar: late); 115 on time; 118 late
     assert kpi(warehouse, "G5.review_conferences_on_time")[:2] == (2, 4)
+    # no meeting ids in this extract: each conference is a meeting of its own; 4 initial, 1 transfer-in and
+    # 4 reviews (8201-8204) in the year make 9 meetings
+    assert count(warehouse, "G5.conference_meetings", breakdown=("conference_type", "Review conference")) == 4
+    assert count(warehouse, "G5.conference_meetings") == 9
     # started: 110's is a repeat within 2 years of the plan that ended Nov 2023; 118's a repeat after 5 years
     assert kpi(warehouse, "G6.second_or_subsequent_plans")[:2] == (2, 4)
     assert kpi(warehouse, "G6.second_plans_within_two_years")[:2] == (1, 4)
@@ -525,7 +539,8 @@ def test_the_report_says_not_available_never_0(warehouse, tmp_path):
     from dagster_project.lib.report import file_stem, write_report
 
     files = write_report(warehouse, YEAR, tmp_path)
-    assert files.measures_not_available == 1
+    # the extract has no oc2_supplement (F8) and no ssd_disability (children on a plan with a disability)
+    assert files.measures_not_available == 2
     html = (tmp_path / f"{file_stem(YEAR, True)}.html").read_text()
     # a council's own extract (its manifest does not say synthetic): no label in any name or on the page
     assert not [path.name for path in files.files if "synthetic" in path.name] and len(files.files) == 6
@@ -535,3 +550,35 @@ def test_the_report_says_not_available_never_0(warehouse, tmp_path):
     row = html[html.index("Personal education plan up to date (school age)</th>"):]
     row = row[:row.index("</tr>")]
     assert row.count("not available") == 5 and "0.0%" not in row
+    assert "Not available: the extract does not include ssd_disability" in html
+    row = html[html.index("Children on a plan with a disability recorded</th>"):]
+    row = row[:row.index("</tr>")]
+    assert row.count("not available") == 5 and "0.0%" not in row
+
+
+def test_every_dbt_unit_test_passes(warehouse, tmp_path):
+    """The dbt unit tests (hand-made rows in, the rows a person expects out, one per rule or derivation)
+    do not run in the nightly build: they run here, once, on a copy of this module's warehouse (a unit
+    test reads its models' columns from the warehouse, never their rows)."""
+    import os
+    import shutil
+    import subprocess
+
+    from dagster_project.defs.transformation.project import dbt_executable
+    from dagster_project.lib.paths import DBT_PROJECT_DIR
+
+    published = warehouse.execute("select path from duckdb_databases() where database_name = current_database()")\
+        .fetchone()[0]
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(published, copy)
+    result = subprocess.run(
+        [dbt_executable(), "test", "--select", "test_type:unit", "--project-dir", str(DBT_PROJECT_DIR),
+         "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp_path / "target")],
+        check=False, env={**os.environ, "CLA_WAREHOUSE_PATH": str(copy)}, capture_output=True, text=True)
+    summary = [line for line in result.stdout.splitlines() if "PASS=" in line or "FAIL" in line or "ERROR" in line]
+    assert result.returncode == 0, "\n".join(summary[-30:]) or result.stdout[-3000:]
+    passed = int(next(line for line in summary if "PASS=" in line).split("PASS=")[1].split()[0])
+    import json
+
+    manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
+    assert passed == len(manifest["unit_tests"]), summary  # every unit test ran, not an empty selection

@@ -265,7 +265,9 @@ def _build_environment(env_dir: Path) -> dict:
             tool = "uv"
             _run_checked([uv, "venv", "--quiet", "--python", base_python, str(env_dir)], "uv venv", env)
             _run_checked(
-                [uv, "pip", "install", "--quiet", "--python", python, VALIDATOR_REQUIREMENT,
+                # --compile-bytecode: the validator runs in a fresh process per check, and where Python may
+                # not write bytecode (PYTHONDONTWRITEBYTECODE) each one would compile pandas again
+                [uv, "pip", "install", "--quiet", "--compile-bytecode", "--python", python, VALIDATOR_REQUIREMENT,
                  "--constraint", str(constraints)],
                 "uv pip install",
                 env,

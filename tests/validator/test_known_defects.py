@@ -402,6 +402,53 @@ def test_577_flags_a_closed_missing_episode_after_care_ended(validate):
     assert "577" not in control.errors_by_rule
 
 
+def test_578_flags_a_missing_episode_before_care_began(validate):
+    """578 is 'The date that the child started to be missing is after the child ceased to be looked after'.
+    C1005 started to be looked after on 1 July; a missing episode typed as 10-12 June (before care began) is
+    flagged by the validator, whose code flags a start outside every period of care, before it as well as
+    after it (before care began is rule 581's). Controls: C1003, adopted on 10 September, missing from 1
+    October is flagged (the rule's own case); C1005 missing on 2-3 August, while looked after, is not.
+    seeds/data_quality/validator_disagreements.csv, row 578."""
+    E = 2025  # the year the 2025-26 collection starts
+    ds = clean_dataset(2026)
+    header = {row["CHILD"]: row for row in ds["this_year"]["header.csv"]}
+    before = {"CHILD": "C1005", "DOB": header["C1005"]["DOB"], "MISSING": "M",
+              "MIS_START": f"10/06/{E}", "MIS_END": f"12/06/{E}"}
+    after = {"CHILD": "C1003", "DOB": header["C1003"]["DOB"], "MISSING": "M",
+             "MIS_START": f"01/10/{E}", "MIS_END": f"03/10/{E}"}
+    inside = dict(before, MIS_START=f"02/08/{E}", MIS_END=f"03/08/{E}")
+    r = validate(with_rows(ds, "this_year", "missing.csv", [before, after, inside]), 2026, selected_rules=["578"])
+    assert _rows(r, "578") == [("C1003", "Missing", 2), ("C1005", "Missing", 1)]
+
+
+def test_633_rejects_the_councils_formed_since_2019(validate):
+    """633 checks LA_PERM against a list hard-coded in rules/lac2022_23/rule_633.py that lacks the councils
+    formed since 2019: Dorset 838, Bournemouth, Christchurch and Poole 839, North and West Northamptonshire
+    940 and 941, Cumberland 942, Westmorland and Furness 943. C1005's previous special guardianship order,
+    made in Dorset (838), is flagged; the same order made in Derby (831) is not. The warehouse checks against
+    seeds/reference/councils.csv. seeds/data_quality/validator_disagreements.csv, row 633."""
+    ds = clean_dataset(2026)
+    dorset = modified(ds, "this_year", "previous_permanence.csv", "C1005", PREV_PERM="P2", LA_PERM="838",
+                      DATE_PERM="14/02/2019")
+    assert _rows(validate(dorset, 2026, selected_rules=["633"]), "633") == [("C1005", "PrevPerm", 2)]
+    derby = modified(dorset, "this_year", "previous_permanence.csv", "C1005", LA_PERM="831")
+    assert "633" not in validate(derby, 2026, selected_rules=["633"]).errors_by_rule
+
+
+def test_634_compares_with_the_collection_start_not_1_april_2016(validate):
+    """634 is 'There are entries for previous permanence options, but child has not started to be looked
+    after from 1 April 2016 onwards'. rules/lac2022_23/rule_634.py flags a PrevPerm row when the child's
+    latest episode began before the start of the COLLECTION YEAR (LAST_DECOM < collection_start), not before
+    1 April 2016: C1003, looked after since November 2023 (latest episode 5 January 2025), is flagged;
+    C1005, who started on 1 July 2025, is not. The warehouse follows the DfE text (the latest period of care
+    began before 1 April 2016). seeds/data_quality/validator_disagreements.csv, row 634."""
+    ds = clean_dataset(2026)
+    header = {row["CHILD"]: row for row in ds["this_year"]["header.csv"]}
+    c1003 = {"CHILD": "C1003", "DOB": header["C1003"]["DOB"], "PREV_PERM": "Z1", "LA_PERM": "", "DATE_PERM": ""}
+    r = validate(with_rows(ds, "this_year", "previous_permanence.csv", [c1003]), 2026, selected_rules=["634"])
+    assert sorted({(child, table) for child, table, _ in _rows(r, "634")}) == [("C1003", "Episodes"), ("C1003", "PrevPerm")]
+
+
 def test_187_and_191_treat_a_child_adopted_on_31_march_as_looked_after_on_31_march(validate):
     """C1003 adopted on the last day of the year (the episode ends 31/03/2026 with REC E11): 601 and 602 count
     her as adopted in the year (DEC <= collection end), so AD1 must be complete; 187's 'continuously looked
@@ -427,3 +474,68 @@ def test_187_and_191_treat_a_child_adopted_on_31_march_as_looked_after_on_31_mar
     assert validate(day_before, 2026, selected_rules=["187", "191"]).errors_by_rule == {}
     # the whole 2025/26 run on the 31 March adoption raises nothing else the defects list does not explain
     assert unexplained_errors(validate(adopted_31_march, 2026), "2025-26") == {}
+
+
+def test_336_checks_other_adopters_a4_instead_of_the_foster_carers_a5(validate):
+    """336 is 'Child does not have a foster placement immediately prior to being placed for adoption': a child
+    placed for adoption with her current foster carers (A3, A5) must come from foster care (or adoption), as
+    the rule's own comment in rules/lac2022_23/rule_336.py says ("Where <PL> = 'A3' or 'A5'"); its code checks
+    A3 and A4. C1005, in a children's home (K2) since 1 July, is placed with other adopters (A4) on 1 December:
+    the validator flags her, the warehouse does not. The same move to A5 (with her foster carers, straight
+    from the children's home) is the rule's case: the warehouse flags it, the validator does not.
+    seeds/data_quality/validator_disagreements.csv, row 336."""
+    E = 2025  # the year the 2025-26 collection starts
+    ds = clean_dataset(2026)
+    home = modified(ds, "this_year", "episodes.csv", "C1005", DEC=f"01/12/{E}", REC="X1", REASON_PLACE_CHANGE="CARPL")
+    first = next(r for r in home["this_year"]["episodes.csv"] if r["CHILD"] == "C1005")
+    placed = dict(first, DECOM=f"01/12/{E}", RNE="P", LS="E1", DEC="", REC="", REASON_PLACE_CHANGE="")
+    r = validate(with_rows(home, "this_year", "episodes.csv", [dict(placed, PLACE="A4")]), 2026,
+                 selected_rules=["336"])
+    assert {child for child, _, _ in _rows(r, "336")} == {"C1005"}
+    control = validate(with_rows(home, "this_year", "episodes.csv", [dict(placed, PLACE="A5")]), 2026,
+                       selected_rules=["336"])
+    assert "336" not in control.errors_by_rule
+
+
+def test_584_flags_the_row_at_the_merged_position_not_the_childs(validate):
+    """584: 'If last year's DATE_PLACED was provided and its DATE_PLACED_CEASED and/or REASON_PLACED_CEASED is
+    not blank, this year's DATE_PLACED must be after last year's DATE_PLACED'. rules/lac2022_23/rule_584.py
+    takes the row labels of its merged frame (0, 1, ...) as PlacedAdoption row labels (and compares the dates
+    as dd/mm/YYYY text). C1001's decision this year (1 February 2025, PlacedAdoption row 1) is the day of
+    last year's, which ceased on 1 March: the validator flags row 0, C1003's (a decision it does not
+    question), instead of C1001's. The warehouse flags C1001. seeds/data_quality/validator_disagreements.csv,
+    row 584."""
+    ds = clean_dataset(2026)
+    dob = next(r["DOB"] for r in ds["this_year"]["header.csv"] if r["CHILD"] == "C1001")
+    this_year = {"CHILD": "C1001", "DOB": dob, "DATE_PLACED": "01/02/2025", "DATE_PLACED_CEASED": "",
+                 "REASON_PLACED_CEASED": ""}
+    last_year = dict(this_year, DATE_PLACED_CEASED="01/03/2025", REASON_PLACED_CEASED="RD1")
+    case = with_rows(with_rows(ds, "this_year", "placed_for_adoption.csv", [this_year]),
+                     "prev_year", "placed_for_adoption.csv", [last_year])
+    r = validate(case, 2026, selected_rules=["584"])
+    assert _rows(r, "584") == [("C1003", "PlacedAdoption", 0)]
+
+
+def test_sw10stg2_flags_a_gap_that_only_sw10astg2_is_about(validate, validator_python):
+    """C1001's social worker SW0001 (12 May three years ago to 10 October) is followed by SW0009, who left
+    (LEFTRL) and was replaced after a gap: the new allocation starts 20 October, 10 days after the first
+    ended. SW10aSTG2 ('not within +/- 7 days of a previous episode') rightly flags it; SW10STG2 ('started
+    BEFORE the end date of the previous episode', from 2024/25 '>= SW_DEC - 7 days' for a reason other
+    than FCONTA) should not, but rules/lac2024_25/rule_SW10STG2.py still tests both sides, as 2023/24's
+    '= SW_DEC +/- 7 days' did. Controls: 7 days after (neither), 8 days before (both, rightly)."""
+    E = 2026
+    first = ("SW0001", f"12/05/{E - 3}", f"10/10/{E - 1}", "FCONTA")
+    gap = _with_sw_episodes(clean_dataset(E), "C1001", first, ("SW0009", f"20/10/{E - 1}", "", "LEFTRL"))
+    r = validate(gap, E, selected_rules=["SW10STG2", "SW10aSTG2"])
+    assert _rows(r, "SW10STG2") == [("C1001", "SWEpisodes", 1)]
+    assert _rows(r, "SW10aSTG2") == [("C1001", "SWEpisodes", 1)]
+
+    week = _with_sw_episodes(clean_dataset(E), "C1001", first, ("SW0009", f"17/10/{E - 1}", "", "LEFTRL"))
+    rw = validate(week, E, selected_rules=["SW10STG2", "SW10aSTG2"])
+    assert set(rw.rules_run) == {"SW10STG2", "SW10aSTG2"} and rw.errors_by_rule == {}
+
+    early = _with_sw_episodes(clean_dataset(E), "C1001", first, ("SW0009", f"02/10/{E - 1}", "", "LEFTRL"))
+    re_ = validate(early, E, selected_rules=["SW10STG2", "SW10aSTG2"])
+    assert _rows(re_, "SW10STG2") == _rows(re_, "SW10aSTG2") == [("C1001", "SWEpisodes", 1)]
+    assert _rulesets_defining(validator_python, "SW10STG2") == ["lac2023_24", "lac2024_25"]
+    assert "SW10STG2" in known_defects("2025-26") and "SW10STG2" in known_defects("2026-27")

@@ -91,7 +91,10 @@ def save(history_dir: Path, extract: Extract, loads: dict[str, TableLoad], loade
         shutil.rmtree(staged, ignore_errors=True)
         staged.mkdir(parents=True)
         for name, load in loads.items():
-            pq.write_table(load.rows, staged / f"{name}.parquet")
+            if load.rows_sql() is not None:  # already Parquet, as the reader wrote it: copied, not re-encoded
+                shutil.copyfile(load.rows_path, staged / f"{name}.parquet")
+            else:
+                pq.write_table(load.rows, staged / f"{name}.parquet")
         problems = pd.DataFrame(
             [{"table": p.table, "file": p.file, "row": p.row, "column": p.column, "problem": p.problem,
               "action": p.action, "value": p.value} for load in loads.values() for p in load.problems],

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_FIELDS = ("la_code", "la_name", "cms", "extracted_at", "ssd_version")
@@ -64,13 +65,16 @@ class LoadProblem:
 
 @dataclass
 class TableLoad:
-    """One contract table as landed. The rows are an Arrow table (all text, plus `_row_number`): compact
-    where a pandas frame of Python strings took five times the memory; `frame` converts on demand."""
+    """One contract table as landed. The rows (all text, plus `_row_number`) are either an Arrow table or,
+    as the reader leaves them, a Parquet file written by DuckDB (`rows_path`): then nothing of the table is
+    held in Python's memory (at scale 50 the Arrow tables of every table held at once were the pipeline's
+    peak), and DuckDB reads the file directly when the raw layer is written. `rows` reads it on demand;
+    `frame` converts to pandas on demand."""
 
     table: str
     status: str  # loaded | not_available | refused
     source_file: str
-    rows: pa.Table | None = None
+    rows_path: Path | None = None
     quarantined: list[dict] = field(default_factory=list)
     problems: list[LoadProblem] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
@@ -84,11 +88,17 @@ class TableLoad:
 
     def __init__(self, table, status, source_file, rows=None, quarantined=None, problems=None,
                  unknown_columns=None, missing_columns=None, column_positions=None, normalisations=None,
-                 encoding=None, file_hash=None, note="", file_form="", frame=None):
+                 encoding=None, file_hash=None, note="", file_form="", frame=None, rows_path=None,
+                 keep_alive=None):
         self.table, self.status, self.source_file = table, status, source_file
         if rows is None and frame is not None:
             rows = pa.Table.from_pandas(frame, preserve_index=False)
-        self.rows = rows
+        self._rows, self.rows_path, self._row_count = None, None, None
+        if rows is not None:
+            self.rows = rows
+        else:
+            self.rows_path = Path(rows_path) if rows_path else None
+        self._keep_alive = keep_alive  # the folder holding rows_path lives as long as a load refers to it
         self.quarantined = quarantined or []
         self.problems = problems or []
         self.unknown_columns = unknown_columns or []
@@ -96,6 +106,22 @@ class TableLoad:
         self.column_positions = column_positions or {}
         self.normalisations = normalisations or {}
         self.encoding, self.file_hash, self.note, self.file_form = encoding, file_hash, note, file_form
+
+    @property
+    def rows(self) -> pa.Table | None:
+        if self._rows is None and self.rows_path is not None:
+            return pq.read_table(self.rows_path)
+        return self._rows
+
+    @rows.setter
+    def rows(self, value: pa.Table | None) -> None:
+        self._rows, self.rows_path, self._row_count = value, None, None
+
+    def rows_sql(self) -> str | None:
+        """A DuckDB table expression for the rows when they are in a file (None when they are in memory)."""
+        if self.rows_path is None or self._rows is not None:
+            return None
+        return "read_parquet('" + str(self.rows_path).replace("'", "''") + "')"
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -110,7 +136,13 @@ class TableLoad:
 
     @property
     def rows_loaded(self) -> int:
-        return 0 if self.rows is None else self.rows.num_rows
+        if self._rows is not None:
+            return self._rows.num_rows
+        if self.rows_path is None:
+            return 0
+        if self._row_count is None:
+            self._row_count = pq.ParquetFile(self.rows_path).metadata.num_rows
+        return self._row_count
 
 
 def excel_column_letter(position: int) -> str:

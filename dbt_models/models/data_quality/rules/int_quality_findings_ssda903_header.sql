@@ -1,5 +1,5 @@
 -- One row per checked collection year, DfE rule and child whose Header row (or the child-level facts
--- behind it) breaks the rule: date of birth, UPN and motherhood rules (101, 102, 103, 168 and the
+-- behind it) breaks the rule: date of birth, UPN and motherhood rules (101, 102, 103, 165, 168 and the
 -- other code rules are in int_quality_findings_ssda903_codes). Each finding points at the child's row
 -- in ssd_person and the column to correct. Rule logic follows the DfE rule as csc-validator-be-903
 -- 0.1.17 implements it for 2025/26, except where that implementation is a proven defect (210: see
@@ -208,8 +208,36 @@ rule_628 as (
         and (oc3.in_touch is not null or oc3.activ is not null or oc3.accom is not null)
 ),
 
+children_in_care_in_year as (
+    select distinct collection_year, child
+    from episodes
+    where ls is null or ls not in ('V3', 'V4')
+),
+
+rule_165 as (
+    -- the DfE's rule, female being F (2 until 2023/24, ssda903_code_recodes): MOTHER, where given, is 0 or 1 and only for a girl;
+    -- a girl looked after in the year (not on short breaks only) has it; a girl with no episode in the
+    -- year but care leaver details has none. The validator (rules/lac2022_23/rule_165.py) still tests SEX
+    -- 1/2, so only its 0/1 branch works (validator_known_defects).
+    select distinct '165', header.collection_year, header.child, 'pers_is_mother', header.mother,
+        'mother status missing, not 0 or 1, or given for a boy or for a care leaver not looked after in the year'
+    from header
+    left join children_in_care_in_year as in_care
+        on header.collection_year = in_care.collection_year
+        and header.child = in_care.child
+    left join oc3
+        on header.collection_year = oc3.collection_year
+        and header.child = oc3.child
+    where (header.mother is not null and header.mother not in ('0', '1'))
+        or (header.mother is not null and (header.sex is null or header.sex not in ('F', '2')))
+        or (header.mother is null and header.sex in ('F', '2') and in_care.child is not null)
+        or (header.mother is not null and header.sex in ('F', '2') and in_care.child is null
+            and (oc3.in_touch is not null or oc3.activ is not null or oc3.accom is not null))
+),
+
 flagged as (
     select * from rule_102
+    union all select * from rule_165
     union all select * from rule_168
     union all select * from rule_174
     union all select * from rule_232

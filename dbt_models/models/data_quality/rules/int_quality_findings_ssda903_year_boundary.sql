@@ -31,7 +31,9 @@ first_this_year as (
 
 last_year_latest as (
     select
-        years.collection_year,
+        -- the year compared with, under its own name: previous.* carries last year's collection_year too
+        -- (Spark refuses two columns of one name; DuckDB quietly renamed the second)
+        years.collection_year as compared_with_year,
         previous.*,
         row_number() over (partition by years.collection_year, previous.child order by previous.decom desc) as recency
     from previous_episodes as previous
@@ -51,7 +53,7 @@ compared as (
         last_year.urn as previous_year_urn
     from first_this_year
     inner join last_year_latest as last_year
-        on first_this_year.collection_year = last_year.collection_year
+        on first_this_year.collection_year = last_year.compared_with_year
         and first_this_year.child = last_year.child
         and last_year.recency = 1
         and last_year.dec is null

@@ -1,8 +1,12 @@
+{#- Strategy: Replace tonight's keys, keep the rest. DuckDB: delete+insert. Spark (Parquet tables, no Delta):
+        dbt-spark accepts only append / insert_overwrite there, so the table is partitioned by the key and
+        insert_overwrite replaces exactly the partitions (keys) tonight's rows carry. -#}
 {{ config(
     materialized='incremental',
     schema='tracking',
     unique_key='finding_key',
-    incremental_strategy='delete+insert',
+    incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'delete+insert'),
+    partition_by=(['finding_key'] if target.type == 'spark' else none),
     full_refresh=false,
 ) }}
 -- One row per finding ever seen (child x rule x record), kept from night to night: the night it was

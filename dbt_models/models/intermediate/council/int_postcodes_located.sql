@@ -1,6 +1,7 @@
 -- One row per postcode the warehouse can locate: its grid reference and the council (upper tier) it is
 -- in. The council's own postcode directory (ONSPD / NSPL, configuration folder) covers every postcode in
--- England; the shipped sample (postcodes seed, 2,860 postcodes around Derby, for the synthetic council)
+-- England; the shipped sample (postcodes seed: 2,860 postcodes around Derby for the synthetic council, and
+-- one on Shetland, ZE1 0AA, for its planted far-away placement, rules 454 and 243)
 -- fills in any postcode the directory lacks. A postcode in neither is not located: the models using it
 -- then say "not known" instead of guessing.
 

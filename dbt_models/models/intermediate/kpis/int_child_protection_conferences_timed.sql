@@ -6,6 +6,8 @@
 --     the plan's start) and then within 6 months of the previous review (council settings); it is on time when
 --     held on or before that date. Like looked-after reviews, each due date runs from the date the
 --     previous one was held.
+-- meeting_id: the conference meeting (siblings conferenced together share one; int_kpi_values_child_protection_meetings
+-- counts meetings); section_47_enquiry_id: the enquiry an initial conference followed.
 
 with
 
@@ -52,7 +54,9 @@ initial_timed as (
         end as is_held_in_time,
         initial_conferences.resulted_in_plan,
         cast(null as integer) as review_sequence,
-        cast(null as date) as due_date
+        cast(null as date) as due_date,
+        initial_conferences.meeting_id,
+        initial_conferences.section_47_enquiry_id
     from initial_conferences
     cross join settings
     left join enquiries
@@ -83,6 +87,7 @@ reviews_due as (
         reviews_sequenced.child_protection_plan_id,
         reviews_sequenced.review_date,
         reviews_sequenced.review_sequence,
+        reviews_sequenced.meeting_id,
         case
             when reviews_sequenced.review_sequence = 1
                 then cast({{ dbt.dateadd('month', 'settings.first_cp_review_months', 'coalesce(initial_conferences.conference_date, plans.start_date)') }} as date)
@@ -108,7 +113,9 @@ reviews_timed as (
         review_date <= due_date as is_held_in_time,
         cast(null as boolean) as resulted_in_plan,
         review_sequence,
-        due_date
+        due_date,
+        meeting_id,
+        cast(null as {{ dbt.type_string() }}) as section_47_enquiry_id
     from reviews_due
 ),
 

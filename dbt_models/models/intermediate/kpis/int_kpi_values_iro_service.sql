@@ -8,7 +8,8 @@
 --     IRO of the same child) beginning in the period;
 --   E3 periods of care begun in the period with an IRO allocated within 5 working days
 --     (int_iro_allocation_timeliness);
---   E4 disputes (int_disputes_timed): raised in the period by level, case type, stage and reason;
+--   E4 disputes (int_disputes_timed): raised in the period by level, case type, stage and reason, and by
+--     level and by stage reached, each crossed with case type;
 --     resolved within 20 working days; open at period end.
 
 with
@@ -198,20 +199,25 @@ raised_by_{{ name }} as (
 ),
 {% endfor %}
 
-raised_by_level_and_case_type as (
+{% for name, value_column, order_column, category_set in [
+    ('level', 'level', 'level_order', 'dispute_level'),
+    ('stage_reached', 'stage_reached_label', 'stage_reached_order', 'dispute_stage'),
+] %}
+-- by {{ name }} and case type (Derby's dispute table gives the stage reached by case type)
+raised_by_{{ name }}_and_case_type as (
     select
         periods.period_id,
-        levels.breakdown_value,
-        levels.breakdown_order,
+        firsts.breakdown_value,
+        firsts.breakdown_order,
         case_types.breakdown_value as breakdown_2_value,
         case_types.breakdown_order as breakdown_2_order,
         count(raised.dispute_id) as numerator
     from periods
     cross join (
-        select distinct level as breakdown_value, level_order as breakdown_order from disputes
+        select distinct {{ value_column }} as breakdown_value, {{ order_column }} as breakdown_order from disputes
         union
-        select label, sort_order from categories where category_set = 'dispute_level'
-    ) as levels
+        select label, sort_order from categories where category_set = '{{ category_set }}'
+    ) as firsts
     cross join (
         select distinct case_type as breakdown_value, case_type_order as breakdown_order from disputes
         union
@@ -219,11 +225,12 @@ raised_by_level_and_case_type as (
     ) as case_types
     left join raised
         on periods.period_id = raised.period_id
-        and levels.breakdown_value = raised.level
+        and firsts.breakdown_value = raised.{{ value_column }}
         and case_types.breakdown_value = raised.case_type
-    group by periods.period_id, levels.breakdown_value, levels.breakdown_order, case_types.breakdown_value,
+    group by periods.period_id, firsts.breakdown_value, firsts.breakdown_order, case_types.breakdown_value,
         case_types.breakdown_order
 ),
+{% endfor %}
 
 disputes_summary as (
     select
@@ -303,10 +310,12 @@ final as (
         cast(numerator as double), cast(null as double)
     from raised_by_{{ name }}
     {% endfor %}
+    {% for name in ['level', 'stage_reached'] %}
     union all
-    select period_id, 'E4.disputes_raised', 'level', breakdown_value, breakdown_order,
+    select period_id, 'E4.disputes_raised', '{{ name }}', breakdown_value, breakdown_order,
         'case_type', breakdown_2_value, breakdown_2_order, cast(numerator as double), cast(null as double)
-    from raised_by_level_and_case_type
+    from raised_by_{{ name }}_and_case_type
+    {% endfor %}
     union all
     select period_id, 'E4.disputes_raised', 'total', 'Total', 0, 'total', 'Total', 0,
         cast(raised as double), cast(null as double)

@@ -89,7 +89,8 @@ items as (
         cohort.return_label,
         cohort.person_id,
         persons.date_of_birth,
-        {{ age_in_years('persons.date_of_birth', 'cohort.period_end') }} as age_at_period_end,
+        -- bigint on both engines (the contract's type; Spark's year arithmetic gives int)
+        cast({{ age_in_years('persons.date_of_birth', 'cohort.period_end') }} as {{ dbt.type_bigint() }}) as age_at_period_end,
         sdq_ranked.score as sdq_score,
         sdq_ranked.no_score_reason_code as sdq_reason,
         coalesce(health_checks.had_health_assessment, 0) as had_health_assessment,

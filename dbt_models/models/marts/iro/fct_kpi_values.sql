@@ -40,9 +40,21 @@ values_by_section as (
     union all
     select * from {{ ref('int_kpi_values_iro_service') }}
     union all
+    select * from {{ ref('int_kpi_values_iro_agency_cover') }}
+    union all
     select * from {{ ref('int_kpi_values_health') }}
     union all
     select * from {{ ref('int_kpi_values_child_protection') }}
+    union all
+    select * from {{ ref('int_kpi_values_child_protection_disability') }}
+    union all
+    select * from {{ ref('int_kpi_values_child_protection_meetings') }}
+    union all
+    select * from {{ ref('int_kpi_values_detailed_codes') }}
+    union all
+    select * from {{ ref('int_kpi_values_iro_meetings_chaired') }}
+    union all
+    select * from {{ ref('int_kpi_values_tracking_priority') }}
 ),
 
 published as (
