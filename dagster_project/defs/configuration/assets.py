@@ -49,8 +49,9 @@ def council_configuration(context: dg.AssetExecutionContext, warehouse: Warehous
     if configuration.postcode_directory is None:
         context.log.info("No location directory configured: placements are located by the shipped sample only")
     else:
-        context.log.info(f"Location directory: {counts['postcode_directory']} rows "
-                         f"({'read from the new file' if read_now else 'unchanged file, from the cache'})")
+        directory_rows = counts["postcode_directory"]  # a count only: no postcode reaches the log
+        source = "read from the new file" if read_now else "unchanged file, from the cache"
+        context.log.info(f"Location directory: {directory_rows} rows ({source})")
     for name in CONFIGURATION_TABLES:
         yield dg.MaterializeResult(asset_key=["configuration", name], metadata={
             "rows": counts[name], "folder": str(folder)})
