@@ -13,7 +13,7 @@ from dagster_project.lib.configuration.council_config import ConfigurationError
 from dagster_project.lib.ingest import ExtractError, find_extract, read_extract, read_table, scan_landing
 from dagster_project.lib.ingest.contract import load_contract
 from dagster_project.lib.ingest.reconciliation import reconcile, write_reconciliation
-from dagster_project.lib.ingest.reconciliation_report import section_html
+from dagster_project.lib.ingest.reconciliation_report import load_changes, section_html
 from dagster_project.lib.ingest.refusals import check_extract, untrusted_tables
 from dagster_project.lib.ingest.settings import IngestSettings
 from dagster_project.lib.ingest.warehouse import write_raw_layer
@@ -219,7 +219,7 @@ def test_a_handful_of_merges_publishes_with_a_warning_and_counts(extract_builder
     changed = con.execute("select change_kind, record_id, previous_value, current_value from raw.extract_changes "
                           "where change_kind = 'date_of_birth_changed'").fetchall()
     assert changed == [("date_of_birth_changed", "1", "2012-06-14", "2012-06-15")]
-    assert "Compared with extract 2026-11-22T0200" in section_html(con)
+    assert "Compared with extract 2026-11-22T0200" in section_html(load_changes(con))
 
 
 def test_a_tenth_of_the_children_vanished_holds_the_night_with_a_message(extract_builder):
@@ -280,15 +280,16 @@ def test_the_first_night_has_nothing_to_compare_with(extract_builder):
 def test_the_changes_sheet_lists_each_change_under_the_summary(extract_builder, tmp_path):
     from openpyxl import Workbook, load_workbook
 
-    from dagster_project.lib.ingest.reconciliation_report import SHEET, add_sheet
+    from dagster_project.lib.ingest.reconciliation_report import SHEET, fill_sheet
 
     con = published_warehouse(extract_builder, PEOPLE, EPISODES)
     people = [("1", "M", "2012-06-14")] + PEOPLE[1:]  # one child's sex changed
     write_reconciliation(con, reconcile(con, "2026-11-23T0200", tonight(extract_builder, people, EPISODES),
                                         SHIPPED))
     path = tmp_path / "report.xlsx"
-    Workbook().save(path)
-    add_sheet(con, path)
+    workbook = Workbook()
+    fill_sheet(workbook, load_changes(con))
+    workbook.save(path)
     sheet = load_workbook(path)[SHEET]
     cells = [[c.value for c in row] for row in sheet.iter_rows()]
     assert cells[0][0] == "Changes since extract 2026-11-22T0200, the last published"

@@ -1,15 +1,14 @@
 """The data-quality report's "Changes since the last extract" sheet and section, from
 `raw.extract_reconciliation` and `raw.extract_changes` (written by ingestion, see reconciliation.py).
 
-Called once by lib/quality/report.py after it has written its workbook and page: the sheet is added to
-the workbook and the section put before the end of the page, so the report's own code is untouched.
+lib/quality/report.py loads the changes once (`load_changes`), adds the sheet to its workbook while the
+workbook is still in memory (`fill_sheet`, before its one save) and the section to its page (`with_section`).
 The report is as protected as the warehouse, so the changed records are listed by id.
 """
 
 from __future__ import annotations
 
 import html
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -42,18 +41,20 @@ def summary_table(summary: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def add_sheet(con: duckdb.DuckDBPyConnection, workbook_path: Path) -> None:
-    from openpyxl import load_workbook
+Changes = tuple[str | None, pd.DataFrame, pd.DataFrame]
+
+
+def fill_sheet(workbook, changes: Changes) -> None:
+    """The sheet, last in an openpyxl workbook that has not been saved yet."""
     from openpyxl.styles import Font
 
-    compared_with, summary, changes = load_changes(con)
-    workbook = load_workbook(workbook_path)
+    compared_with, summary, listed = changes
     sheet = workbook.create_sheet(SHEET)
     sheet["A1"] = (f"Changes since extract {compared_with}, the last published" if compared_with
                    else "No earlier published extract to compare with")
     sheet["A1"].font = Font(bold=True, size=14)
     row = 3
-    for frame in (summary_table(summary), changes[list(CHANGE_COLUMNS)].rename(columns=CHANGE_COLUMNS)):
+    for frame in (summary_table(summary), listed[list(CHANGE_COLUMNS)].rename(columns=CHANGE_COLUMNS)):
         for column, heading in enumerate(frame.columns, start=1):
             sheet.cell(row=row, column=column, value=heading).font = Font(bold=True)
         for values in frame.itertuples(index=False):
@@ -62,11 +63,10 @@ def add_sheet(con: duckdb.DuckDBPyConnection, workbook_path: Path) -> None:
                 sheet.cell(row=row, column=column, value=None if pd.isna(value) else value)
         row += 3
     sheet.column_dimensions["A"].width = 45
-    workbook.save(workbook_path)
 
 
-def section_html(con: duckdb.DuckDBPyConnection) -> str:
-    compared_with, summary, changes = load_changes(con)
+def section_html(changes: Changes) -> str:
+    compared_with, summary, listed = changes
     if compared_with is None:
         return ("<h2>Changes since the last extract</h2>"
                 "<p class='muted'>No earlier published extract to compare with.</p>")
@@ -74,12 +74,10 @@ def section_html(con: duckdb.DuckDBPyConnection) -> str:
                    for values in summary_table(summary).itertuples(index=False))
     head = "".join(f"<th>{html.escape(c)}</th>" for c in SUMMARY_COLUMNS.values())
     return (f"<h2>Changes since the last extract</h2><p>Compared with extract {html.escape(str(compared_with))}, "
-            f"the last published: {len(changes)} change(s); each is listed on the workbook's "
+            f"the last published: {len(listed)} change(s); each is listed on the workbook's "
             f"\"{SHEET}\" sheet.</p><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
 
 
-def add_to_report(con: duckdb.DuckDBPyConnection, workbook_path: Path, html_path: Path) -> None:
-    """The hook lib/quality/report.py calls: the sheet into the workbook, the section into the page."""
-    add_sheet(con, workbook_path)
-    page = html_path.read_text(encoding="utf-8")
-    html_path.write_text(page.replace("</body></html>", section_html(con) + "\n</body></html>"), encoding="utf-8")
+def with_section(page: str, changes: Changes) -> str:
+    """The report's page with the section put before its end."""
+    return page.replace("</body></html>", section_html(changes) + "\n</body></html>")
