@@ -128,90 +128,74 @@ reviews_held as (
         and reviews.review_date between periods.period_start and periods.period_end
 ),
 
-ethnicity_counts as (
+-- each family as the macro count_codes_under_groups takes it: every code listed under its group, and one
+-- row per event counted
+
+ethnicity_listed as (
     select
-        periods.period_id,
-        'A5.by_ethnicity' as measure_id,
-        'ethnic_group' as breakdown_name,
-        ethnicity_codes.ethnic_group as breakdown_value,
-        ethnicity_codes.ethnic_group_order as breakdown_order,
-        'ethnicity_code' as breakdown_2_name,
-        ethnicity_codes.ethnicity_code_label as breakdown_2_value,
-        ethnicity_codes.ethnic_group_order as breakdown_2_order,
-        count(looked_after.person_id) as numerator
-    from periods
-    cross join ethnicity_codes
-    left join looked_after
-        on periods.period_id = looked_after.period_id
-        and ethnicity_codes.ethnic_group = looked_after.ethnic_group
-        and ethnicity_codes.ethnicity_code_label = looked_after.ethnicity_code_label
-    group by periods.period_id, ethnicity_codes.ethnic_group, ethnicity_codes.ethnic_group_order,
-        ethnicity_codes.ethnicity_code_label
+        ethnic_group as group_label,
+        ethnic_group_order as group_order,
+        ethnicity_code_label as code_key,
+        ethnicity_code_label as code_label,
+        ethnic_group_order as code_order
+    from ethnicity_codes
 ),
 
-reason_counts as (
-    select
-        periods.period_id,
-        'B2.periods_of_care_ended' as measure_id,
-        'reason_group' as breakdown_name,
-        ended_codes.reason_ceased_group as breakdown_value,
-        ended_codes.reason_ceased_group_order as breakdown_order,
-        'reason_code' as breakdown_2_name,
-        ended_codes.reason_code_label as breakdown_2_value,
-        ended_codes.reason_ceased_group_order as breakdown_2_order,
-        count(ended.period_of_care_id) as numerator
-    from periods
-    cross join ended_codes
-    left join ended
-        on periods.period_id = ended.period_id
-        and ended_codes.reason_ceased_group = ended.reason_ceased_group
-        and ended_codes.reason_code_label = ended.reason_code_label
-    group by periods.period_id, ended_codes.reason_ceased_group, ended_codes.reason_ceased_group_order,
-        ended_codes.reason_code_label
+ethnicity_counted as (
+    select period_id, ethnic_group as group_label, ethnicity_code_label as code_key, person_id as event_id
+    from looked_after
 ),
 
-participation_counts as (
+reason_listed as (
     select
-        periods.period_id,
-        'D3.participation' as measure_id,
-        'participation_group' as breakdown_name,
-        participation_codes.participation_group as breakdown_value,
-        participation_codes.participation_group_order as breakdown_order,
-        'participation_code' as breakdown_2_name,
-        participation_codes.participation_code_label as breakdown_2_value,
-        participation_codes.participation_code_order as breakdown_2_order,
-        count(reviews_held.review_key) as numerator
-    from periods
-    cross join participation_codes
-    left join reviews_held
-        on periods.period_id = reviews_held.period_id
-        and participation_codes.code = reviews_held.participation_code
-    group by periods.period_id, participation_codes.participation_group,
-        participation_codes.participation_group_order, participation_codes.participation_code_label,
-        participation_codes.participation_code_order
+        reason_ceased_group as group_label,
+        reason_ceased_group_order as group_order,
+        reason_code_label as code_key,
+        reason_code_label as code_label,
+        reason_ceased_group_order as code_order
+    from ended_codes
+),
+
+reason_counted as (
+    select
+        period_id,
+        reason_ceased_group as group_label,
+        reason_code_label as code_key,
+        period_of_care_id as event_id
+    from ended
+),
+
+participation_listed as (
+    select
+        participation_group as group_label,
+        participation_group_order as group_order,
+        code as code_key,
+        participation_code_label as code_label,
+        participation_code_order as code_order
+    from participation_codes
+),
+
+participation_counted as (
+    -- a PN code belongs to one group; a value outside the list cannot occur (staging makes it NOT_RECORDED)
+    select
+        reviews_held.period_id,
+        participation_codes.participation_group as group_label,
+        reviews_held.participation_code as code_key,
+        reviews_held.review_key as event_id
+    from reviews_held
+    inner join participation_codes
+        on reviews_held.participation_code = participation_codes.code
 ),
 
 final as (
-    select
-        period_id, measure_id, breakdown_name, breakdown_value, breakdown_order,
-        breakdown_2_name, breakdown_2_value, breakdown_2_order,
-        cast(numerator as double) as numerator,
-        cast(null as double) as denominator
-    from ethnicity_counts
+    {{ count_codes_under_groups('A5.by_ethnicity', 'ethnic_group', 'ethnicity_code',
+        'ethnicity_listed', 'ethnicity_counted') }}
     union all
-    select
-        period_id, measure_id, breakdown_name, breakdown_value, breakdown_order,
-        breakdown_2_name, breakdown_2_value, breakdown_2_order,
-        cast(numerator as double),
-        cast(null as double)
-    from reason_counts
+    {{ count_codes_under_groups('B2.periods_of_care_ended', 'reason_group', 'reason_code',
+        'reason_listed', 'reason_counted') }}
     union all
-    select
-        period_id, measure_id, breakdown_name, breakdown_value, breakdown_order,
-        breakdown_2_name, breakdown_2_value, breakdown_2_order,
-        cast(numerator as double),
-        cast(null as double)
-    from participation_counts
+    {{ count_codes_under_groups('D3.participation', 'participation_group', 'participation_code',
+        'participation_listed', 'participation_counted') }}
 )
 
 select * from final
