@@ -99,6 +99,30 @@ def test_failing_rows_are_kept_with_their_record_id_and_row(tiny_warehouse, tmp_
     assert (docs / "index.html").exists()
 
 
+@pytest.mark.parametrize("last_date_of_birth, read_as", [("2030-05-05", "datetime64[ns]"),
+                                                          ("9999-12-31", "datetime64[us]")])
+def test_dates_as_the_warehouse_types_them_are_checked_the_same_within_and_beyond_nanoseconds(
+        tiny_warehouse, last_date_of_birth, read_as):
+    """Staging dates are DATE columns, which DuckDB hands to pandas in microseconds. They are read in
+    nanoseconds so GX checks them as whole arrays; a date nanoseconds cannot hold (after 2261) keeps the
+    column in microseconds, which GX checks value by value. Both find the same future dates of birth."""
+    tiny_warehouse.execute("create table staging.dated as select * replace (cast(date_of_birth as date) "
+                           "as date_of_birth) from staging.stg_ssd__persons")
+    tiny_warehouse.execute(f"insert into staging.dated (person_id, date_of_birth, source_file_name, "
+                           f"source_row_number) values ('P5', date '{last_date_of_birth}', 'ssd_person.csv', 6)")
+    tiny_warehouse.execute("drop table staging.stg_ssd__persons")
+    tiny_warehouse.execute("alter table staging.dated rename to stg_ssd__persons")
+    suite = next(s for s in expectations.load_suites() if s["name"] == "stg_ssd__persons")
+    frame = expectations._read_table(tiny_warehouse, "stg_ssd__persons", expectations.suite_columns(suite))
+    assert str(frame["date_of_birth"].dtype) == read_as
+    [outcome], _ = expectations.check_staging(tiny_warehouse, date(2026, 11, 23), None, [suite])
+    assert outcome.errors == 0
+    failures = tiny_warehouse.execute(
+        f"select record_id, value_recorded from {expectations.FAILURES_TABLE} where rule_code = 'GX-PER-02' "
+        "order by record_id").fetchall()
+    assert failures == [("P2", "2027-01-01 00:00:00"), ("P5", f"{last_date_of_birth} 00:00:00")]
+
+
 def test_a_suite_whose_table_is_absent_is_reported_not_available(tiny_warehouse):
     suite = next(s for s in expectations.load_suites() if s["name"] == "stg_iro__disputes")
     outcomes, _ = expectations.check_staging(tiny_warehouse, date(2026, 11, 23), None, [suite])

@@ -142,7 +142,18 @@ def _read_table(con: duckdb.DuckDBPyConnection, model: str, columns: set[str]) -
     if not present:
         return None
     selected = ", ".join(f'"{column}"' for column in present if column in columns)
-    return con.execute(f'select {selected} from staging."{model}"').df()
+    frame = con.execute(f'select {selected} from staging."{model}"').df()
+    # DuckDB's dates arrive as datetime64[us]; GX compares only datetime64[ns] columns as whole arrays and
+    # calls a Python function per row for any other (its column_values_between). In nanoseconds the date
+    # checks run vectorised: 1.7 s of 6.1 s on three scale-10 suites went on that per-row call. A date
+    # outside what nanoseconds hold (before 1678, after 2261) keeps its column as it was: slower, same answer.
+    for column in frame.columns:
+        if pd.api.types.is_datetime64_dtype(frame[column].dtype) and frame[column].dtype != "datetime64[ns]":
+            try:
+                frame[column] = frame[column].astype("datetime64[ns]")
+            except pd.errors.OutOfBoundsDatetime:
+                pass
+    return frame
 
 
 def _failure_rows(suite: dict, frame: pd.DataFrame, result) -> list[dict]:
