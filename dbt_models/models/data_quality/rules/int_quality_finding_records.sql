@@ -1,13 +1,21 @@
--- One row per extract file and row that a finding can point at (the tables the rules check most; any
--- other record falls back to its table and id in the findings mart): the record described the way a social
+-- One row per extract file and row that tonight's findings point at (in the tables the rules check most;
+-- any other record falls back to its table and id in the findings mart): the record described the way a social
 -- worker finds it in the case-management system, by its type and date as written in the extract
 -- ("placement starting 12/03/2025, type U1, provider PR1, URN SC123456", "review on 04/06/2025", "legal
 -- status C2 from 01/02/2024"). Values are quoted as recorded (a Liquid Logic extract writes descriptions
 -- where a coded one writes DfE codes), so the text matches the screen the worker corrects. Dates are
 -- dd/mm/yyyy. The worklist joins on file and row, which every finding already carries; the extract row
--- itself stays on the finding for the data team.
+-- itself stays on the finding for the data team. Only the rows a finding points at are described: the
+-- extract has millions of rows and the worklist a few thousand (describing every row took 3.7 s of the
+-- data-quality models' 17 s on a scale-10 council).
 
 with
+
+pointed_at as (
+    select distinct source_file_name, cast(source_row_number as integer) as source_row_number
+    from {{ ref('int_quality_findings_current') }}
+    where source_file_name is not null and source_row_number is not null
+),
 
 persons as (
     select * from {{ ref('stg_ssd__persons') }}
@@ -220,7 +228,13 @@ final as (
         record_date,
         record_description
     from described
-    where source_file_name is not null and source_row_number is not null
+    where exists (
+        select 1
+        from pointed_at
+        where
+            pointed_at.source_file_name = described.source_file_name
+            and pointed_at.source_row_number = cast(described.source_row_number as integer)
+    )
 )
 
 select * from final
