@@ -978,6 +978,38 @@ def missing_ends_before_it_starts(council: Council) -> list[Truth] | None:
     return [Truth("missing_ends_before_it_starts", rule, child, "ssd_missing", record) for rule in ("567", "GX-MIS-02")]
 
 
+def missing_overlaps_the_one_before(council: Council) -> list[Truth] | None:
+    """A child in care who went missing once in the year, for three days, recorded twice: the placement's
+    report, and the social worker's own entry with the day she was told as the start, before the first
+    record's episode ended (574 on the second record). Both are closed and inside her one period of care,
+    so nothing else changes. The episode is added (missing episodes are few, and the kinds before this
+    one have taken the children who have them), to a child with no missing episode at all."""
+    table = council.table("ssd_missing")
+    missing_children = {table.get(row, "miss_person_id") for row in table.rows}
+    candidates = []
+    for child, rows in _single_periods(council):
+        if child in missing_children:
+            continue
+        began, ended = _date(rows[0]["DECOM"]), _date(rows[-1]["DEC"])
+        went = max(began, council.year_start) + timedelta(days=30)
+        if went + timedelta(days=3) <= min(ended or council.year_end, council.year_end) - timedelta(days=30):
+            candidates.append((child, went))
+    candidates = council.pick(candidates)
+    if not candidates:
+        return None
+    child, went = candidates[0]
+    council.take(child)
+    came_back = went + timedelta(days=3)
+    first = max((int(table.get(r, "miss_table_id")) for r in table.rows), default=1000000) + 1
+    for record, start in ((first, went), (first + 1, went + timedelta(days=1))):
+        table.append({"miss_table_id": str(record), "miss_person_id": child,
+                      "miss_missing_episode_start_date": council.d(start),
+                      "miss_missing_episode_end_date": council.d(came_back),
+                      "miss_missing_episode_type": council.mapped("missing_type", "M"),
+                      "miss_missing_rhi_offered": "Y", "miss_missing_rhi_accepted": "N"})
+    return [Truth("missing_overlaps_the_one_before", "574", child, "ssd_missing", str(first + 1))]
+
+
 def _started_in_year_with_previous_permanence(council: Council, codes: tuple[str, ...]) -> list[tuple[str, list[str]]]:
     table = council.table("ssd_cla_previous_permanence")
     by_child: dict[str, list[list[str]]] = defaultdict(list)
@@ -1296,6 +1328,8 @@ KINDS = [
 from dagster_project.synth.errors_history import KINDS as HISTORY_KINDS
 
 KINDS += HISTORY_KINDS
+# planted last: few children go missing, and the kinds above pick theirs first
+KINDS.append(missing_overlaps_the_one_before)
 
 
 def inject_errors(folder: Path, rate: float, seed: int, style: str, as_at: date) -> list[Truth]:
