@@ -30,7 +30,8 @@ from itertools import pairwise
 from pathlib import Path
 
 from dagster_project.synth.dates import WorkingDays, age_on
-from dagster_project.synth.reference import bank_holidays
+from dagster_project.synth.reference import bank_holidays, postcode_index
+from dagster_project.synth.reference import council as this_council
 from dagster_project.synth.styles import Style
 
 TRUTH_FILE = "injected_errors.csv"
@@ -497,6 +498,35 @@ def provider_not_a_code(council: Council) -> list[Truth] | None:
 def provider_missing(council: Council) -> list[Truth] | None:
     return _placement_edit(council, "provider_missing", FOSTER + ("K2",), "clap_cla_placement_provider", "",
                            ("526",))
+
+
+def _provider_for_placement_with_parents(council: Council, kind: str, provider: str, rule: str) -> list[Truth] | None:
+    """A placement with parents (P1, provider PR0) in the council's own area, its provider typed as
+    ``provider``; in the area, so own provision outside it (1015) is not raised as well."""
+    la_code, located = this_council().la_code, postcode_index()
+    table = council.table("ssd_cla_placement")
+    candidates = [(child, row) for child, row in _placements_in_year(council, ("P1",))
+                  if table.get(row, "clap_cla_placement_provider") == "PR0"
+                  and getattr(located.get(table.get(row, "clap_cla_placement_postcode")), "utla_code", None) == la_code]
+    candidates = council.pick(candidates)
+    if not candidates:
+        return None
+    child, row = candidates[0]
+    council.take(child)
+    table.set(row, "clap_cla_placement_provider", provider)
+    return [Truth(kind, rule, child, "ssd_cla_placement", table.get(row, "clap_cla_placement_id"))]
+
+
+def own_provision_for_placement_with_parents(council: Council) -> list[Truth] | None:
+    """A child placed with her parents recorded as in the council's own provision (PR1), the option under
+    parents (PR0) in the list: own provision cannot provide a P1 placement (527)."""
+    return _provider_for_placement_with_parents(council, "own_provision_for_placement_with_parents", "PR1", "527")
+
+
+def other_council_for_placement_with_parents(council: Council) -> list[Truth] | None:
+    """A child placed with her parents recorded as in another council's provision (PR2), two options under
+    parents (PR0): another council cannot provide a P1 placement (528)."""
+    return _provider_for_placement_with_parents(council, "other_council_for_placement_with_parents", "PR2", "528")
 
 
 def provider_parents_for_foster_care(council: Council) -> list[Truth] | None:
@@ -1330,6 +1360,8 @@ from dagster_project.synth.errors_history import KINDS as HISTORY_KINDS
 KINDS += HISTORY_KINDS
 # planted last: few children go missing, and the kinds above pick theirs first
 KINDS.append(missing_overlaps_the_one_before)
+# the same: few children are placed with their parents
+KINDS += [own_provision_for_placement_with_parents, other_council_for_placement_with_parents]
 
 
 def inject_errors(folder: Path, rate: float, seed: int, style: str, as_at: date) -> list[Truth]:
