@@ -529,6 +529,30 @@ def other_council_for_placement_with_parents(council: Council) -> list[Truth] | 
     return _provider_for_placement_with_parents(council, "other_council_for_placement_with_parents", "PR2", "528")
 
 
+def provider_on_temporary_placement(council: Council) -> list[Truth] | None:
+    """A temporary placement (T0-T4: a holiday, a stay in hospital) given a provider, private provision (PR4)
+    as for the placement she left for it: a temporary placement has none (213), and the provider code check
+    (178) says so too."""
+    table = council.table("ssd_cla_placement")
+    candidates = []
+    for child, rows in _single_periods(council):
+        for row in council.placements(rows[0]["period_of_care_id"]):
+            start = _date(table.get(row, "clap_cla_placement_start_date"))
+            end = _date(table.get(row, "clap_cla_placement_end_date"))
+            if (table.get(row, "clap_cla_placement_type") in ("T0", "T1", "T2", "T3", "T4")
+                    and not table.get(row, "clap_cla_placement_provider")
+                    and start <= council.year_end and (end is None or end > council.year_start)):
+                candidates.append((child, row))
+    candidates = council.pick(candidates)
+    if not candidates:
+        return None
+    child, row = candidates[0]
+    council.take(child)
+    table.set(row, "clap_cla_placement_provider", "PR4")
+    return [Truth("provider_on_temporary_placement", rule, child, "ssd_cla_placement",
+                  table.get(row, "clap_cla_placement_id")) for rule in ("213", "178")]
+
+
 def provider_parents_for_foster_care(council: Council) -> list[Truth] | None:
     return _placement_edit(council, "provider_parents_for_foster_care", FOSTER, "clap_cla_placement_provider",
                            "PR0", ("550",))
@@ -1362,6 +1386,7 @@ KINDS += HISTORY_KINDS
 KINDS.append(missing_overlaps_the_one_before)
 # the same: few children are placed with their parents
 KINDS += [own_provision_for_placement_with_parents, other_council_for_placement_with_parents]
+KINDS.append(provider_on_temporary_placement)  # added last, so the kinds before keep their picks
 
 
 def inject_errors(folder: Path, rate: float, seed: int, style: str, as_at: date) -> list[Truth]:
