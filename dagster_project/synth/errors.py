@@ -30,7 +30,8 @@ from itertools import pairwise
 from pathlib import Path
 
 from dagster_project.synth.dates import WorkingDays, age_on
-from dagster_project.synth.reference import bank_holidays
+from dagster_project.synth.reference import bank_holidays, postcode_index
+from dagster_project.synth.reference import council as this_council
 from dagster_project.synth.styles import Style
 
 TRUTH_FILE = "injected_errors.csv"
@@ -497,6 +498,59 @@ def provider_not_a_code(council: Council) -> list[Truth] | None:
 def provider_missing(council: Council) -> list[Truth] | None:
     return _placement_edit(council, "provider_missing", FOSTER + ("K2",), "clap_cla_placement_provider", "",
                            ("526",))
+
+
+def _provider_for_placement_with_parents(council: Council, kind: str, provider: str, rule: str) -> list[Truth] | None:
+    """A placement with parents (P1, provider PR0) in the council's own area, its provider typed as
+    ``provider``; in the area, so own provision outside it (1015) is not raised as well."""
+    la_code, located = this_council().la_code, postcode_index()
+    table = council.table("ssd_cla_placement")
+    candidates = [(child, row) for child, row in _placements_in_year(council, ("P1",))
+                  if table.get(row, "clap_cla_placement_provider") == "PR0"
+                  and getattr(located.get(table.get(row, "clap_cla_placement_postcode")), "utla_code", None) == la_code]
+    candidates = council.pick(candidates)
+    if not candidates:
+        return None
+    child, row = candidates[0]
+    council.take(child)
+    table.set(row, "clap_cla_placement_provider", provider)
+    return [Truth(kind, rule, child, "ssd_cla_placement", table.get(row, "clap_cla_placement_id"))]
+
+
+def own_provision_for_placement_with_parents(council: Council) -> list[Truth] | None:
+    """A child placed with her parents recorded as in the council's own provision (PR1), the option under
+    parents (PR0) in the list: own provision cannot provide a P1 placement (527)."""
+    return _provider_for_placement_with_parents(council, "own_provision_for_placement_with_parents", "PR1", "527")
+
+
+def other_council_for_placement_with_parents(council: Council) -> list[Truth] | None:
+    """A child placed with her parents recorded as in another council's provision (PR2), two options under
+    parents (PR0): another council cannot provide a P1 placement (528)."""
+    return _provider_for_placement_with_parents(council, "other_council_for_placement_with_parents", "PR2", "528")
+
+
+def provider_on_temporary_placement(council: Council) -> list[Truth] | None:
+    """A temporary placement (T0-T4: a holiday, a stay in hospital) given a provider, private provision (PR4)
+    as for the placement she left for it: a temporary placement has none (213), and the provider code check
+    (178) says so too."""
+    table = council.table("ssd_cla_placement")
+    candidates = []
+    for child, rows in _single_periods(council):
+        for row in council.placements(rows[0]["period_of_care_id"]):
+            start = _date(table.get(row, "clap_cla_placement_start_date"))
+            end = _date(table.get(row, "clap_cla_placement_end_date"))
+            if (table.get(row, "clap_cla_placement_type") in ("T0", "T1", "T2", "T3", "T4")
+                    and not table.get(row, "clap_cla_placement_provider")
+                    and start <= council.year_end and (end is None or end > council.year_start)):
+                candidates.append((child, row))
+    candidates = council.pick(candidates)
+    if not candidates:
+        return None
+    child, row = candidates[0]
+    council.take(child)
+    table.set(row, "clap_cla_placement_provider", "PR4")
+    return [Truth("provider_on_temporary_placement", rule, child, "ssd_cla_placement",
+                  table.get(row, "clap_cla_placement_id")) for rule in ("213", "178")]
 
 
 def provider_parents_for_foster_care(council: Council) -> list[Truth] | None:
@@ -978,6 +1032,38 @@ def missing_ends_before_it_starts(council: Council) -> list[Truth] | None:
     return [Truth("missing_ends_before_it_starts", rule, child, "ssd_missing", record) for rule in ("567", "GX-MIS-02")]
 
 
+def missing_overlaps_the_one_before(council: Council) -> list[Truth] | None:
+    """A child in care who went missing once in the year, for three days, recorded twice: the placement's
+    report, and the social worker's own entry with the day she was told as the start, before the first
+    record's episode ended (574 on the second record). Both are closed and inside her one period of care,
+    so nothing else changes. The episode is added (missing episodes are few, and the kinds before this
+    one have taken the children who have them), to a child with no missing episode at all."""
+    table = council.table("ssd_missing")
+    missing_children = {table.get(row, "miss_person_id") for row in table.rows}
+    candidates = []
+    for child, rows in _single_periods(council):
+        if child in missing_children:
+            continue
+        began, ended = _date(rows[0]["DECOM"]), _date(rows[-1]["DEC"])
+        went = max(began, council.year_start) + timedelta(days=30)
+        if went + timedelta(days=3) <= min(ended or council.year_end, council.year_end) - timedelta(days=30):
+            candidates.append((child, went))
+    candidates = council.pick(candidates)
+    if not candidates:
+        return None
+    child, went = candidates[0]
+    council.take(child)
+    came_back = went + timedelta(days=3)
+    first = max((int(table.get(r, "miss_table_id")) for r in table.rows), default=1000000) + 1
+    for record, start in ((first, went), (first + 1, went + timedelta(days=1))):
+        table.append({"miss_table_id": str(record), "miss_person_id": child,
+                      "miss_missing_episode_start_date": council.d(start),
+                      "miss_missing_episode_end_date": council.d(came_back),
+                      "miss_missing_episode_type": council.mapped("missing_type", "M"),
+                      "miss_missing_rhi_offered": "Y", "miss_missing_rhi_accepted": "N"})
+    return [Truth("missing_overlaps_the_one_before", "574", child, "ssd_missing", str(first + 1))]
+
+
 def _started_in_year_with_previous_permanence(council: Council, codes: tuple[str, ...]) -> list[tuple[str, list[str]]]:
     table = council.table("ssd_cla_previous_permanence")
     by_child: dict[str, list[list[str]]] = defaultdict(list)
@@ -1296,6 +1382,11 @@ KINDS = [
 from dagster_project.synth.errors_history import KINDS as HISTORY_KINDS
 
 KINDS += HISTORY_KINDS
+# planted last: few children go missing, and the kinds above pick theirs first
+KINDS.append(missing_overlaps_the_one_before)
+# the same: few children are placed with their parents
+KINDS += [own_provision_for_placement_with_parents, other_council_for_placement_with_parents]
+KINDS.append(provider_on_temporary_placement)  # added last, so the kinds before keep their picks
 
 
 def inject_errors(folder: Path, rate: float, seed: int, style: str, as_at: date) -> list[Truth]:

@@ -2,7 +2,7 @@
 (the rule families ssda903_care_history and ssda903_across_years). Same contract as errors.py: each kind
 takes the council and returns the truth of one planted error, or None when no child fits.
 
-Planted here: 157, 633, 367, 580, 199 (578 is planted by errors.py's missing-episode kinds). The others of the two
+Planted here: 157, 633, 367, 365, 580, 199 (578 is planted by errors.py's missing-episode kinds). The others of the two
 families are pinned by hand-made dbt unit tests only. Most cannot be broken through the extract at all:
 the warehouse derives this year's and last year's returns from one care history (NoE, 562, 1010, 348,
 207, 624, 626, 559-561, 576, 205A-205D), the OC3 cohort is chosen by the 1001/1002/1007 tests, PrevPerm
@@ -153,6 +153,45 @@ def respite_over_75_days(council: Council) -> list[Truth] | None:
     return truth if total > 75 else None
 
 
+def short_break_end_typed_late(council: Council) -> list[Truth] | None:
+    """A disabled child's respite break (V3) in the year whose end is typed with the wrong tens digit (the
+    14th or 24th for the 4th; days 1 to 8, so the typed day exists in every month): one break of more than 17 days
+    (365). The breaks of the year stay under 76 days (no 367) and clear of the next break."""
+    candidates = []
+    for child, breaks in sorted(_respite_breaks_in_year(council).items()):
+        spans = [(_date(rows[0]["DECOM"]), _date(rows[0]["DEC"])) for rows in breaks]
+        if any(s < council.year_start or e > council.year_end for s, e in spans):
+            continue
+        total = sum((e - s).days for s, e in spans)
+        nexts = [s for s, _ in spans[1:]] + [council.year_end]
+        for rows, (start, end), following in zip(breaks, spans, nexts, strict=True):
+            if end.day > 8 or len(council.case_episodes(rows[0]["period_of_care_id"])) != 1:
+                continue
+            for tens in (10, 20):
+                typed = end.replace(day=end.day + tens)
+                if (typed - start).days > 17 and typed <= following - timedelta(days=2) \
+                        and total + tens <= 75:
+                    candidates.append((child, rows[0]["period_of_care_id"], end, typed))
+                    break
+    candidates = council.pick(candidates)
+    if not candidates:
+        return None
+    child, period_id, end, typed = candidates[0]
+    council.take(child)
+    episodes, placements, statuses = (council.table(name) for name in ("ssd_cla_episodes", "ssd_cla_placement",
+                                                                        "ssd_legal_status"))
+    episode = council.case_episodes(period_id)[0]
+    episodes.set(episode, "clae_cla_episode_ceased_date", council.d(typed))
+    for row in council.placements(period_id):
+        if _date(placements.get(row, "clap_cla_placement_end_date")) == end:
+            placements.set(row, "clap_cla_placement_end_date", council.d(typed))
+    for row in statuses.where(lega_person_id=child):
+        if _date(statuses.get(row, "lega_legal_status_end_date")) == end:
+            statuses.set(row, "lega_legal_status_end_date", council.d(typed))
+    return [Truth("short_break_end_typed_late", "365", child, "ssd_cla_episodes",
+                  episodes.get(episode, "clae_cla_episode_id"))]
+
+
 def missing_until_care_ended_at_18(council: Council) -> list[Truth] | None:
     """A young person whose care ended on her 18th birthday (for a reason other than E8) recorded as missing
     from two days before it until that day (580: missing when care ceased, so the reason should be E8)."""
@@ -226,3 +265,4 @@ def adopted_then_back_in_care(council: Council) -> list[Truth] | None:
 KINDS.append(respite_over_75_days)
 KINDS.append(adopted_then_back_in_care)
 KINDS.append(missing_until_care_ended_at_18)
+KINDS.append(short_break_end_typed_late)

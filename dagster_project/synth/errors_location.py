@@ -3,9 +3,10 @@
 The DfE does not ask for the placement's council, location or distance: its validator works them out
 from the return's home and placement postcodes (PL_LA, PL_LOCATION, PL_DISTANCE), and these rules check
 them. A worker's mistake that breaks them is in the placement postcode: typed wrong, left blank, the
-child's own home postcode typed in, or a postcode hundreds of miles away. Each kind here edits one
-placement of a child with one period of care and one placement, in foster care (so own-provision rule
-1015 and the URN-type rules are untouched), not an unaccompanied asylum-seeking child (whose distance is
+child's own home postcode typed in, a postcode hundreds of miles away, or one over the boundary for the
+council's own children's home (1015). Each kind here edits one placement of a child with one period of care
+and one placement, in foster care (so own-provision rule 1015 and the URN-type rules are untouched) or, for
+1015, in the council's own children's home, not an unaccompanied asylum-seeking child (whose distance is
 never worked out), and lists every rule that must fire for it, as :mod:`dagster_project.synth.errors`
 does for the other kinds (registered in its ``KINDS``).
 
@@ -28,6 +29,10 @@ NOT_A_POSTCODE = ("DE22 9ZZ", "DE23 9ZZ", "DE21 9ZZ", "DE3 9ZZ")
 # Lerwick, Shetland: in the shipped sample so that the warehouse can measure it (about 500 miles from
 # Derby; its council is Scottish, so the validator's PL_LA is SCO).
 FAR_AWAY_POSTCODE = "ZE1 0AA"
+
+# Nottingham city (E06000018), about 14 miles from Derby: in the shipped sample and the ONS directory, so
+# both the warehouse and the validator place it in another council, well inside the 350-mile limit (454).
+NEIGHBOURING_COUNCIL_POSTCODES = ("NG1 1BQ", "NG2 3LU", "NG5 3HT", "NG7 5EH")
 
 
 def _only_foster_placements(council: Council, with_urn: bool | None = None, with_home: bool = False
@@ -97,5 +102,39 @@ def placement_postcode_far_away(council: Council) -> list[Truth] | None:
                          with_urn=True)
 
 
+def own_childrens_home_postcode_over_the_boundary(council: Council) -> list[Truth] | None:
+    """The council's own children's home (K2, own provision PR1) typed with a postcode in Nottingham, the
+    neighbouring city (a home on the other side of the boundary picked from the address list): the
+    placement's council is then not the council, so own provision is queried (1015). Nottingham is close,
+    so no other location rule changes (the distance stays under 350 miles)."""
+    table = council.table("ssd_cla_placement")
+    children = council.children()
+    candidates = []
+    for child, rows in _single_periods(council):
+        if children.get(child, {}).get("UASC") == "1" or not rows[0]["HOME_POST"]:
+            continue
+        placements = council.placements(rows[0]["period_of_care_id"])
+        if len(placements) != 1:
+            continue
+        row = placements[0]
+        if (table.get(row, "clap_cla_placement_type") != "K2"
+                or table.get(row, "clap_cla_placement_provider") != "PR1"
+                or not table.get(row, "clap_cla_placement_postcode")):
+            continue
+        start = _date(table.get(row, "clap_cla_placement_start_date"))
+        end = _date(table.get(row, "clap_cla_placement_end_date"))
+        if start <= council.year_end and (end is None or end > council.year_start):
+            candidates.append((child, row, rows[0]["HOME_POST"]))
+    candidates = council.pick(candidates)
+    if not candidates:
+        return None
+    child, row, home = candidates[0]
+    typed = council.rng.choice([p for p in NEIGHBOURING_COUNCIL_POSTCODES if p != home])
+    council.take(child)
+    table.set(row, "clap_cla_placement_postcode", typed)
+    return [Truth("own_childrens_home_postcode_over_the_boundary", "1015", child, "ssd_cla_placement",
+                  table.get(row, "clap_cla_placement_id"))]
+
+
 KINDS = [placement_postcode_not_a_postcode, placement_postcode_missing, placement_postcode_is_home,
-         placement_postcode_far_away]
+         placement_postcode_far_away, own_childrens_home_postcode_over_the_boundary]

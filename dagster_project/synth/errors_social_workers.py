@@ -9,8 +9,9 @@ recorded. Each kind picks a child with one period of care (not short breaks) in 
 lists every rule that must fire for it, as :mod:`dagster_project.synth.errors` does for the other kinds
 (registered in its ``KINDS``).
 
-Rules this family implements that no extract can break are not planted: SW04STG1/SW05STG1 (the file's
-dates are written from typed dates), 165 (the return derives MOTHER from the sex and motherhood records,
+Rules this family implements that no extract can break are not planted: SW04STG1/SW05STG1 on the file as
+written (the file's dates are written from typed dates; a date that cannot be read at all is held back at
+ingestion and planted below), 165 (the return derives MOTHER from the sex and motherhood records,
 so it is always 0 or 1, given only for a girl looked after in the year). Their dbt unit tests show them
 firing on a return as written.
 """
@@ -133,6 +134,31 @@ def social_worker_start_date_unreadable(council: Council) -> list[Truth] | None:
             for rule in ("ING01", "SW04STG1")]
 
 
+def social_worker_end_date_unreadable(council: Council) -> list[Truth] | None:
+    """An old social worker allocation (ended more than two years before the checked year) whose end date
+    is typed as 31 June: the row cannot be loaded and is held back (ING01), and the DfE's date rule flags
+    it (SW05STG1). It was in no return the rules check, so nothing else changes."""
+    table = council.table("ssd_involvements")
+    allocations = _allocations_by_child(council)
+    long_ago = date(council.year_start.year - 2, 4, 1)
+    candidates = []
+    for child, _ in _single_periods(council):
+        for row in allocations.get(child, []):
+            end = _end(table, row)
+            if end and end < long_ago and end.month != 6:
+                candidates.append((child, row))
+    candidates = council.pick(candidates)
+    if not candidates:
+        return None
+    child, row = candidates[0]
+    council.take(child)
+    end = _end(table, row)
+    table.set(row, "invo_involvement_end_date", f"{end.year}-06-31")
+    record = f"ssd_involvements.csv:{table.rows.index(row) + 2}:invo_involvement_end_date"
+    return [Truth("social_worker_end_date_unreadable", rule, child, "ssd_involvements", record)
+            for rule in ("ING01", "SW05STG1")]
+
+
 def young_child_recorded_as_uasc(council: Council) -> list[Truth] | None:
     """A child under 11 on 31 March whose immigration status is recorded (asylum seeker with family,
     refugee status...) has it changed to unaccompanied asylum-seeking child: the wrong option picked. The
@@ -158,4 +184,4 @@ def young_child_recorded_as_uasc(council: Council) -> list[Truth] | None:
 
 
 KINDS = [social_worker_start_typed_early, social_worker_closed_before_31_march, social_worker_start_date_unreadable,
-         young_child_recorded_as_uasc]
+         social_worker_end_date_unreadable, young_child_recorded_as_uasc]
