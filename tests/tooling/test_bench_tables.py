@@ -1,8 +1,8 @@
-"""The Spark benchmark's table, rendered from hand-made results (no Spark, no dbt: milliseconds)."""
+"""The Spark benchmark's table and its memory sums, from hand-made results (no Spark, no dbt: milliseconds)."""
 
 from datetime import datetime
 
-from tests.tooling.bench_spark import KEY_MARTS, STAGES, render_markdown
+from tests.tooling.bench_spark import KEY_MARTS, STAGES, render_markdown, split_memory
 
 COUNTS = dict(zip(KEY_MARTS, (510, 780, 2400, 96, 31), strict=True))
 
@@ -44,3 +44,18 @@ def test_a_scale_that_failed_before_spark_leaves_its_cells_empty():
                             "error": "the DuckDB night failed"}]).splitlines()[6]
     assert row.startswith("| 50 |  | 700.0 |  |")
     assert row.endswith("| NO: the DuckDB night failed |")
+
+
+def test_memory_counts_each_process_once_and_not_a_vfork_child_of_the_jvm():
+    mb = 2**20
+    table = {
+        100: {"ppid": 1, "name": "python", "rss": 90 * mb, "vms": 900},      # the benchmark
+        200: {"ppid": 100, "name": "java", "rss": 4900 * mb, "vms": 7000},   # the Spark server
+        201: {"ppid": 200, "name": "java", "rss": 4900 * mb, "vms": 7000},   # vfork'd, not yet exec'd: the JVM's
+        202: {"ppid": 200, "name": "bash", "rss": 4 * mb, "vms": 10},        # a helper command, exec'd
+        300: {"ppid": 100, "name": "python", "rss": 600 * mb, "vms": 2000},  # dbt
+        301: {"ppid": 300, "name": "python", "rss": 600 * mb, "vms": 2000},  # dbt forked, not yet exec'd
+    }
+    spark, dbt, total, names = split_memory(table, server_pid=200, root_pid=100)
+    assert (spark // mb, dbt // mb, total // mb) == (4904, 600, 5594)
+    assert names == {"java", "bash"}
