@@ -5,6 +5,8 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 SCALE ?= 1 10 50
+# `ENGINE=spark make bench`: the dbt project timed on a local Spark Thrift server (tests/tooling/bench_spark.py)
+ENGINE ?= duckdb
 PYTEST_ARGS ?=
 
 .PHONY: install java run test dev bench docs manifest lint clean mappings
@@ -43,7 +45,11 @@ dev: install
 	@$(UV) run --frozen dagster dev -w workspace.yaml
 
 bench: install
-	@SCALE="$(SCALE)" $(UV) run --frozen python -m tests.tooling.bench
+	@case "$(ENGINE)" in \
+		duckdb) SCALE="$(SCALE)" $(UV) run --frozen python -m tests.tooling.bench ;; \
+		spark) SCALE="$(SCALE)" $(UV) run --frozen python -m tests.tooling.bench_spark ;; \
+		*) echo "ENGINE=$(ENGINE): choose duckdb or spark"; exit 2 ;; \
+	esac
 
 # the local values the warehouse cannot map yet, with suggestions, and where the worksheet is
 mappings: install
