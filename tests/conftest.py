@@ -4,6 +4,7 @@ hand-made extract builder for tests that need exact control of the input."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,11 +16,62 @@ from dagster_project.lib.ingest.contract import load_contract
 
 @pytest.fixture(scope="session", autouse=True)
 def dbt_manifest():
-    """Dagster reads the dbt manifest at import time: parse the project once per test session, so the
-    manifest always matches the models and seeds on disk."""
-    from dagster_project.defs.transformation.project import prepare_manifest
+    """Dagster reads the dbt manifest at import time: parse the project once per test run, so the manifest
+    always matches the models and seeds on disk. Under pytest-xdist (`make test` runs two workers) the
+    first worker parses while the other waits on a lock, then finds the run's marker and reads the same
+    manifest: two parses at once would each write target/manifest.json while the other reads it."""
+    from dagster_project.defs.transformation.project import dbt_project, prepare_manifest
+    from tests.tooling.dfe_validator import file_lock
 
-    prepare_manifest()
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run is None:
+        prepare_manifest()
+        return
+    target = Path(dbt_project.project_dir) / "target"
+    with file_lock(target / ".parse.lock"):
+        marker = target / ".parsed-for-test-run"
+        if marker.exists() and marker.read_text() == run:
+            return
+        prepare_manifest()
+        marker.write_text(run)
+
+
+# --- which tests share a pytest-xdist worker ---------------------------------------------------------
+# `make test` runs `pytest -n 2 --dist loadgroup --no-loadscope-reorder`: every test carries an xdist group
+# and a group runs on one worker, so fixtures built once per module or session are built once per run.
+# A module is its own group, except the tests that share a session-wide build: those of the default
+# council (its nightly run, about 80 s) and those of the local Spark server (a JVM of 5 GB). The longest
+# groups are handed out first, so the two workers finish together (at the end a worker with one long
+# group left would run alone).
+SESSION_GROUPS = {"spark_server": "spark", "default_council_build": "default-council"}
+FIRST_GROUPS = ["spark", "default-council"]
+
+
+def _group(item: pytest.Item) -> str:
+    for fixture, group in SESSION_GROUPS.items():
+        if fixture in item.fixturenames:
+            return group
+    return item.nodeid.split("::")[0]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # tryfirst: pytest-xdist's own hook reads the groups, so they must be marked before it runs
+    groups = {}
+    for item in items:
+        if not any(True for _ in item.iter_markers("xdist_group")):
+            item.add_marker(pytest.mark.xdist_group(_group(item)))
+        groups[item] = next(item.iter_markers("xdist_group")).args[0]
+
+    slow = {group for item, group in groups.items() if item.get_closest_marker("slow")}
+
+    def rank(group: str) -> int:
+        if group in FIRST_GROUPS:
+            return FIRST_GROUPS.index(group)
+        return len(FIRST_GROUPS) + (0 if group in slow else 1)
+
+    order = {group: position for position, group in enumerate(dict.fromkeys(groups.values()))}
+    items.sort(key=lambda item: (rank(groups[item]), order[groups[item]]))
 
 
 @pytest.fixture

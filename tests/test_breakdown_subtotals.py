@@ -3,6 +3,7 @@ margins of a count crossed by two breakdowns, worked out by hand."""
 
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -23,11 +24,13 @@ CELLS = [
 def _compile(grand_total: bool) -> str:
     dbt = Path(sys.executable).with_name("dbt")
     macro = f"{{{{ breakdown_subtotals('cells', 'sex', 'age_band', grand_total={grand_total}) }}}}"
-    completed = subprocess.run(
-        [str(dbt), "compile", "--quiet", "--inline", macro, "--project-dir", str(DBT_PROJECT_DIR),
-         "--profiles-dir", str(DBT_PROJECT_DIR)],
-        capture_output=True, text=True, cwd=DBT_PROJECT_DIR, env={"CLA_WAREHOUSE_PATH": ":memory:", "PATH": ""},
-        check=False)
+    # its own target folder: dbt_models/target's manifest is read by other test workers meanwhile
+    with tempfile.TemporaryDirectory() as target_path:
+        completed = subprocess.run(
+            [str(dbt), "compile", "--quiet", "--inline", macro, "--project-dir", str(DBT_PROJECT_DIR),
+             "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", target_path],
+            capture_output=True, text=True, cwd=DBT_PROJECT_DIR, env={"CLA_WAREHOUSE_PATH": ":memory:", "PATH": ""},
+            check=False)
     if completed.returncode != 0:
         pytest.fail(completed.stdout[-2000:] + completed.stderr[-2000:])
     return completed.stdout

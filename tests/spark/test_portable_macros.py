@@ -10,6 +10,8 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -113,10 +115,13 @@ EXPECTED = {
 
 def compile_for(target: str, env: dict) -> str:
     dbt = Path(sys.executable).with_name("dbt")
-    completed = subprocess.run(
-        [str(dbt), "compile", "--quiet", "--output", "json", "--target", target, "--inline", CASES_SQL,
-         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
-        capture_output=True, text=True, env=env, cwd=DBT_PROJECT_DIR, check=False)
+    # its own target folder: dbt_models/target's manifest is read by other test workers meanwhile
+    with tempfile.TemporaryDirectory() as target_path:
+        completed = subprocess.run(
+            [str(dbt), "compile", "--quiet", "--output", "json", "--target", target, "--inline", CASES_SQL,
+             "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+             "--target-path", target_path],
+            capture_output=True, text=True, env=env, cwd=DBT_PROJECT_DIR, check=False)
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     return json.loads(completed.stdout[completed.stdout.index("{"):])["compiled"]
 

@@ -194,7 +194,7 @@ def _marker_ok(env_dir: Path) -> bool:
 
 
 @contextmanager
-def _file_lock(lock_path: Path):
+def file_lock(lock_path: Path):
     """An exclusive lock shared between processes (pytest-xdist workers, parallel Dagster runs)."""
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "a+") as handle:
@@ -319,7 +319,7 @@ def ensure_validator_environment(path: str | os.PathLike | None = None) -> Path:
     env_dir = _env_dir(path)
     if _marker_ok(env_dir):
         return _venv_python(env_dir)
-    with _file_lock(env_dir.parent / f".{env_dir.name}.lock"):
+    with file_lock(env_dir.parent / f".{env_dir.name}.lock"):
         if _marker_ok(env_dir):  # built by another process while we waited
             return _venv_python(env_dir)
         started = time.perf_counter()

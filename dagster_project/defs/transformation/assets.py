@@ -7,6 +7,7 @@ writes (a dbt source whose meta names that asset).
 
 import os
 import shutil
+import time
 import uuid
 from pathlib import Path
 
@@ -29,6 +30,7 @@ NIGHTLY_EXCLUDES = ["--exclude-resource-type", "unit_test"]
 # step of the same run has the same profile: it starts from the parse the first step saved (kept in the
 # run's workspace, which goes when the run publishes). dbt still checks every file against it.
 PARTIAL_PARSE = "partial_parse.msgpack"
+RECENT_TARGET_SECONDS = 3600
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, exclude=DATA_QUALITY_SELECTION,
@@ -71,7 +73,11 @@ def point_dbt_at_working_warehouse(warehouse: WarehouseResource, run_id: str) ->
 
 def prune_old_dbt_targets(target: Path, step: str, keep: int) -> None:
     """dagster-dbt gives every invocation its own target folder (logs, compiled SQL, 10-20 MB): keep the
-    newest few of a step, or a year of nights fills the disk."""
+    newest few of a step, or a year of nights fills the disk. A folder touched in the last hour is kept
+    whatever its rank: it may belong to a run still going (a sensor's run beside the schedule's, or a test
+    worker beside another), whose dbt would lose its files mid-build."""
+    now = time.time()
     runs = sorted(target.glob(f"{step}-*"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in runs[keep:]:
-        shutil.rmtree(old, ignore_errors=True)
+        if now - old.stat().st_mtime > RECENT_TARGET_SECONDS:
+            shutil.rmtree(old, ignore_errors=True)
