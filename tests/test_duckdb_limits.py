@@ -75,3 +75,38 @@ def test_dbt_opens_the_warehouse_with_the_limit_and_spill_folder(tmp_path):
     assert result.returncode == 0, result.stdout[-2000:]
     shown = json.loads(result.stdout[result.stdout.index("{"):result.stdout.rindex("}") + 1])["show"]
     assert shown == [{"m": "700.0 MiB", "t": str(tmp_path / "duckdb_spill")}]
+
+
+def test_the_pipeline_process_takes_1_gib_or_the_nights_limit_if_smaller(monkeypatch):
+    monkeypatch.setattr(duckdb_limits, "machine_memory_bytes", lambda: 24 * GIB)
+    assert DuckDBLimits.from_environment({}).pipeline_limit_bytes == GIB
+    # a 2 GiB container: the night's limit is 512 MiB, and the pipeline's cannot be more
+    monkeypatch.setattr(duckdb_limits, "machine_memory_bytes", lambda: 2 * GIB)
+    assert DuckDBLimits.from_environment({}).pipeline_limit_bytes == 512 * 1024**2
+    limits = DuckDBLimits.from_environment({"CLA_DUCKDB_PIPELINE_MEMORY_LIMIT": "1536MiB"})
+    assert limits.pipeline_limit_bytes == 1536 * 1024**2
+    with pytest.raises(ValueError, match="CLA_DUCKDB_PIPELINE_MEMORY_LIMIT='lots' is not a size"):
+        DuckDBLimits.from_environment({"CLA_DUCKDB_PIPELINE_MEMORY_LIMIT": "lots"})
+
+
+def test_ingestions_readers_share_the_pipeline_limit_and_spill_where_told(tmp_path):
+    limits = DuckDBLimits(memory_limit_bytes=6 * GIB, pipeline_limit_bytes=GIB)
+    assert limits.pipeline_config(tmp_path / "spill", databases=2) == {"memory_limit": "512MiB",
+                                                                       "temp_directory": str(tmp_path / "spill")}
+    # never below 256 MiB each, however many readers
+    assert limits.pipeline_config(databases=8) == {"memory_limit": "256MiB"}
+
+
+def test_every_connection_the_pipeline_opens_has_the_limit(tmp_path, monkeypatch):
+    """The pipeline process's own connections: working warehouse, exports, pseudonymised copy, publication."""
+    from dagster_project.lib import publication
+
+    monkeypatch.setenv("CLA_DUCKDB_PIPELINE_MEMORY_LIMIT", "700MiB")
+    path = tmp_path / "warehouse.duckdb"
+    duckdb_limits.connect(path).close()
+    for con in (duckdb_limits.connect(path, read_only=True), publication.open_published(path),
+                publication.connect_for_encryption()):
+        try:
+            assert con.sql("select current_setting('memory_limit')").fetchone()[0] == "700.0 MiB"
+        finally:
+            con.close()

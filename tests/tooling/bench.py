@@ -68,6 +68,50 @@ def _step_seconds(instance, run_id: str) -> dict[str, float]:
     return seconds
 
 
+def _step_windows(instance, run_id: str) -> list[tuple[str, float, float]]:
+    """(step, start, end) of every step of one run that ended, in the order they started."""
+    starts, windows = {}, []
+    for entry in instance.all_logs(run_id):
+        event = entry.dagster_event
+        if event is None:
+            continue
+        if event.event_type_value == "STEP_START":
+            starts[event.step_key] = entry.timestamp
+        elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and event.step_key in starts:
+            windows.append((event.step_key, starts[event.step_key], entry.timestamp))
+    return sorted(windows, key=lambda window: window[1])
+
+
+def step_memory(samples: list[tuple[float, float, float]], windows: list[tuple[str, float, float]]) -> list[dict]:
+    """For each step, its seconds, the pipeline process's resident memory when it started and at its peak
+    during the step, and the peak of the whole tree (dbt's subprocess included). The process's memory
+    rarely falls back (Python and DuckDB keep what they freed for reuse), so the step that raises the
+    start-to-peak figure is the one to look at. The sample just before a step counts as its start."""
+    steps = []
+    for step, start, end in windows:
+        before = [own for when, own, _ in samples if when <= start]
+        during = [(own, total) for when, own, total in samples if start <= when <= end]
+        at_start = before[-1] if before else (during[0][0] if during else None)
+        steps.append({
+            "step": step, "seconds": round(end - start, 1),
+            "start_mb_pipeline": None if at_start is None else round(at_start),
+            "peak_mb_pipeline": round(max(own for own, _ in during)) if during else None,
+            "peak_mb_total": round(max(total for _, total in during)) if during else None,
+        })
+    return steps
+
+
+def render_step_memory(scale: float, steps: list[dict]) -> list[str]:
+    def cell(value):
+        return "" if value is None else f"{value:,}"
+
+    lines = ["", f"Steps at scale {scale:g} (memory sampled 4 times a second; a step shorter than that may show none)",
+             "", "| step | s | pipeline MB at start | pipeline MB peak | all MB peak |", "|---|---|---|---|---|"]
+    lines += [f"| {s['step']} | {s['seconds']} | {cell(s['start_mb_pipeline'])} | {cell(s['peak_mb_pipeline'])} "
+              f"| {cell(s['peak_mb_total'])} |" for s in steps]
+    return lines
+
+
 class MemorySampler:
     """Peak resident memory of this process's children (dbt) and of the whole tree, sampled four times a
     second. ru_maxrss of children cannot be used: on Linux it survives exec, so every child started from
@@ -85,6 +129,8 @@ class MemorySampler:
         self.peak_children_mb = 0.0
         self.peak_total_mb = 0.0
         self.peak_self_mb = 0.0
+        # (time.time(), MB of this process, MB of the whole tree): set against the steps' start and end
+        self.samples: list[tuple[float, float, float]] = []
 
     def _sample(self):
         import psutil
@@ -100,6 +146,7 @@ class MemorySampler:
         self.peak_self_mb = max(self.peak_self_mb, own / 2**20)
         self.peak_children_mb = max(self.peak_children_mb, children / 2**20)
         self.peak_total_mb = max(self.peak_total_mb, total / 2**20)
+        self.samples.append((time.time(), own / 2**20, total / 2**20))
 
     def _run(self):
         while not self._stop.wait(self._interval):
@@ -142,9 +189,11 @@ def measure_one_scale(scale: float, workdir: Path) -> dict:
     with MemorySampler() as memory:
         results = run_warehouse(instance=instance, return_years=["2025-26"])
     wall = time.monotonic() - started
+    steps = []
     for result in results:
         for stage, seconds in _step_seconds(instance, result.run_id).items():
             timings[stage] = timings.get(stage, 0.0) + seconds
+        steps += step_memory(memory.samples, _step_windows(instance, result.run_id))
     succeeded = all(result.success for result in results)
     dfe_rules = _dfe_rule_seconds(since=started)
     gx_seconds = timings.pop("gx", 0.0)
@@ -179,6 +228,7 @@ def measure_one_scale(scale: float, workdir: Path) -> dict:
         "peak_mb_pipeline": round(memory.peak_self_mb),
         "peak_mb_dbt": round(memory.peak_children_mb),
         "peak_mb_total": round(memory.peak_total_mb),
+        "steps": steps,
     }
 
 
@@ -250,6 +300,9 @@ def render_markdown(results: list[dict]) -> str:
                    "report; the validator checks one year's return. GX s is the Great Expectations step alone. DfE "
                    "rules s is the work dbt did on the models that evaluate the DfE's rules (every year held, "
                    "summed over models run side by side), set against the validator's whole run on one year.")]
+    for r in results:
+        if r.get("steps"):
+            lines += render_step_memory(r["scale"], r["steps"])
     if len(results) > 1 and all(r.get("succeeded") for r in results):
         base = results[0]
         lines += ["", "Ratio of pipeline time to scale " + f"{base['scale']:g}" + ": " + ", ".join(
@@ -299,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 results.append({"scale": scale, "succeeded": False,
                                 "error": (completed.stderr.strip().splitlines() or ["failed"])[-1][:120]})
-        print(render_markdown(results[-1:]).splitlines()[-1], flush=True)
+        print(render_markdown(results[-1:]).splitlines()[6], flush=True)
     table = render_markdown(results)
     (bench_dir / "latest.md").write_text(table)
     (bench_dir / f"bench-{datetime.now():%Y%m%d-%H%M}.md").write_text(table)

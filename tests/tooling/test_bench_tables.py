@@ -59,3 +59,24 @@ def test_memory_counts_each_process_once_and_not_a_vfork_child_of_the_jvm():
     spark, dbt, total, names = split_memory(table, server_pid=200, root_pid=100)
     assert (spark // mb, dbt // mb, total // mb) == (4904, 600, 5594)
     assert names == {"java", "bash"}
+
+
+def test_each_steps_memory_is_read_from_the_samples_taken_while_it_ran():
+    from tests.tooling.bench import render_step_memory, step_memory
+
+    # samples (time, MB of the pipeline process, MB of the tree); steps (name, start, end)
+    samples = [(0.0, 500.0, 500.0), (1.0, 700.0, 900.0), (2.0, 650.0, 2_400.0), (3.0, 1_200.0, 1_300.0),
+               (4.0, 1_100.0, 1_100.0)]
+    windows = [("raw_extract", 0.5, 2.0), ("warehouse_dbt_models", 2.5, 3.5), ("tiny", 3.6, 3.7)]
+    steps = step_memory(samples, windows)
+    # raw_extract: started after the 500 MB sample; during it 700 and 650 (tree 900, 2,400)
+    assert steps[0] == {"step": "raw_extract", "seconds": 1.5, "start_mb_pipeline": 500, "peak_mb_pipeline": 700,
+                        "peak_mb_total": 2400}
+    # warehouse_dbt_models: the last sample before it is 650 MB; during it the one at 3.0 s
+    assert steps[1] == {"step": "warehouse_dbt_models", "seconds": 1.0, "start_mb_pipeline": 650,
+                        "peak_mb_pipeline": 1200, "peak_mb_total": 1300}
+    # a step between two samples has a start but no peak, shown as empty cells
+    assert steps[2]["start_mb_pipeline"] == 1200 and steps[2]["peak_mb_pipeline"] is None
+    lines = render_step_memory(50, steps)
+    assert lines[-3:] == ["| raw_extract | 1.5 | 500 | 700 | 2,400 |", "| warehouse_dbt_models | 1.0 | 650 | 1,200 | 1,300 |",
+                          "| tiny | 0.1 | 1,200 |  |  |"]

@@ -27,8 +27,7 @@ import os
 import secrets
 from pathlib import Path
 
-import duckdb
-
+from dagster_project.lib.engine import duckdb_limits
 from dagster_project.lib.paths import SEEDS_DIR
 
 RULES_DIR = SEEDS_DIR / "privacy"
@@ -87,7 +86,7 @@ def export_analyst_warehouse(source: Path, target: Path, key: bytes, schemas=ANA
     """Write the pseudonymised copy of the given schemas. Returns tables written and unclassified columns."""
     rules = load_rules()
     target.unlink(missing_ok=True)
-    con = duckdb.connect(str(target))
+    con = duckdb_limits.connect(target)
     unclassified: dict[str, list[str]] = {}
     tables = 0
     try:
