@@ -43,7 +43,7 @@ run: install
 	@$(UV) run --frozen python -m dagster_project.run $(if $(ACKNOWLEDGE_CHANGES),--acknowledge-changes)
 
 test: install lint
-	@$(UV) run --frozen pytest $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadgroup --no-loadscope-reorder) $(PYTEST_ARGS)
+	@$(UV) run --frozen pytest $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadscope --no-loadscope-reorder) $(PYTEST_ARGS)
 
 dev: install
 	@$(UV) run --frozen dagster dev -w workspace.yaml

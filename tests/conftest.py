@@ -6,12 +6,19 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from dagster_project.lib.ingest.contract import load_contract
+
+# pytest-xdist's workers run as `python -c`: their __main__ has neither __spec__ nor __file__, which pyspark's
+# connect module (imported by Great Expectations) takes for a doctest run, and it calls sys.exit(0) there
+_main = sys.modules["__main__"]
+if getattr(_main, "__spec__", None) is None and not hasattr(_main, "__file__"):
+    _main.__file__ = "<pytest-xdist worker>"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -37,32 +44,50 @@ def dbt_manifest():
 
 
 # --- which tests share a pytest-xdist worker ---------------------------------------------------------
-# `make test` runs `pytest -n 2 --dist loadgroup --no-loadscope-reorder`: every test carries an xdist group
-# and a group runs on one worker, so fixtures built once per module or session are built once per run.
-# A module is its own group, except the tests that share a session-wide build: those of the default
-# council (its nightly run, about 80 s) and those of the local Spark server (a JVM of 5 GB). The longest
-# groups are handed out first, so the two workers finish together (at the end a worker with one long
-# group left would run alone).
-SESSION_GROUPS = {"spark_server": "spark", "default_council_build": "default-council"}
+# `make test` runs `pytest -n 2 --dist loadscope --no-loadscope-reorder`: tests go to the two workers a group
+# at a time, so fixtures built once per module or session are built once per run. A module is its own group,
+# except the modules that share a session-wide build: the default council (its nightly run, about 80 s) and
+# the local Spark server (a JVM of 5 GB). The longest groups are handed out first, so the two workers finish
+# together. (pytest-xdist's own `--dist loadgroup` does nothing under pytest 9: it renames tests through an
+# attribute pytest no longer reads; the scheduler below groups by module name instead.)
+SHARED_BUILDS = {"spark_server": "spark", "default_council_build": "default-council"}
+SHARED_BUILD_MODULES = {
+    "tests/spark/test_portable_macros.py": "spark",
+    "tests/spark/test_same_answers_on_both_engines.py": "spark",
+    "tests/reports/test_annual_report.py": "default-council",
+    "tests/reports/test_disclosure_audit.py": "default-council",
+    "tests/test_ssda903_return.py": "default-council",
+}
 FIRST_GROUPS = ["spark", "default-council"]
 
 
-def _group(item: pytest.Item) -> str:
-    for fixture, group in SESSION_GROUPS.items():
-        if fixture in item.fixturenames:
-            return group
-    return item.nodeid.split("::")[0]
+def worker_group(nodeid: str) -> str:
+    module = nodeid.split("::")[0]
+    return SHARED_BUILD_MODULES.get(module, module)
 
 
-@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    if config.getvalue("dist") not in ("loadscope", "loadgroup"):
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedBuildScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return worker_group(nodeid)
+
+    return SharedBuildScheduling(config, log)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # tryfirst: pytest-xdist's own hook reads the groups, so they must be marked before it runs
-    groups = {}
     for item in items:
-        if not any(True for _ in item.iter_markers("xdist_group")):
-            item.add_marker(pytest.mark.xdist_group(_group(item)))
-        groups[item] = next(item.iter_markers("xdist_group")).args[0]
-
+        # a test that takes a shared build (as a fixture, or by name: the xdist_group mark) must be in a
+        # module listed with it, or a second worker would build it again
+        shared = {group for fixture, group in SHARED_BUILDS.items() if fixture in item.fixturenames}
+        shared |= {mark.args[0] for mark in item.iter_markers("xdist_group")}
+        for group in shared - {worker_group(item.nodeid)}:
+            raise pytest.UsageError(f"{item.nodeid.split('::')[0]} uses the {group} build: list it in "
+                                    "SHARED_BUILD_MODULES (tests/conftest.py)")
+    groups = {item: worker_group(item.nodeid) for item in items}
     slow = {group for item, group in groups.items() if item.get_closest_marker("slow")}
 
     def rank(group: str) -> int:
