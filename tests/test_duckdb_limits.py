@@ -110,3 +110,16 @@ def test_every_connection_the_pipeline_opens_has_the_limit(tmp_path, monkeypatch
             assert con.sql("select current_setting('memory_limit')").fetchone()[0] == "700.0 MiB"
         finally:
             con.close()
+
+
+def test_a_connection_already_open_to_the_file_does_not_stop_the_pipeline_opening_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLA_DUCKDB_PIPELINE_MEMORY_LIMIT", "700MiB")
+    path = tmp_path / "warehouse.duckdb"
+    duckdb.connect(str(path)).close()
+    held = duckdb.connect(str(path), read_only=True)  # e.g. a test's or a notebook's, with DuckDB's defaults
+    try:
+        con = duckdb_limits.connect(path, read_only=True)
+        assert con.sql("select current_setting('memory_limit')").fetchone()[0] == "700.0 MiB"
+        con.close()
+    finally:
+        held.close()

@@ -102,7 +102,10 @@ class DuckDBLimits:
 
 def connect(database: str | Path = ":memory:", read_only: bool = False,
             config: dict[str, str] | None = None) -> duckdb.DuckDBPyConnection:
-    """duckdb.connect for the pipeline process, under its memory limit. Every connection the process opens
-    goes through here: DuckDB refuses a second connection to an open file with a different configuration."""
-    settings = {**DuckDBLimits.from_environment().pipeline_config(), **(config or {})}
-    return duckdb.connect(str(database), read_only=read_only, config=settings)
+    """duckdb.connect for the pipeline process, under its memory limit. The limit is SET after connecting,
+    not passed as configuration: a connection to the same file already open in the process (a test's, an
+    analyst's notebook) shares its database, and DuckDB refuses to open it again with another configuration."""
+    con = duckdb.connect(str(database), read_only=read_only, config=config or {})
+    limit = DuckDBLimits.from_environment().pipeline_config()["memory_limit"]
+    con.execute(f"set memory_limit = '{limit}'")
+    return con
