@@ -16,7 +16,6 @@ import dagster as dg
 import duckdb
 
 from dagster_project.lib import publication
-from dagster_project.lib.engine import duckdb_limits
 from dagster_project.lib.settings import Settings
 
 # Tables that must survive from one night to the next (first-seen / fixed dates of data-quality
@@ -110,7 +109,7 @@ class WarehouseResource(dg.ConfigurableResource):
         workspace = self.workspace(run_id)
         shutil.rmtree(workspace.root, ignore_errors=True)
         workspace.root.mkdir(parents=True)
-        con = duckdb_limits.connect(workspace.warehouse_path)
+        con = duckdb.connect(str(workspace.warehouse_path))
         try:
             if self.warehouse_path.exists():
                 self._copy_tracking(con)
@@ -158,7 +157,7 @@ class WarehouseResource(dg.ConfigurableResource):
     def connect(self, run_id: str, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection to the run's working warehouse, always closed after use: DuckDB has one writer per
         file, and dbt needs the file next."""
-        con = duckdb_limits.connect(self.working_warehouse_path(run_id), read_only=read_only)
+        con = duckdb.connect(str(self.working_warehouse_path(run_id)), read_only=read_only)
         try:
             yield con
         finally:

@@ -17,7 +17,6 @@ Every path can be overridden, so a council can point the warehouse at its own sh
 | `CLA_ENCRYPTION_KEY` | (none) | when set, the published DuckDB files are encrypted with it |
 | `CLA_PSEUDONYMISATION_KEY` | (generated) | key of the hash that replaces child ids in the analyst warehouse |
 | `CLA_DUCKDB_MEMORY_LIMIT` | a quarter of the machine's memory | DuckDB's memory limit for the night; it spills to disk beyond it (lib/engine/duckdb_limits.py) |
-| `CLA_DUCKDB_PIPELINE_MEMORY_LIMIT` | 1 GiB (or the limit above if smaller) | DuckDB's limit inside the pipeline process itself (ingestion, exports, the analyst copy, publication); dbt has the one above |
 | `CLA_ENGINE` | `duckdb` | where dbt builds: `duckdb` (the embedded file) or `spark` (a Thrift server: `CLA_SPARK_HOST`, `CLA_SPARK_PORT`, `CLA_SPARK_SCHEMA`) |
 
 Relative paths are taken from the project root, not the working directory, so `make run`, `dagster dev`

@@ -21,13 +21,13 @@ import shutil
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
 from dagster_project.defs.operations.jobs import ON_DEMAND_TAG
 from dagster_project.defs.returns.assets import collection_year_partitions
 from dagster_project.lib import publication
 from dagster_project.lib import report as annual_report
 from dagster_project.lib.data_label import SyntheticLabel, file_name, synthetic_label, write_readme
-from dagster_project.lib.engine import duckdb_limits
 from dagster_project.lib.publication.pseudonymisation import ANALYST_SCHEMAS
 from dagster_project.lib.resources import WarehouseResource
 
@@ -106,7 +106,7 @@ def export_tables(source: Path, folder: Path, label: SyntheticLabel | None = Non
     the columns stay the marts' own."""
     (folder / "parquet").mkdir(parents=True, exist_ok=True)
     (folder / "csv").mkdir(parents=True, exist_ok=True)
-    con = duckdb_limits.connect(source, read_only=True)
+    con = duckdb.connect(str(source), read_only=True)
     try:
         schemas = ", ".join(f"'{schema}'" for schema in ANALYST_SCHEMAS)
         found = con.execute("select table_schema, table_name from information_schema.tables "

@@ -9,18 +9,10 @@ instead of growing, so the whole night stays within a share of the machine that 
 | variable | default | what |
 |---|---|---|
 | `CLA_DUCKDB_MEMORY_LIMIT` | a quarter of the memory the process may use (cgroup limit or physical) | e.g. `6GB`, `800MB` |
-| `CLA_DUCKDB_PIPELINE_MEMORY_LIMIT` | 1 GiB, or the limit above when it is smaller | DuckDB inside the pipeline process |
 
 A quarter: the target is a night under 8 GB for the whole process tree on a 24 GB, 2-core machine; DuckDB
 gets 6 GB of it and Python, dbt and Dagster the rest. The spill folder is inside the run's workspace, so it
 goes when the run publishes or fails.
-
-The second limit is for the DuckDB connections the pipeline process opens itself (ingestion's readers,
-the pseudonymised analyst copy, the exports, the report's reads, publication). Their work streams table by
-table: without a limit DuckDB kept every block it had read cached, up to 80% of the machine, and the
-pipeline process grew with the warehouse (4.7 GB at scale 50, most of it cache). dbt's joins, sorts and
-windows over whole tables are the work that needs memory, and they run in dbt's own process under the
-first limit.
 """
 
 from __future__ import annotations
@@ -30,10 +22,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
 MEMORY_SHARE = 4  # DuckDB gets 1/MEMORY_SHARE of what the process may use (see the module docstring)
-PIPELINE_MEMORY = 1024**3  # the pipeline process's DuckDB connections (see the module docstring)
 MINIMUM_MEMORY = 512 * 1024**2  # below this DuckDB spills on every join of a small council
 CGROUP_LIMIT_FILES = ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes")  # v2, v1
 _UNITS = {"": 1, "B": 1, "KB": 1000, "MB": 1000**2, "GB": 1000**3, "TB": 1000**4,
@@ -65,28 +54,14 @@ def machine_memory_bytes() -> int:
 @dataclass(frozen=True)
 class DuckDBLimits:
     memory_limit_bytes: int
-    pipeline_limit_bytes: int = PIPELINE_MEMORY
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> DuckDBLimits:
         environ = os.environ if environ is None else environ
         memory = environ.get("CLA_DUCKDB_MEMORY_LIMIT", "").strip()
-        night = (parse_size(memory, "CLA_DUCKDB_MEMORY_LIMIT") if memory
-                 else max(machine_memory_bytes() // MEMORY_SHARE, MINIMUM_MEMORY))
-        pipeline = environ.get("CLA_DUCKDB_PIPELINE_MEMORY_LIMIT", "").strip()
-        return cls(memory_limit_bytes=night,
-                   pipeline_limit_bytes=(parse_size(pipeline, "CLA_DUCKDB_PIPELINE_MEMORY_LIMIT") if pipeline
-                                         else min(PIPELINE_MEMORY, night)))
-
-    def pipeline_config(self, temp_directory: Path | None = None, databases: int = 1) -> dict[str, str]:
-        """duckdb.connect(config=...) for a connection the pipeline process opens itself, one of
-        `databases` open at the same time. Without a temp_directory DuckDB spills beside the database file
-        (for an in-memory database, into the working directory)."""
-        share = max(self.pipeline_limit_bytes // databases, MINIMUM_MEMORY // 2)
-        config = {"memory_limit": f"{share // 1024**2}MiB"}
-        if temp_directory is not None:
-            config["temp_directory"] = str(temp_directory)
-        return config
+        return cls(
+            memory_limit_bytes=(parse_size(memory, "CLA_DUCKDB_MEMORY_LIMIT") if memory
+                                else max(machine_memory_bytes() // MEMORY_SHARE, MINIMUM_MEMORY)))
 
     def config(self, temp_directory: Path, databases: int = 1) -> dict[str, str]:
         """duckdb.connect(config=...) for one of `databases` opened at the same time, which share the limit.
@@ -98,14 +73,3 @@ class DuckDBLimits:
         """What dbt_models/profiles.yml reads for the warehouse target's DuckDB settings."""
         return {"CLA_DUCKDB_MEMORY_LIMIT": f"{self.memory_limit_bytes // 1024**2}MiB",
                 "CLA_DUCKDB_TEMP_DIR": str(temp_directory)}
-
-
-def connect(database: str | Path = ":memory:", read_only: bool = False,
-            config: dict[str, str] | None = None) -> duckdb.DuckDBPyConnection:
-    """duckdb.connect for the pipeline process, under its memory limit. The limit is SET after connecting,
-    not passed as configuration: a connection to the same file already open in the process (a test's, an
-    analyst's notebook) shares its database, and DuckDB refuses to open it again with another configuration."""
-    con = duckdb.connect(str(database), read_only=read_only, config=config or {})
-    limit = DuckDBLimits.from_environment().pipeline_config()["memory_limit"]
-    con.execute(f"set memory_limit = '{limit}'")
-    return con

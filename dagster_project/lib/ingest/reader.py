@@ -499,9 +499,8 @@ def read_extract(extract: Extract, workers: int | None = None) -> dict[str, Tabl
     lock = threading.Lock()
 
     tables_dir = TablesFolder()
-    # the workers' in-memory databases share the pipeline process's DuckDB memory limit and spill into the
-    # tables folder
-    config = DuckDBLimits.from_environment().pipeline_config(tables_dir.path / "spill", databases=workers)
+    # the workers' in-memory databases share the night's DuckDB memory limit and spill into the tables folder
+    config = DuckDBLimits.from_environment().config(tables_dir.path / "spill", databases=workers)
 
     def work() -> None:
         reader = TableReader(duckdb.connect(config=config), tables_dir)

@@ -26,8 +26,6 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project.lib.engine import duckdb_limits
-
 OUTPUT_KINDS = ("returns", "reports", "data_quality", "analyst_exports")
 WORKSPACES = ".work"
 
@@ -84,7 +82,7 @@ def connect_for_encryption() -> duckdb.DuckDBPyConnection:
     config = {"autoinstall_known_extensions": False}
     if directory:
         config["extension_directory"] = directory
-    con = duckdb_limits.connect(config=config)
+    con = duckdb.connect(config=config)
     con.execute("load httpfs")
     return con
 
@@ -110,7 +108,7 @@ def write_encrypted_copy(source: Path, target: Path, key: str) -> None:
 def open_published(path: Path, key: str | None = None) -> duckdb.DuckDBPyConnection:
     """A read-only connection to a published warehouse file (attached as `warehouse` when encrypted)."""
     if not key:
-        return duckdb_limits.connect(path, read_only=True)
+        return duckdb.connect(str(path), read_only=True)
     con = connect_for_encryption()
     con.execute(f"attach {_sql_text(str(path))} as warehouse (encryption_key {_sql_text(key)}, read_only)")
     con.execute("use warehouse")

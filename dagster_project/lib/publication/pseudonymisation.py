@@ -27,7 +27,8 @@ import os
 import secrets
 from pathlib import Path
 
-from dagster_project.lib.engine import duckdb_limits
+import duckdb
+
 from dagster_project.lib.paths import SEEDS_DIR
 
 RULES_DIR = SEEDS_DIR / "privacy"
@@ -86,7 +87,7 @@ def export_analyst_warehouse(source: Path, target: Path, key: bytes, schemas=ANA
     """Write the pseudonymised copy of the given schemas. Returns tables written and unclassified columns."""
     rules = load_rules()
     target.unlink(missing_ok=True)
-    con = duckdb_limits.connect(target)
+    con = duckdb.connect(str(target))
     unclassified: dict[str, list[str]] = {}
     tables = 0
     try:
