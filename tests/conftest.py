@@ -15,10 +15,11 @@ import pytest
 from dagster_project.lib.ingest.contract import load_contract
 
 # pytest-xdist's workers run as `python -c`: their __main__ has neither __spec__ nor __file__, which pyspark's
-# connect module (imported by Great Expectations) takes for a doctest run, and it calls sys.exit(0) there
+# connect module (imported by Great Expectations) takes for a doctest run, and it calls sys.exit(0) there.
+# A real file that does nothing: a process started with multiprocessing's "spawn" runs its parent's main file.
 _main = sys.modules["__main__"]
 if getattr(_main, "__spec__", None) is None and not hasattr(_main, "__file__"):
-    _main.__file__ = "<pytest-xdist worker>"
+    _main.__file__ = str(Path(__file__).parent / "tooling" / "worker_main.py")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -80,10 +81,10 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        # a test that takes a shared build (as a fixture, or by name: the xdist_group mark) must be in a
+        # a test that takes a shared build (as a fixture, or by name: the shared_build mark) must be in a
         # module listed with it, or a second worker would build it again
         shared = {group for fixture, group in SHARED_BUILDS.items() if fixture in item.fixturenames}
-        shared |= {mark.args[0] for mark in item.iter_markers("xdist_group")}
+        shared |= {mark.args[0] for mark in item.iter_markers("shared_build")}
         for group in shared - {worker_group(item.nodeid)}:
             raise pytest.UsageError(f"{item.nodeid.split('::')[0]} uses the {group} build: list it in "
                                     "SHARED_BUILD_MODULES (tests/conftest.py)")

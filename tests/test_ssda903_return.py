@@ -18,8 +18,8 @@ from dagster_project.lib.settings import Settings
 from tests.conftest import DEFAULT_COUNCIL_AS_AT, copy_of_default_council, warehouse_at
 from tests.tooling.dfe_validator import run_validator, unexplained_crashes, unexplained_errors
 
-# xdist_group: these modules take their copies of the session's default-council build (tests/conftest.py)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("default-council")]
+# shared_build: these modules take their copies of the session's default-council build (tests/conftest.py)
+pytestmark = [pytest.mark.slow, pytest.mark.shared_build("default-council")]
 
 AS_AT = DEFAULT_COUNCIL_AS_AT  # the session's build of the default council (conftest.py)
 YEARS = ["2023-24", "2024-25", "2025-26"]

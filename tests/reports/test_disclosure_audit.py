@@ -47,8 +47,8 @@ from dagster_project.lib.report import content, data, file_stem, write_report
 from tests.conftest import DEFAULT_COUNCIL_AS_AT, copy_of_default_council, warehouse_at
 from tests.reports.test_annual_report import excel_table, parse_html_tables
 
-# xdist_group: these modules take their copies of the session's default-council build (tests/conftest.py)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("default-council")]
+# shared_build: these modules take their copies of the session's default-council build (tests/conftest.py)
+pytestmark = [pytest.mark.slow, pytest.mark.shared_build("default-council")]
 
 AS_AT = DEFAULT_COUNCIL_AS_AT  # the session's build of the default council (conftest.py)
 # the sample council's files say they are synthetic in their names (lib/data_label.py)

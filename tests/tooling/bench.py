@@ -51,20 +51,14 @@ def _stage(step_key: str) -> str:
     return "other"
 
 
-def _step_seconds(instance, run_id: str) -> dict[str, float]:
-    """Wall seconds per stage of one run, from the step start and end events in Dagster's event log."""
-    starts, seconds = {}, {}
-    for entry in instance.all_logs(run_id):
-        event = entry.dagster_event
-        if event is None or event.step_key is None:
-            continue
-        if event.event_type_value == "STEP_START":
-            starts[event.step_key] = entry.timestamp
-        elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and event.step_key in starts:
-            stage = _stage(event.step_key)
-            seconds[stage] = seconds.get(stage, 0.0) + entry.timestamp - starts[event.step_key]
-            if event.step_key == "staging_expectations":  # Great Expectations alone, within "quality"
-                seconds["gx"] = seconds.get("gx", 0.0) + entry.timestamp - starts[event.step_key]
+def _step_seconds(windows: list[tuple[str, float, float]]) -> dict[str, float]:
+    """Wall seconds per stage of one run, from its step windows (`_step_windows`)."""
+    seconds = {}
+    for step, start, end in windows:
+        stage = _stage(step)
+        seconds[stage] = seconds.get(stage, 0.0) + end - start
+        if step == "staging_expectations":  # Great Expectations alone, within "quality"
+            seconds["gx"] = seconds.get("gx", 0.0) + end - start
     return seconds
 
 
@@ -191,9 +185,10 @@ def measure_one_scale(scale: float, workdir: Path) -> dict:
     wall = time.monotonic() - started
     steps = []
     for result in results:
-        for stage, seconds in _step_seconds(instance, result.run_id).items():
+        windows = _step_windows(instance, result.run_id)
+        for stage, seconds in _step_seconds(windows).items():
             timings[stage] = timings.get(stage, 0.0) + seconds
-        steps += step_memory(memory.samples, _step_windows(instance, result.run_id))
+        steps += step_memory(memory.samples, windows)
     succeeded = all(result.success for result in results)
     dfe_rules = _dfe_rule_seconds(since=started)
     gx_seconds = timings.pop("gx", 0.0)

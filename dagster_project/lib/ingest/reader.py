@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import multiprocessing
 import os
 import re
 import shutil
 import tempfile
-import threading
 import weakref
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import duckdb
@@ -149,10 +150,12 @@ class TableReader:
 
     def __init__(self, con: duckdb.DuckDBPyConnection | None = None, tables_dir: TablesFolder | None = None):
         self.con = con or duckdb.connect()
+        self.con.execute("set enable_progress_bar = false")  # DuckDB draws one on a long scan, into the log
         self._scans = 0
-        self._workdir = Path(tempfile.mkdtemp(prefix="cla-ingest-"))
         # where finished tables go as Parquet; None keeps them in memory as Arrow (read_table's default)
         self.tables_dir = tables_dir
+        parent = str(tables_dir.path) if tables_dir is not None else None
+        self._workdir = Path(tempfile.mkdtemp(prefix="cla-ingest-", dir=parent))
 
     def close(self) -> None:
         shutil.rmtree(self._workdir, ignore_errors=True)
@@ -479,50 +482,79 @@ def read_table(extract: Extract, table: ContractTable, reader: TableReader | Non
             reader.close()
 
 
-def read_extract(extract: Extract, workers: int | None = None) -> dict[str, TableLoad]:
+# Below this much CSV an extract is read in the pipeline's own process, one table after another: starting a
+# reader process costs about a second (Python, DuckDB and pyarrow imports), which a small council's whole
+# extract (scale 1, 21 MB, reads in about 3 s) does not pay back.
+PARALLEL_FROM_BYTES = 64 * 1024**2
+
+_process_reader: TableReader | None = None  # one per reader process, made by _start_reader_process
+
+
+def ingest_workers(environ: dict[str, str] | None = None) -> int | None:
+    """CLA_INGEST_WORKERS: how many tables are read at once (default: one per core)."""
+    text = (os.environ if environ is None else environ).get("CLA_INGEST_WORKERS", "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"CLA_INGEST_WORKERS={text!r} is not a number of readers: write a whole number, 1 or more")
+    return int(text)
+
+
+class _FolderPath:
+    """The tables folder as a reader process sees it: a path only (the pipeline's process owns the folder)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+
+def _start_reader_process(config: dict[str, str], tables_path: Path) -> None:
+    global _process_reader
+    _process_reader = TableReader(duckdb.connect(config=config), _FolderPath(tables_path))
+
+
+def _read_in_reader_process(extract: Extract, table_name: str) -> TableLoad:
+    load = _process_reader.read(extract, load_contract()[table_name])
+    load._keep_alive = None  # the pipeline's process sets its own TablesFolder
+    return load
+
+
+def read_extract(extract: Extract, workers: int | None = None,
+                 parallel_from_bytes: int = PARALLEL_FROM_BYTES) -> dict[str, TableLoad]:
     """Every contract table of an extract. Raises ExtractError only if a required table cannot be read at
     all; whether what was read can be trusted is refusals.check_extract's question.
 
-    Tables are read side by side, one DuckDB connection per worker (temporary tables are per connection).
-    Why: DuckDB splits a scan by row groups of 122,880 rows, so most tables of a council (a few thousand to
-    a hundred thousand rows) run on one thread; two at a time use both cores. Largest file first, so the
-    longest table does not start last."""
+    A big extract is read by `workers` processes side by side (default: one per core), each with its own
+    in-memory DuckDB; the tables they write are Parquet files in a folder this process owns. Why processes:
+    DuckDB splits a scan by row groups of 122,880 rows, so most tables of a council run on one thread and
+    two tables at a time use both cores; but two DuckDB databases queried from two threads of one Python
+    process crashed it (a segmentation fault in DuckDB 1.4.4 at scale 200, and at scale 50 under a lower
+    memory limit; duckdb/duckdb-python#435 reports the same with `select 1`). A process of its own also
+    hands the memory back when it ends. Largest file first, so the longest table does not start last."""
     contract = load_contract()
-    workers = max(1, min(workers or os.cpu_count() or 1, len(contract)))
-
-    def size(name: str) -> int:
-        path = find_table_file(extract.folder, name)
-        return path.stat().st_size if path else 0
-
-    pending = sorted(contract, key=size, reverse=True)
-    done: dict[str, TableLoad] = {}
-    lock = threading.Lock()
+    files = {name: find_table_file(extract.folder, name) for name in contract}
+    sizes = {name: (path.stat().st_size if path else 0) for name, path in files.items()}
+    pending = sorted(contract, key=lambda name: sizes[name], reverse=True)
+    workers = max(1, min(workers or ingest_workers() or os.cpu_count() or 1, len(contract)))
+    if sum(sizes.values()) < parallel_from_bytes:
+        workers = 1
 
     tables_dir = TablesFolder()
-    # the workers' in-memory databases share the night's DuckDB memory limit and spill into the tables folder
+    # the readers' in-memory databases share the night's DuckDB memory limit and spill into the tables folder
     config = DuckDBLimits.from_environment().config(tables_dir.path / "spill", databases=workers)
-
-    def work() -> None:
+    done: dict[str, TableLoad] = {}
+    if workers == 1:
         reader = TableReader(duckdb.connect(config=config), tables_dir)
         try:
-            while True:
-                with lock:
-                    if not pending:
-                        return
-                    name = pending.pop(0)
-                try:
-                    done[name] = reader.read(extract, contract[name])
-                except BaseException:
-                    with lock:
-                        pending.clear()  # the other worker stops after its current table
-                    raise
+            for name in pending:
+                done[name] = reader.read(extract, contract[name])
         finally:
             reader.close()
             reader.con.close()
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for future in [pool.submit(work) for _ in range(workers)]:
-            future.result()  # re-raises a worker's error here
+    else:
+        done = _read_in_processes(extract, pending, workers, config, tables_dir)
+    for load in done.values():
+        if load.rows_path is not None:
+            load._keep_alive = tables_dir
     loads = {name: done[name] for name in contract}  # the contract's order, whatever finished first
     fatal = [load for name, load in loads.items()
              if load_contract()[name].is_required and load.status != "loaded"]
@@ -531,3 +563,29 @@ def read_extract(extract: Extract, workers: int | None = None) -> dict[str, Tabl
         raise ExtractError(f"extract {extract.extract_id} cannot be loaded: required table(s) unusable: {reasons}",
                            extract.extract_id)
     return loads
+
+
+def _read_in_processes(extract: Extract, pending: list[str], workers: int, config: dict[str, str],
+                       tables_dir: TablesFolder) -> dict[str, TableLoad]:
+    """The tables read by `workers` spawned processes (not forked: the pipeline's process has threads and
+    an open DuckDB of its own, which a fork would copy half-locked)."""
+    context = multiprocessing.get_context("spawn")
+    done: dict[str, TableLoad] = {}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_reader_process,
+                             initargs=(config, tables_dir.path)) as pool:
+        futures = {pool.submit(_read_in_reader_process, extract, name): name for name in pending}
+        try:
+            for future in as_completed(futures):
+                done[futures[future]] = future.result()  # re-raises a reader's error here
+        except BrokenProcessPool as exc:
+            pool.shutdown(cancel_futures=True)
+            unfinished = sorted(name for name in pending if name not in done)
+            raise RuntimeError(
+                f"an ingestion reader process of extract {extract.extract_id} stopped without finishing "
+                f"(killed, or out of memory?) while {len(unfinished)} table(s) were unread, among them "
+                f"{', '.join(unfinished[:3])}; nothing was loaded. Re-run with CLA_INGEST_WORKERS=1 to read "
+                "one table at a time in the pipeline's process") from exc
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
+    return done
