@@ -246,7 +246,7 @@ def test_the_return_files_carry_the_label_in_their_names_and_keep_the_dfes_exact
 
 @pytest.mark.parametrize("label", [DERBY, None], ids=["synthetic", "council's own"])
 def test_the_analyst_exports_carry_the_label_in_every_file_name(tmp_path, label):
-    from dagster_project.defs.report.assets import export_tables
+    from dagster_project.lib.publication.analyst_files import export_tables
 
     source = tmp_path / "analyst_warehouse.duckdb"
     with duckdb.connect(str(source)) as analyst:

@@ -224,3 +224,82 @@ def test_the_number_of_readers_is_a_setting_refused_when_it_is_not_a_whole_numbe
     for wrong in ("0", "two", "1.5"):
         with pytest.raises(ValueError, match=f"CLA_INGEST_WORKERS='{wrong}' is not a number of readers"):
             ingest_workers({"CLA_INGEST_WORKERS": wrong})
+
+
+def _crash_once_on_person(extract, table_name):
+    """A reader that dies (as DuckDB's crash or the out-of-memory killer kills it) the first time it meets
+    ssd_person, and reads normally after: the marker file says it has crashed once."""
+    import os
+    import signal
+
+    from dagster_project.lib.ingest import reader
+
+    marker = extract.folder.parent / f"crashed-{table_name}"
+    if table_name == "ssd_person" and not marker.exists():
+        marker.write_text("crashed")
+        os.kill(os.getpid(), signal.SIGKILL)
+    return reader._read_in_reader_process(extract, table_name)
+
+
+def _crash_always_on_person(extract, table_name):
+    import os
+    import signal
+
+    from dagster_project.lib.ingest import reader
+
+    if table_name == "ssd_person":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return reader._read_in_reader_process(extract, table_name)
+
+
+def _read_with(extract, read_one):
+    from dagster_project.lib.engine.duckdb_limits import DuckDBLimits
+    from dagster_project.lib.ingest import reader
+
+    folder = reader.TablesFolder()
+    config = DuckDBLimits.from_environment().config(folder.path / "spill", databases=2)
+    said = []
+    loads = reader._read_in_processes(extract, list(load_contract()), 2, config, folder, said.append, read_one)
+    return loads, said, folder
+
+
+def test_a_reader_process_that_dies_has_its_unread_tables_read_again_and_the_night_says_so(extract_builder):
+    extract = _messy_extract(extract_builder)
+    loads, said, folder = _read_with(extract, _crash_once_on_person)
+    assert len(said) == 1
+    assert said[0].startswith("an ingestion reader process stopped without finishing (a DuckDB crash, or out of "
+                              "memory); reading the ")
+    assert said[0].endswith(" table(s) not yet read again, one at a time")
+    assert set(loads) == set(load_contract())
+    expected = read_extract(extract, workers=1)
+    for name, load in loads.items():
+        assert _comparable(load) == _comparable(expected[name]), name
+
+
+def test_a_reader_that_dies_twice_stops_the_night_naming_what_is_unread(extract_builder):
+    extract = _messy_extract(extract_builder)
+    with pytest.raises(RuntimeError, match=r"^an ingestion reader process of extract 2026-11-23T0200 stopped "
+                                           r"without finishing twice \(a DuckDB crash, or out of memory\) with "
+                                           r"\d+ table\(s\) unread"):
+        _read_with(extract, _crash_always_on_person)
+
+
+@pytest.mark.parametrize("unreadable_line", [True, False], ids=["with an unreadable line", "every line readable"])
+def test_a_big_table_keeps_file_order_without_a_sort(extract_builder, unreadable_line):
+    """More rows than DuckDB's row groups (122,880), read on several threads, with a bad date part way (and an
+    unreadable line, which renumbers the rows after it): the rows come out in file order with their
+    spreadsheet row numbers."""
+    rows = [f"{i},F,WBRI,2012-06-14" for i in range(1, 300_001)]
+    rows[150_000] = "150001,F,WBRI,not a date"
+    if unreadable_line:
+        rows[200_000] = "200001,F"  # too few fields
+    folder = extract_builder.write(tables={"ssd_person": HEADER + "\n" + "\n".join(rows) + "\n"})
+    load = read_extract(find_extract(folder.parent), workers=1)["ssd_person"]
+    numbers = load.rows.column("_row_number").to_pylist()
+    ids = load.rows.column("pers_person_id").to_pylist()
+    quarantined = [150_002, 200_002] if unreadable_line else [150_002]  # the file's rows, header as row 1
+    assert len(numbers) == 300_000 - len(quarantined)
+    assert numbers == sorted(numbers) and numbers[0] == 2 and numbers[-1] == 300_001
+    assert not set(quarantined) & set(numbers)
+    assert all(int(i) + 1 == n for i, n in zip(ids, numbers))
+    assert [q["row_number"] for q in load.quarantined] == quarantined

@@ -192,6 +192,16 @@ def measure_one_scale(scale: float, workdir: Path) -> dict:
     succeeded = all(result.success for result in results)
     dfe_rules = _dfe_rule_seconds(since=started)
     gx_seconds = timings.pop("gx", 0.0)
+    if not succeeded:
+        from dagster_project.run import failure_reason
+
+        failed = next(result for result in results if not result.success)
+        # the reason in the table, and the steps that ran with their memory, instead of a missing warehouse
+        return {"scale": scale, "succeeded": False, "error": failure_reason(failed)[:300], "steps": steps,
+                "extract_rows": extract_rows, "extract_mb": round(extract_mb, 1),
+                "seconds": {stage: round(value, 1) for stage, value in timings.items()},
+                "pipeline_wall_seconds": round(wall, 1), "peak_mb_pipeline": round(memory.peak_self_mb),
+                "peak_mb_dbt": round(memory.peak_children_mb), "peak_mb_total": round(memory.peak_total_mb)}
 
     validator = _time_validator(settings) if succeeded else {}
 

@@ -63,7 +63,7 @@ def _table_specs() -> list[dg.AssetSpec]:
     return specs
 
 
-def _open_extract(config: IngestionConfig, warehouse: WarehouseResource):
+def _open_extract(config: IngestionConfig, warehouse: WarehouseResource, log=None):
     """The extract's tables, from the landing folder, or from the raw history when asked for one that has
     left the landing folder."""
     try:
@@ -76,7 +76,7 @@ def _open_extract(config: IngestionConfig, warehouse: WarehouseResource):
             return extract, loads, True
         raise
     check_council(extract, warehouse.la_code)
-    return extract, read_extract(extract), False
+    return extract, read_extract(extract, log=log), False
 
 
 @dg.multi_asset(specs=_table_specs(), name="raw_extract", can_subset=False)
@@ -94,7 +94,7 @@ def raw_extract(context: dg.AssetExecutionContext, config: IngestionConfig, ware
     except council_config.ConfigurationError as exc:
         _refuse(context, warehouse, f"Configuration folder {folder}: {exc}", config.extract_id)
     try:
-        extract, loads, from_history = _open_extract(config, warehouse)
+        extract, loads, from_history = _open_extract(config, warehouse, context.log.warning)
         check_extract(extract, loads, settings)
     except ExtractError as exc:
         _refuse(context, warehouse, str(exc), exc.extract_id or config.extract_id)

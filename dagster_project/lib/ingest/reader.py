@@ -15,6 +15,7 @@ about 2 MB/s with Python normalising row by row.
 from __future__ import annotations
 
 import csv
+import faulthandler
 import hashlib
 import multiprocessing
 import os
@@ -22,6 +23,7 @@ import re
 import shutil
 import tempfile
 import weakref
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -289,7 +291,8 @@ class TableReader:
                    _row_number + coalesce(offsets.before, 0) as _row_number
             from landed asof left join (select threshold, max(before) as before
                                         from reject_thresholds group by threshold) offsets
-                on landed._row_number - 1 >= offsets.threshold""")
+                on landed._row_number - 1 >= offsets.threshold
+            order by _row_number""")  # the join does not keep file order; what follows relies on it
         self.con.execute("drop table landed")
         self.con.execute("alter table landed_renumbered rename to landed")
 
@@ -406,8 +409,13 @@ class TableReader:
                                          "record": [v if v is not None else "" for v in records[row_number]]})
             load.quarantined.sort(key=lambda q: q["row_number"])
 
+        # the raw text is needed no more: let DuckDB have its memory back before the table is written
+        self.con.execute("drop table landed")
         output = ", ".join(_quote(c) for c in data_columns)
-        rows = f"select {output}, cast(_row_number as bigint) as _row_number from normalised order by _row_number"
+        # File order without a sort: `landed` is in file order, and DuckDB keeps a table's insertion order
+        # through the projections and deletes that made `normalised` (preserve_insertion_order). A sort here
+        # was a third copy of the biggest table at scale 200 (1 GB of CSV), spilling to disk.
+        rows = f"select {output}, cast(_row_number as bigint) as _row_number from normalised"
         if self.tables_dir is None:
             load.rows = self.con.execute(rows).fetch_arrow_table()
         else:
@@ -417,7 +425,6 @@ class TableReader:
         if load.rows_loaded == 0 and not load.quarantined:
             load.note = "header only: the table has no rows"
         self.con.execute("drop table normalised")
-        self.con.execute("drop table landed")
 
     def _duplicates(self, load: TableLoad, table: ContractTable, data_columns: list[str]) -> tuple[list, list]:
         """Row numbers of exact repeats (dropped) and of different rows repeating a key (quarantined).
@@ -509,6 +516,7 @@ class _FolderPath:
 
 def _start_reader_process(config: dict[str, str], tables_path: Path) -> None:
     global _process_reader
+    faulthandler.enable()  # a crash in DuckDB leaves the Python line it was on in the night's log
     _process_reader = TableReader(duckdb.connect(config=config), _FolderPath(tables_path))
 
 
@@ -518,8 +526,8 @@ def _read_in_reader_process(extract: Extract, table_name: str) -> TableLoad:
     return load
 
 
-def read_extract(extract: Extract, workers: int | None = None,
-                 parallel_from_bytes: int = PARALLEL_FROM_BYTES) -> dict[str, TableLoad]:
+def read_extract(extract: Extract, workers: int | None = None, parallel_from_bytes: int = PARALLEL_FROM_BYTES,
+                 log: Callable[[str], None] | None = None) -> dict[str, TableLoad]:
     """Every contract table of an extract. Raises ExtractError only if a required table cannot be read at
     all; whether what was read can be trusted is refusals.check_extract's question.
 
@@ -551,7 +559,7 @@ def read_extract(extract: Extract, workers: int | None = None,
             reader.close()
             reader.con.close()
     else:
-        done = _read_in_processes(extract, pending, workers, config, tables_dir)
+        done = _read_in_processes(extract, pending, workers, config, tables_dir, log)
     for load in done.values():
         if load.rows_path is not None:
             load._keep_alive = tables_dir
@@ -566,26 +574,48 @@ def read_extract(extract: Extract, workers: int | None = None,
 
 
 def _read_in_processes(extract: Extract, pending: list[str], workers: int, config: dict[str, str],
-                       tables_dir: TablesFolder) -> dict[str, TableLoad]:
+                       tables_dir: TablesFolder, log: Callable[[str], None] | None = None,
+                       read_one: Callable[[Extract, str], TableLoad] | None = None) -> dict[str, TableLoad]:
     """The tables read by `workers` spawned processes (not forked: the pipeline's process has threads and
-    an open DuckDB of its own, which a fork would copy half-locked)."""
-    context = multiprocessing.get_context("spawn")
+    an open DuckDB of its own, which a fork would copy half-locked).
+
+    If a reader process dies (DuckDB 1.4.4 crashed now and then reading scale 200 with two readers of 3 GB
+    each, in processes as in threads, and never with one reader of 6 GB), the tables not yet read are read
+    again, once, by one fresh process with the whole memory limit; a second crash stops the night. Nothing
+    of a crashed reader is kept: each table's file is written whole by the reader that finishes it."""
     done: dict[str, TableLoad] = {}
+    read_one = read_one or _read_in_reader_process  # (a test passes one that crashes)
+    try:
+        _pool_read(extract, pending, workers, config, tables_dir, done, read_one)
+        return done
+    except BrokenProcessPool:
+        unread = [name for name in pending if name not in done]
+    if log is not None:
+        log(f"an ingestion reader process stopped without finishing (a DuckDB crash, or out of memory); "
+            f"reading the {len(unread)} table(s) not yet read again, one at a time")
+    whole = {**config, "memory_limit": DuckDBLimits.from_environment().config(Path(config["temp_directory"]))
+             ["memory_limit"]}
+    try:
+        _pool_read(extract, unread, 1, whole, tables_dir, done, read_one)
+    except BrokenProcessPool:
+        unfinished = [name for name in pending if name not in done]
+        raise RuntimeError(
+            f"an ingestion reader process of extract {extract.extract_id} stopped without finishing twice "
+            f"(a DuckDB crash, or out of memory) with {len(unfinished)} table(s) unread, among them "
+            f"{', '.join(unfinished[:3])}; nothing was loaded. Set CLA_INGEST_WORKERS=1 to read one table at "
+            "a time in the pipeline's process, or a larger CLA_DUCKDB_MEMORY_LIMIT") from None
+    return done
+
+
+def _pool_read(extract: Extract, names: list[str], workers: int, config: dict[str, str], tables_dir: TablesFolder,
+               done: dict[str, TableLoad], read_one: Callable[[Extract, str], TableLoad]) -> None:
+    context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_reader_process,
                              initargs=(config, tables_dir.path)) as pool:
-        futures = {pool.submit(_read_in_reader_process, extract, name): name for name in pending}
+        futures = {pool.submit(read_one, extract, name): name for name in names}
         try:
             for future in as_completed(futures):
                 done[futures[future]] = future.result()  # re-raises a reader's error here
-        except BrokenProcessPool as exc:
-            pool.shutdown(cancel_futures=True)
-            unfinished = sorted(name for name in pending if name not in done)
-            raise RuntimeError(
-                f"an ingestion reader process of extract {extract.extract_id} stopped without finishing "
-                f"(killed, or out of memory?) while {len(unfinished)} table(s) were unread, among them "
-                f"{', '.join(unfinished[:3])}; nothing was loaded. Re-run with CLA_INGEST_WORKERS=1 to read "
-                "one table at a time in the pipeline's process") from exc
         except BaseException:
             pool.shutdown(cancel_futures=True)
             raise
-    return done

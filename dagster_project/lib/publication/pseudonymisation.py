@@ -62,9 +62,32 @@ def pseudonymisation_key(output_dir: Path) -> bytes:
 
 
 def pseudonym(key: bytes, value: str | None) -> str | None:
+    """A value's pseudonym, as `pseudonym_sql` computes it in the warehouse (for looking one up by hand)."""
     if value is None:
         return None
     return hmac.new(key, str(value).encode(), hashlib.sha256).hexdigest()[:16]
+
+
+# HMAC-SHA256 (RFC 2104) written in SQL with DuckDB's sha256: H((K ^ opad) || H((K ^ ipad) || value)), the
+# key padded to the hash's 64-byte block (hashed first if longer). The same pseudonym as `pseudonym`, but
+# computed inside DuckDB: the Python function it replaces was called once per value and took most of the
+# analyst warehouse's time (35 s at scale 50). The padded keys come from the temp table `_pseudonym_key`,
+# never from the statement's text, so no error message can quote them.
+HMAC_BLOCK = 64
+
+
+def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
+    """(K ^ ipad, K ^ opad) for HMAC-SHA256."""
+    if len(key) > HMAC_BLOCK:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(HMAC_BLOCK, b"\0")
+    return bytes(b ^ 0x36 for b in key), bytes(b ^ 0x5C for b in key)
+
+
+def pseudonym_sql(value_sql: str) -> str:
+    """The pseudonym of a VARCHAR expression, in SQL over `_pseudonym_key` (first 16 hex characters)."""
+    inner = f"unhex(sha256(_pseudonym_key.inner_pad || encode({value_sql})))"
+    return f"case when {value_sql} is null then null else left(sha256(_pseudonym_key.outer_pad || {inner}), 16) end"
 
 
 def _expression(column: str, treatment: str) -> str | None:
@@ -72,7 +95,7 @@ def _expression(column: str, treatment: str) -> str | None:
     if treatment == "keep":
         return quoted
     if treatment == "hash":
-        return f"pseudonym(cast({quoted} as varchar))"
+        return pseudonym_sql(f"cast({quoted} as varchar)")
     if treatment == "month":
         return f"cast(date_trunc('month', cast({quoted} as date)) as date)"
     if treatment == "sector":
@@ -91,8 +114,8 @@ def export_analyst_warehouse(source: Path, target: Path, key: bytes, schemas=ANA
     unclassified: dict[str, list[str]] = {}
     tables = 0
     try:
-        con.create_function("pseudonym", lambda value: pseudonym(key, value), ["VARCHAR"], "VARCHAR",
-                            null_handling="special", side_effects=False)
+        con.execute("create temp table _pseudonym_key (inner_pad blob, outer_pad blob)")
+        con.execute("insert into _pseudonym_key values (?, ?)", list(hmac_pads(key)))
         con.execute(f"attach '{source}' as source (read_only)")
         for schema in schemas:
             con.execute(f"create schema if not exists {schema}")
@@ -113,7 +136,7 @@ def export_analyst_warehouse(source: Path, target: Path, key: bytes, schemas=ANA
                         selected.append(f'{expression} as "{column}"')
                 if selected:
                     con.execute(f'create table {schema}."{table}" as select {", ".join(selected)} '
-                                f'from source.{schema}."{table}"')
+                                f'from source.{schema}."{table}" cross join _pseudonym_key')
                     tables += 1
         con.execute("detach source")
     finally:
