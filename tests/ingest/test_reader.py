@@ -265,7 +265,7 @@ def _read_with(extract, read_one):
 
 def test_a_reader_process_that_dies_has_its_unread_tables_read_again_and_the_night_says_so(extract_builder):
     extract = _messy_extract(extract_builder)
-    loads, said, folder = _read_with(extract, _crash_once_on_person)
+    loads, said, _folder = _read_with(extract, _crash_once_on_person)  # the folder must outlive the loads
     assert len(said) == 1
     assert said[0].startswith("an ingestion reader process stopped without finishing (a DuckDB crash, or out of "
                               "memory); reading the ")
