@@ -23,8 +23,8 @@ def analyst_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     hash for ids, month of birth, postcode sector; names and UPNs dropped), for analysts who do not need to
     know who a child is."""
     workspace = warehouse.workspace(context.run_id)
-    # in a process of its own: the pseudonym function runs in Python over every id, and the night's process
-    # kept what that took (1.4 GB at scale 50)
+    # in a process of its own: copying every mart through DuckDB into a second file takes memory that a
+    # process does not hand back, and the night's process would keep it until the end of the night
     result = run_in_child(
         pseudonymisation.export_analyst_warehouse,
         warehouse.working_warehouse_path(context.run_id), workspace.analyst_warehouse_path,

@@ -21,7 +21,7 @@ from datetime import date
 
 import dagster as dg
 
-from dagster_project.lib.child_process import run_in_child
+from dagster_project.lib.child_process import on_duckdb_file, run_in_child
 from dagster_project.lib.quality import expectations
 from dagster_project.lib.quality import report as quality_report
 from dagster_project.lib.resources import WarehouseResource
@@ -68,8 +68,9 @@ def staging_expectations(context: dg.AssetExecutionContext, warehouse: Warehouse
     docs_dir = warehouse.output_dir_for(context.run_id, "data_quality") / night / "data_docs"
     # in a process of its own: the suites' pandas frames took 1.7 GB at scale 50, which the night's process
     # kept until it ended (importing Great Expectations again there costs about 2 s)
-    outcomes, seconds = run_in_child(expectations.check_staging_at, warehouse.working_warehouse_path(context.run_id),
-                                     date.fromisoformat(night), docs_dir, SUITES)
+    outcomes, seconds = run_in_child(on_duckdb_file, expectations.check_staging,
+                                     warehouse.working_warehouse_path(context.run_id), date.fromisoformat(night),
+                                     docs_dir, SUITES)
     failing_rows = sum(outcome.unexpected_rows for outcome in outcomes)
     context.log.info(f"Great Expectations: {len(outcomes)} suites in {seconds:.1f} s, "
                      f"{failing_rows} failing rows stored in {expectations.FAILURES_TABLE}")
@@ -118,8 +119,8 @@ def data_quality_report(context: dg.AssetExecutionContext, warehouse: WarehouseR
     folder = warehouse.output_dir_for(context.run_id, "data_quality") / night
     # in a process of its own: the worklist's frames and the workbook kept 1.4 GB in the night's process at
     # scale 50
-    written = run_in_child(quality_report.write_report_from, warehouse.working_warehouse_path(context.run_id),
-                           folder)
+    written = run_in_child(on_duckdb_file, quality_report.write_report,
+                           warehouse.working_warehouse_path(context.run_id), folder, read_only=True)
     plural = quality_report.plural
     context.log.info(f"Data-quality report {night}: {plural(written.open_findings, 'finding')} to correct for "
                      f"{plural(written.children, 'child', 'children')}, {written.new:,} new and {written.fixed:,} "

@@ -17,20 +17,20 @@ from __future__ import annotations
 import csv
 import faulthandler
 import hashlib
-import multiprocessing
 import os
 import re
 import shutil
 import tempfile
 import weakref
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
+from dagster_project.lib.child_process import spawned_pool
 from dagster_project.lib.engine.duckdb_limits import DuckDBLimits
 from dagster_project.lib.ingest import normalise as rules
 from dagster_project.lib.ingest.contract import ContractTable, load_contract
@@ -532,12 +532,12 @@ def read_extract(extract: Extract, workers: int | None = None, parallel_from_byt
     all; whether what was read can be trusted is refusals.check_extract's question.
 
     A big extract is read by `workers` processes side by side (default: one per core), each with its own
-    in-memory DuckDB; the tables they write are Parquet files in a folder this process owns. Why processes:
-    DuckDB splits a scan by row groups of 122,880 rows, so most tables of a council run on one thread and
-    two tables at a time use both cores; but two DuckDB databases queried from two threads of one Python
-    process crashed it (a segmentation fault in DuckDB 1.4.4 at scale 200, and at scale 50 under a lower
-    memory limit; duckdb/duckdb-python#435 reports the same with `select 1`). A process of its own also
-    hands the memory back when it ends. Largest file first, so the longest table does not start last."""
+    in-memory DuckDB; the tables they write are Parquet files in a folder this process owns. Side by side
+    because DuckDB splits a scan by row groups of 122,880 rows, so most tables of a council run on one
+    thread and two tables at a time use both cores. In processes, not threads: a process hands the memory
+    it took back when it ends (the night's process stays small), and one that dies (DuckDB 1.4.4 crashed
+    now and then under memory pressure at scale 200, in threads as in processes) can be replaced, its
+    tables read again (_read_in_processes). Largest file first, so the longest table does not start last."""
     contract = load_contract()
     files = {name: find_table_file(extract.folder, name) for name in contract}
     sizes = {name: (path.stat().st_size if path else 0) for name, path in files.items()}
@@ -593,8 +593,7 @@ def _read_in_processes(extract: Extract, pending: list[str], workers: int, confi
     if log is not None:
         log(f"an ingestion reader process stopped without finishing (a DuckDB crash, or out of memory); "
             f"reading the {len(unread)} table(s) not yet read again, one at a time")
-    whole = {**config, "memory_limit": DuckDBLimits.from_environment().config(Path(config["temp_directory"]))
-             ["memory_limit"]}
+    whole = DuckDBLimits.from_environment().config(tables_dir.path / "spill")  # the limit of one database
     try:
         _pool_read(extract, unread, 1, whole, tables_dir, done, read_one)
     except BrokenProcessPool:
@@ -609,9 +608,7 @@ def _read_in_processes(extract: Extract, pending: list[str], workers: int, confi
 
 def _pool_read(extract: Extract, names: list[str], workers: int, config: dict[str, str], tables_dir: TablesFolder,
                done: dict[str, TableLoad], read_one: Callable[[Extract, str], TableLoad]) -> None:
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_reader_process,
-                             initargs=(config, tables_dir.path)) as pool:
+    with spawned_pool(workers, initializer=_start_reader_process, initargs=(config, tables_dir.path)) as pool:
         futures = {pool.submit(read_one, extract, name): name for name in names}
         try:
             for future in as_completed(futures):

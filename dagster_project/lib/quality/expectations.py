@@ -273,17 +273,6 @@ def write_results(con: duckdb.DuckDBPyConnection, failures: pd.DataFrame, result
         con.unregister("incoming")
 
 
-def check_staging_at(warehouse_path: Path, extract_date: date, docs_dir: Path | None = None,
-                     suites: list[dict] | None = None) -> tuple[list[SuiteOutcome], float]:
-    """check_staging on a connection of its own to the warehouse file (for a child process:
-    lib/child_process.py; the caller holds no connection to the file meanwhile)."""
-    con = duckdb.connect(str(warehouse_path))
-    try:
-        return check_staging(con, extract_date, docs_dir, suites)
-    finally:
-        con.close()
-
-
 def check_staging(con: duckdb.DuckDBPyConnection, extract_date: date, docs_dir: Path | None = None,
                   suites: list[dict] | None = None) -> tuple[list[SuiteOutcome], float]:
     """Run the suites, store their failing rows in the warehouse, return the outcomes and the seconds taken."""

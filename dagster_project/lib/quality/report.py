@@ -751,15 +751,6 @@ def render_html(report: ReportData) -> str:
 
 # --- all of it -----------------------------------------------------------------------------------------
 
-def write_report_from(warehouse_path: Path, folder: Path) -> WrittenReport:
-    """write_report on a read-only connection of its own (for a child process: lib/child_process.py)."""
-    con = duckdb.connect(str(warehouse_path), read_only=True)
-    try:
-        return write_report(con, folder)
-    finally:
-        con.close()
-
-
 def write_report(con: duckdb.DuckDBPyConnection, folder: Path, settings: WorklistSettings | None = None) -> WrittenReport:
     from dagster_project.lib.data_label import (
         file_name,
