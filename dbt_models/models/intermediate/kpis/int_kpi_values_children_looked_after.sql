@@ -42,57 +42,89 @@ children as (
     select * from {{ ref('int_children_looked_after_at_period_end') }}
 ),
 
+-- Only the columns counted: the model reads the period-end table (one row per period and child, periods
+-- overlapping) about twenty times, and its whole width, a copy held for every reading, took DuckDB past
+-- 5.8 GiB at scale 200 (a national-sized extract).
 looked_after as (
     select
-        *,
-        coalesce(legal_status_code || ' ', '') || legal_status as legal_status_with_code
+        period_id,
+        person_id,
+        age_band, age_band_order,
+        sex, sex_order,
+        ethnic_group, ethnic_group_order,
+        local_ethnic_group, local_ethnic_group_order,
+        ethnicity,
+        legal_status_group, legal_status_group_order,
+        coalesce(legal_status_code || ' ', '') || legal_status as legal_status_with_code,
+        length_of_care_band, length_of_care_band_order,
+        is_uasc,
+        is_placed_with_parents_under_an_order
     from children
     where not is_short_break_only
 ),
 
+-- Each breakdown counted per period and category first (a few rows a period), then laid over every
+-- category in every period: the counts are joined, not the children, so nothing the size of the
+-- children is built twice.
 {% for measure_id, breakdown_name, value_column, order_column, seed_categories in breakdowns %}
+counts_{{ loop.index }} as (
+    select
+        period_id,
+        {{ value_column }} as breakdown_value,
+        min({{ order_column }}) as breakdown_order,
+        count(person_id) as numerator
+    from looked_after
+    group by period_id, {{ value_column }}
+),
+
 breakdown_{{ loop.index }} as (
     select
-        scaffold.period_id,
+        periods.period_id,
         '{{ measure_id }}' as measure_id,
         '{{ breakdown_name }}' as breakdown_name,
-        scaffold.breakdown_value,
-        scaffold.breakdown_order,
-        count(looked_after.person_id) as numerator
-    from (
-        select periods.period_id, categories.breakdown_value, categories.breakdown_order
-        from periods
-        cross join (
-            select breakdown_value, min(breakdown_order) as breakdown_order
-            from (
-                select {{ value_column }} as breakdown_value, {{ order_column }} as breakdown_order
-                from looked_after
-                {% if seed_categories %}
-                union all
-                {{ seed_categories }}
-                {% endif %}
-            ) as listed
-            group by breakdown_value
-        ) as categories
-    ) as scaffold
-    left join looked_after
-        on scaffold.period_id = looked_after.period_id
-        and scaffold.breakdown_value = looked_after.{{ value_column }}
-    group by scaffold.period_id, scaffold.breakdown_value, scaffold.breakdown_order
+        categories.breakdown_value,
+        categories.breakdown_order,
+        -- a category with a null value (not recorded) is listed with 0, as a left join to it always gave
+        coalesce(counts_{{ loop.index }}.numerator, 0) as numerator
+    from periods
+    cross join (
+        select breakdown_value, min(breakdown_order) as breakdown_order
+        from (
+            select breakdown_value, breakdown_order
+            from counts_{{ loop.index }}
+            {% if seed_categories %}
+            union all
+            {{ seed_categories }}
+            {% endif %}
+        ) as listed
+        group by breakdown_value
+    ) as categories
+    left join counts_{{ loop.index }}
+        on periods.period_id = counts_{{ loop.index }}.period_id
+        and categories.breakdown_value = counts_{{ loop.index }}.breakdown_value
 ),
 {% endfor %}
+
+-- every total in one reading of the children
+totals as (
+    select
+        period_id,
+        {% for measure_id, condition in totals %}
+        count(case when {{ condition }} then person_id end) as numerator_{{ loop.index }}{{ "," if not loop.last }}
+        {% endfor %}
+    from looked_after
+    group by period_id
+),
 
 {% for measure_id, condition in totals %}
 total_{{ loop.index }} as (
     select
         periods.period_id,
         '{{ measure_id }}' as measure_id,
-        count(looked_after.person_id) as numerator
+        coalesce(totals.numerator_{{ loop.index }}, 0) as numerator
     from periods
-    left join looked_after
-        on periods.period_id = looked_after.period_id
-        and {{ condition }}
-    group by periods.period_id
+    left join totals
+        on periods.period_id = totals.period_id
 ),
 {% endfor %}
 

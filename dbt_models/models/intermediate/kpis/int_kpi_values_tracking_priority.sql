@@ -17,16 +17,30 @@ looked_after as (
     where not is_short_break_only
 ),
 
+-- Each held review with the date the next one of its period of care was held: it is the latest review on
+-- every day from its own date until then. Reviews on the same day are ordered by their key, so one of them
+-- is the latest; the earlier ones hold for no day at all.
 reviews as (
     select
-        reviews.period_of_care_id,
-        reviews.review_key,
-        reviews.review_date,
-        review_details.tracking_priority_code
-    from {{ ref('int_looked_after_reviews_detailed') }} as reviews
-    left join {{ ref('stg_iro__review_details') }} as review_details
-        on reviews.review_id = review_details.review_id
-    where reviews.is_held
+        period_of_care_id,
+        review_date,
+        lead(review_date) over (
+            partition by period_of_care_id
+            order by review_date, review_key
+        ) as next_review_date,
+        tracking_priority_code
+    from (
+        select
+            reviews.period_of_care_id,
+            reviews.review_key,
+            reviews.review_date,
+            review_details.tracking_priority_code
+        from {{ ref('int_looked_after_reviews_detailed') }} as reviews
+        left join {{ ref('stg_iro__review_details') }} as review_details
+            on reviews.review_id = review_details.review_id
+        -- an undated review is never the latest (and the engines sort nulls to different ends)
+        where reviews.is_held and reviews.review_date is not null
+    ) as held
 ),
 
 priorities as (
@@ -35,23 +49,19 @@ priorities as (
     where category_set = 'tracking_priority'
 ),
 
+-- The review that was the latest on the period's last day, found by its dates rather than by ranking every
+-- earlier review of the period of care for every period: at scale 200 (a national-sized extract) that
+-- ranking held tens of millions of rows and ran DuckDB out of memory.
 latest_review as (
-    select period_id, person_id, tracking_priority_code
-    from (
-        select
-            looked_after.period_id,
-            looked_after.person_id,
-            reviews.tracking_priority_code,
-            row_number() over (
-                partition by looked_after.period_id, looked_after.person_id
-                order by reviews.review_date desc, reviews.review_key desc
-            ) as recency
-        from looked_after
-        inner join reviews
-            on looked_after.period_of_care_id = reviews.period_of_care_id
-            and reviews.review_date <= looked_after.period_end
-    ) as ranked
-    where recency = 1
+    select
+        looked_after.period_id,
+        looked_after.person_id,
+        reviews.tracking_priority_code
+    from looked_after
+    inner join reviews
+        on looked_after.period_of_care_id = reviews.period_of_care_id
+        and reviews.review_date <= looked_after.period_end
+        and (reviews.next_review_date is null or reviews.next_review_date > looked_after.period_end)
 ),
 
 children as (
