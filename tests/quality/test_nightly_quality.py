@@ -149,6 +149,36 @@ def test_the_dfe_rules_flag_the_same_children_as_the_public_validator(councils, 
     assert (table["both"] > 0).sum() >= 25, table[table["both"] > 0].to_string()
 
 
+@pytest.mark.validator
+def test_the_2026_27_draft_flags_the_same_children_as_the_public_validator(councils, tmp_path):
+    """The year in progress (2026-27, returned as a year-to-date draft as at the extract date) against the
+    validator's 2026-27 rules, with 2025-26 as last year: the same children per rule, or a documented
+    difference. Differences that only a draft shows (the validator judges the year as if it had ended on 31
+    March) are rows of kind draft_year_to_date; there the validator may flag more, never fewer."""
+    from tests.tooling.validator_agreement import DRAFT_ONLY, agreement, is_draft
+
+    con = duckdb.connect(str(councils["night_one"]), read_only=True)
+    try:
+        assert is_draft(con, "2026-27") and not is_draft(con, "2025-26")
+        returns = tmp_path / "returns"
+        from dagster_project.lib.returns.files import read_return, write_return
+
+        for year in ("2025-26", "2026-27"):
+            write_return(read_return(con, year), returns / year, zip_name="return.zip")
+        table, result = agreement(con, returns, "2026-27", "2025-26", "E06000015")
+    finally:
+        con.close()
+    table.to_csv(Path(councils["injected"].output_dir) / "validator_agreement_2026_27.csv", index=False)
+    # the DoLO rules (700-710, new that year) need a DoLo file, which the extract cannot supply yet
+    # (int_quality_return_dolo.sql); the validator skips them, the rest of its 2026-27 rules run
+    assert len(result.rules_run) >= 300 and not any(code.startswith("70") for code in result.rules_run)
+    unexplained = table[~table["explained"]]
+    assert unexplained.empty, unexplained.to_string()
+    draft_only = table[table["explanation"].str.startswith(DRAFT_ONLY)]
+    assert (draft_only["only_warehouse"] == 0).all(), draft_only.to_string()
+    assert (table["both"] > 0).sum() >= 15, table[table["both"] > 0].to_string()
+
+
 def test_210_follows_the_dfe_rule_not_the_validators_inverted_date(councils, tmp_path):
     """The planted UN4 for a child looked after all year is flagged by the warehouse; the validator, which
     flags UN4 only when an episode starts on or after 24 March, misses it."""

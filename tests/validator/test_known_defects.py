@@ -539,3 +539,23 @@ def test_sw10stg2_flags_a_gap_that_only_sw10astg2_is_about(validate, validator_p
     assert _rows(re_, "SW10STG2") == _rows(re_, "SW10aSTG2") == [("C1001", "SWEpisodes", 1)]
     assert _rulesets_defining(validator_python, "SW10STG2") == ["lac2023_24", "lac2024_25"]
     assert "SW10STG2" in known_defects("2025-26") and "SW10STG2" in known_defects("2026-27")
+
+
+def test_199_sees_an_adoption_only_in_this_or_last_years_episodes(validate):
+    """199 is 'Episode information shows child has been previously adopted from care'. The validator looks
+    for an adoption (REC E11/E12) in this year's and last year's Episodes only, the two files it is given.
+    C1009, adopted in October 2024, comes back into care in June 2026: on the 2026-27 return the validator
+    cannot see the adoption and flags nothing; the warehouse, which keeps every year's episodes, flags the
+    new episode. Control: the same adoption a year later (October 2025, in last year's file) is flagged.
+    seeds/data_quality/validator_disagreements.csv, row 199."""
+    ds = clean_dataset(2027)
+    header = dict(ds["this_year"]["header.csv"][1], CHILD="C1009", UPN="E567890123456")
+    back = dict(ds["this_year"]["episodes.csv"][3], CHILD="C1009", DECOM="01/06/2026", RNE="S", LS="C2",
+                DEC="", REC="")
+    returned = with_rows(with_rows(ds, "this_year", "header.csv", [header]), "this_year", "episodes.csv", [back])
+    r = validate(returned, 2027, selected_rules=["199"])
+    assert "199" not in r.errors_by_rule
+    adopted = dict(back, DECOM="01/03/2025", LS="E1", PLACE="A6", DEC="01/10/2025", REC="E11")
+    seen = with_rows(with_rows(returned, "prev_year", "header.csv", [header]), "prev_year", "episodes.csv", [adopted])
+    r2 = validate(seen, 2027, selected_rules=["199"])
+    assert _rows(r2, "199") == [("C1009", "Episodes", len(ds["this_year"]["episodes.csv"]))]
