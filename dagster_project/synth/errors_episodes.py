@@ -445,6 +445,8 @@ def _moves_inside_periods(council: Council) -> list[tuple[str, list[str], list[s
     moved = council.mapped("reason_new_episode", "P")
     out = []
     for child, rows in _single_periods(council, minimum_episodes=2):
+        if child in council.used:
+            continue  # (another kind's error may be a date that cannot be read)
         recorded = council.case_episodes(rows[0]["period_of_care_id"])
         changes = [_date(legal.get(r, d)) for r in legal.where(lega_person_id=child)
                    for d in ("lega_legal_status_start_date", "lega_legal_status_end_date") if legal.get(r, d)]
