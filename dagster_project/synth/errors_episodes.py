@@ -190,6 +190,59 @@ def holiday_coded_as_unspecified_temporary_placement(council: Council) -> list[T
                   table.get(row, "clap_cla_placement_id"))]
 
 
+def return_from_holiday_recorded_late(council: Council) -> list[Truth] | None:
+    """The day a child came back from a stay while her foster carers were on holiday (T3, two weeks or so)
+    typed ten days late, on the temporary placement, the placement she returned to and their episodes: a
+    holiday placement longer than three weeks (376). The placement she returned to lasts long after, and no
+    legal status changes and no missing episode starts near the two dates."""
+    placements = council.table("ssd_cla_placement")
+    episodes = council.table("ssd_cla_episodes")
+    legal = council.table("ssd_legal_status")
+    missing = council.table("ssd_missing")
+    candidates = []
+    for child, row, first in _temporary_placements(council, ("T3",)):
+        period_id = first["period_of_care_id"]
+        start = _date(placements.get(row, "clap_cla_placement_start_date"))
+        end = _date(placements.get(row, "clap_cla_placement_end_date"))
+        late = start + timedelta(days=21 + 10)
+        if late <= end or late > council.year_end:
+            continue
+        rows = _placement_rows(council, period_id)
+        back = rows[rows.index(row) + 1]
+        back_end = _date(placements.get(back, "clap_cla_placement_end_date"))
+        if _date(placements.get(back, "clap_cla_placement_start_date")) != end or \
+                (back_end is not None and back_end <= late + timedelta(days=14)):
+            continue
+        away = [r for r in council.case_episodes(period_id)
+                if episodes.get(r, "clae_cla_placement_id") == placements.get(row, "clap_cla_placement_id")]
+        returned = [r for r in council.case_episodes(period_id)
+                    if episodes.get(r, "clae_cla_placement_id") == placements.get(back, "clap_cla_placement_id")]
+        if len(away) != 1 or _date(episodes.get(away[0], "clae_cla_episode_ceased_date")) != end or not returned:
+            continue
+        if _date(episodes.get(returned[0], "clae_cla_episode_start_date")) != end:
+            continue
+        returned_end = episodes.get(returned[0], "clae_cla_episode_ceased_date")
+        if returned_end and _date(returned_end) <= late + timedelta(days=14):
+            continue
+        days = [_date(legal.get(r, c)) for r in legal.where(lega_person_id=child)
+                for c in ("lega_legal_status_start_date", "lega_legal_status_end_date") if legal.get(r, c)]
+        days += [_date(missing.get(r, "miss_missing_episode_start_date")) for r in missing.where(miss_person_id=child)]
+        if any(start - timedelta(days=7) <= d <= late + timedelta(days=14) for d in days if d):
+            continue
+        candidates.append((child, row, back, away[0], returned[0], late))
+    candidates = council.pick(candidates)
+    if not candidates:
+        return None
+    child, row, back, away, returned, late = candidates[0]
+    council.take(child)
+    placements.set(row, "clap_cla_placement_end_date", council.d(late))
+    placements.set(back, "clap_cla_placement_start_date", council.d(late))
+    episodes.set(away, "clae_cla_episode_ceased_date", council.d(late))
+    episodes.set(returned, "clae_cla_episode_start_date", council.d(late))
+    return [Truth("return_from_holiday_recorded_late", "376", child, "ssd_cla_placement",
+                  placements.get(row, "clap_cla_placement_id"))]
+
+
 def temporary_placement_started_as_same_carer(council: Council) -> list[Truth] | None:
     """The episode of a temporary placement (a holiday, a stay in hospital) given the reason "change of
     placement, same carers" (T): a temporary placement is a move to another carer (P or B; 380)."""
@@ -794,4 +847,4 @@ KINDS = [child_assessment_order_ended_late,
          move_recorded_days_early, period_closed_as_new_episode, voluntary_provider_for_foster_care,
          return_from_temporary_placement_recorded_as_long_term,
          adoption_placement_recorded_as_with_current_foster_carers,
-         date_of_birth_typed_after_care_began]
+         date_of_birth_typed_after_care_began, return_from_holiday_recorded_late]
