@@ -3,16 +3,16 @@ short-term legal status may last (the ``ssda903_episodes``, ``ssda903_episode_ch
 ``ssda903_legal_status_limits`` rule families).
 
 The warehouse derives much of a 903 episode from what was recorded: the reason for a new episode from what
-changed, X1 on every episode followed by another in its period of care, one category of need for the
-period, a reason for placement change only where the 903 wants one. The mistakes that break these rules
-are in what a worker types: a provider, placement type, legal status or reason picked from the wrong line
-of a list (a foster placement's provider as PR3, a young child's placement as a school, a prison or
-residential employment, a short break as long-term fostering or as a temporary move, a holiday as a
-temporary placement for no stated reason, section 20 as remand), a date typed late or early (a move or
-the return from a holiday recorded days after it happened, a move dated before the previous episode
-ended, the end of a child assessment order and the start of the order after it, a baby's date of birth
-after the day care began), a reason left blank. Each kind picks a child no other kind has used, edits records whose change reaches no other period
-of care or placement than the findings listed, and lists every rule that must fire for it, as
+changed, X1 on every episode followed by another in its period of care, one category of need for the period,
+a reason for placement change only where the 903 wants one. The mistakes that break these rules are in what
+a worker types: a provider, placement type, legal status or reason picked from the wrong line of a list (a
+foster placement's provider as PR3, a young child's placement as a school, a prison or residential
+employment, a short break as long-term fostering or as a temporary move, a holiday as a temporary placement
+for no stated reason, section 20 as remand), a date typed late or early (a move or the return from a holiday
+recorded days after it happened, a move dated before the previous episode ended, the end of a child
+assessment order and the start of the order after it, a baby's date of birth after the day care began), a
+reason left blank. Each kind picks a child no other kind has used, edits records whose change reaches no
+other period of care or placement than the findings listed, and lists every rule that must fire for it, as
 :mod:`dagster_project.synth.errors` does for the other kinds (registered, after all of them, in its
 ``KINDS``). The kinds with the fewest candidates come first in ``KINDS`` here.
 
@@ -29,14 +29,14 @@ Not planted, and why:
   December 2005 (353, 446) would start before the child was born and before any recorded legal status; a
   child aged 18 at the start of care or at adoption (352, 386) needs a date of birth years wrong, which
   moves every age-based rule;
-* no candidate in the council the slow test plants (100 children, seed 11): its only police protection
-  (361) is taken by an earlier kind, and it has no emergency protection order or PACE spell followed by
-  another order (362, 364); its stays in hospital are one another kind takes and one of four days (a
-  return typed five weeks late is not a slip; 375), and no child has three holiday placements in a year
-  (377); young people who stay put leave on their 18th birthday, so a special guardianship order that day
-  is not after it (407); its only child with two periods of care in the year (not short breaks) carries the blank reason (142), leaving none for
-  care restarting too early or after E2/E15 (431, 437); and the council's six children on short breaks all
-  carry another error, leaving none for a change of carer within a break (366).
+* no candidate in the council the slow test plants (100 children, seed 11): its only police protection (361)
+  is taken by an earlier kind, and it has no emergency protection order or PACE spell followed by another
+  order (362, 364); its stays in hospital are one another kind takes and one of four days (a return typed
+  five weeks late is not a slip; 375), and no child has three holiday placements in a year (377); young
+  people who stay put leave on their 18th birthday, so a special guardianship order that day is not after it
+  (407); its only child with two periods of care in the year (not short breaks) carries the blank reason
+  (142), leaving none for care restarting too early or after E2/E15 (431, 437); and the council's six
+  children on short breaks all carry another error, leaving none for a change of carer within a break (366).
 """
 
 from __future__ import annotations
