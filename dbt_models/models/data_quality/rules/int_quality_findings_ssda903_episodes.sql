@@ -197,12 +197,16 @@ flagged as (
     where place = 'P1' and ls = 'V2'
 
     union all
-    select '380', episode_side.*, 'clap_cla_placement_type', place, 'a temporary placement that does not follow a placement'
+    -- 380 and 381 point at the episode row, so at a column of the episodes file (a worker's list shows the
+    -- cell): the reason the episode started, or ended; the placement type is in the details
+    select '380', episode_side.*, 'clae_cla_episode_start_reason', rne,
+        'a temporary placement (' || place || ') that does not follow a placement'
     from episode_side
     where place in ('T0', 'T1', 'T2', 'T3', 'T4') and (rne is null or rne not in ('P', 'B'))
 
     union all
-    select '381', ending_side.*, 'clap_cla_placement_type', place, 'care ended during a temporary placement'
+    select '381', ending_side.*, 'clae_cla_episode_ceased_reason', rec,
+        'care ended during a temporary placement (' || place || ')'
     from ending_side
     where place in ('T0', 'T1', 'T2', 'T3', 'T4') and rec <> 'X1'
 
