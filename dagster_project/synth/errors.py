@@ -1387,6 +1387,9 @@ KINDS.append(missing_overlaps_the_one_before)
 # the same: few children are placed with their parents
 KINDS += [own_provision_for_placement_with_parents, other_council_for_placement_with_parents]
 KINDS.append(provider_on_temporary_placement)  # added last, so the kinds before keep their picks
+from dagster_project.synth.errors_cohorts import KINDS as COHORT_KINDS  # the cohort, code and missing rules
+
+KINDS += COHORT_KINDS  # after every kind above, so they keep their picks
 
 
 def inject_errors(folder: Path, rate: float, seed: int, style: str, as_at: date) -> list[Truth]:
