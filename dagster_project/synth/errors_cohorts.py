@@ -4,7 +4,7 @@ each kind takes the council and returns the truth of one planted error, or None 
 
 Planted here: SDQs (196 a reason typed as text, 188 an SDQ for a child under 4, 186 the year's SDQ not
 recorded), care leavers' contacts (344 returned home but an activity recorded, 345 in touch but the activity
-recorded as 'not in touch', 133 and 153 the accommodation left blank), and missing episodes (575 and 577
+recorded as 'not in touch', 133 and 153 the accommodation left blank, 347 in a foyer at 17), and missing episodes (575 and 577
 left open after care ended, 575 alone left open after a placement move, 586 and 581 the start's year typed a
 decade early, so before the child was born).
 
@@ -18,8 +18,8 @@ year's return as such (564, 570, 571); a coded value the mappings do not know is
 rules fire (143, 144, 149, 1006, 132), and FOSTER_CARE is derived from a Y/N flag (114). Some could be planted
 but have no free child in the 100-child test council: 3001 (a 17-year-old care leaver), 189 (an SDQ for a
 young person looked after past 18) and the AD1 codes 120, 175, 176 and 177 (the adoption kinds take the
-year's adopted children). 347 compares ACCOM with 'T', which no valid code (T1, T2) equals, in the DfE's
-validator as in the warehouse.
+year's adopted children). The DfE's validator never flags 347 (it compares ACCOM with a bare 'T'; see
+seeds/data_quality/validator_disagreements.csv).
 """
 
 from __future__ import annotations
@@ -214,6 +214,20 @@ def care_leaver_accommodation_blank(council: Council) -> list[Truth] | None:
                          "clea_care_leaver_accommodation", "", ("133", "153"))
 
 
+def care_leaver_in_a_foyer_at_17(council: Council) -> list[Truth] | None:
+    """A care leaver whose 18th birthday is in the year (so 17 on 1 April) recorded as living in a foyer:
+    care leavers under 18 cannot be accommodated in a foyer (347)."""
+    foyer = council.mapped("care_leaver_accommodation", "T")
+    table = council.table("ssd_care_leavers")
+    candidates = []
+    for child, row in _care_leaver_contacts(council, age=18):
+        born = _date(council.children()[child]["DOB"])
+        if _birthday(born, 18) > council.year_start and table.get(row, "clea_care_leaver_accommodation") != foyer:
+            candidates.append((child, row))
+    return _contact_edit(council, "care_leaver_in_a_foyer_at_17", candidates, "clea_care_leaver_accommodation",
+                         foyer, ("347",))
+
+
 # --- missing episodes --------------------------------------------------------------------------------------
 
 def _missing_rows(council: Council) -> dict[str, list[tuple[date, date | None, list[str]]]]:
@@ -319,7 +333,7 @@ def missing_start_year_a_decade_early(council: Council) -> list[Truth] | None:
 
 
 # the scarce candidates first
-KINDS = [sdq_for_a_child_under_four, missing_left_open_after_care_ended,
+KINDS = [sdq_for_a_child_under_four, care_leaver_in_a_foyer_at_17, missing_left_open_after_care_ended,
          missing_left_open_after_a_move, missing_start_year_a_decade_early, sdq_reason_typed_as_text, sdq_not_recorded,
          care_leaver_returned_home_with_an_activity, care_leaver_in_touch_but_activity_not_in_touch,
          care_leaver_accommodation_blank]
