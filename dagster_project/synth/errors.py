@@ -1390,6 +1390,12 @@ KINDS.append(provider_on_temporary_placement)  # added last, so the kinds before
 from dagster_project.synth.errors_episodes import KINDS as EPISODE_KINDS  # imports this module
 
 KINDS += EPISODE_KINDS  # after every kind above, so theirs keep their picks
+from dagster_project.synth.errors_cohorts import KINDS as COHORT_KINDS  # the cohort, code and missing rules
+
+KINDS += COHORT_KINDS  # after every kind above, so they keep their picks
+from dagster_project.synth.errors_integrity import KINDS as INTEGRITY_KINDS  # PlacedAdoption and PrevPerm
+
+KINDS += INTEGRITY_KINDS  # after every kind above, so they keep their picks
 
 
 def inject_errors(folder: Path, rate: float, seed: int, style: str, as_at: date) -> list[Truth]:

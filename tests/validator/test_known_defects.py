@@ -559,3 +559,18 @@ def test_199_sees_an_adoption_only_in_this_or_last_years_episodes(validate):
     seen = with_rows(with_rows(returned, "prev_year", "header.csv", [header]), "prev_year", "episodes.csv", [adopted])
     r2 = validate(seen, 2027, selected_rules=["199"])
     assert _rows(r2, "199") == [("C1009", "Episodes", len(ds["this_year"]["episodes.csv"]))]
+
+
+def test_347_compares_accom_with_a_bare_t_that_no_valid_code_equals(validate, validator_python):
+    """347: 'Care leavers aged under 18 years, can not be accommodated in a Foyer.' A foyer is ACCOM T1 or T2
+    (suitable or not); rules/lac2023_24/rule_347.py keeps the rows whose ACCOM is exactly 'T', which no valid
+    code is (133 rejects it). C1006's OC3 row given a date of birth that makes her 17 on 1 April 2025 and
+    ACCOM T1: the validator does not flag her (the warehouse does); the same row with the invalid 'T' is
+    flagged. seeds/data_quality/validator_disagreements.csv, row 347."""
+    ds = clean_dataset(2026)
+    foyer = modified(ds, "this_year", "oc3.csv", "C1006", DOB="10/10/2007", ACCOM="T1")
+    r = validate(foyer, 2026, selected_rules=["347"])
+    assert "347" in r.rules_run and "347" not in r.errors_by_rule
+    bare = modified(ds, "this_year", "oc3.csv", "C1006", DOB="10/10/2007", ACCOM="T")
+    assert _rows(validate(bare, 2026, selected_rules=["347"]), "347") == [("C1006", "OC3", 0)]
+    assert _rulesets_defining(validator_python, "347") == ["lac2023_24"]

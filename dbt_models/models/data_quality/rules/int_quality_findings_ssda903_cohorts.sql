@@ -169,9 +169,12 @@ oc3_flagged as (
     from oc3
     where in_touch = 'YES' and (activ = '0' or accom = '0')
     union all
-    select '347', collection_year, child, 'clea_care_leaver_accommodation', accom, 'in a foyer (T) aged under 18'
+    -- a foyer is ACCOM T1 or T2 (suitable or not: the return has no bare 'T'). The DfE's validator
+    -- (rules/lac2023_24/rule_347.py) compares ACCOM with 'T', so it never flags a valid return
+    -- (seeds/data_quality/validator_disagreements.csv, row 347)
+    select '347', collection_year, child, 'clea_care_leaver_accommodation', accom, 'in a foyer (T1, T2) aged under 18'
     from oc3
-    where accom = 'T' and {{ years_after(18, 'dob') }} > collection_start
+    where accom in ('T1', 'T2') and {{ years_after(18, 'dob') }} > collection_start
     union all
     select '3001', collection_year, child, 'clea_care_leaver_accommodation', accom,
         'with former foster carers (Z) around the 17th birthday'
