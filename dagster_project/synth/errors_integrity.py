@@ -3,9 +3,8 @@ ssda903_adoption and ssda903_permanence; the integrity family has none). Same co
 kind takes the council and returns the truth of one planted error, or None when no child fits.
 
 Planted here: the decision that the child should be placed for adoption typed a decade early, before the
-child was born (184), before care began (1003) and before the year but in no earlier return (559); retyped
-as after the placement for adoption began (552, with 554 and the expectation GX-PRM-04); the decision no
-longer to place for adoption recorded with its date but not its reason (119); the previous permanence
+child was born (184), before care began (1003) and before the year but in no earlier return (559); the
+decision no longer to place for adoption recorded with its date but not its reason (119); the previous permanence
 option cleared while the order's LA and date stay (635, and 630: no option for a child who started to be
 looked after).
 
@@ -19,8 +18,10 @@ decision (int_adoption_records keeps one record per child: a decision recorded t
 The AD1 rules on the adopters (511, 514, 517-520, 524), the matching (333, 334), the cohorts (134, 187) and
 the adoption itself (390, 558) have no free child in the 100-child test council: every child adopted in
 the checked years is already taken by the adoption kinds before these; nor have 336, 408 and 557 (no free
-child placed for adoption, or whose care ended under a placement order, other than the one 552 takes) or
-584 (no free child with a decision that ceased last year).
+child placed for adoption, or whose care ended under a placement order) or 584 (no free child with a decision
+that ceased last year); nor has 552 (the decision retyped as after the placement for adoption began): its
+kind was written and proven alone (commit d650a70), but with the episode kinds planted too, its one candidate
+child is taken.
 """
 
 from __future__ import annotations
@@ -151,47 +152,5 @@ def previous_permanence_option_cleared(council: Council) -> list[Truth] | None:
             for rule in ("635", "630")]
 
 
-def adoption_decision_dated_after_placed_for_adoption(council: Council) -> list[Truth] | None:
-    """The decision that the child should be placed for adoption retyped as two days after her placement for
-    adoption began (the date the placement was entered, when the record was reopened): the placement began
-    before the decision (552), the decision is after the placement order began (554, for a child whose
-    first E1 episode began in the latest complete year before it) and after the matching (the expectation
-    GX-PRM-04, when matched before). Only a child not adopted, in one period of care, whose one decision was
-    never reversed and whose first placement for adoption began in the latest complete year, at least two
-    days before its end and before her care ended."""
-    (year_start, year_end), _ = _checked_years(council)
-    table = council.table("ssd_permanence")
-    candidates = []
-    for child, record, decision, periods in _open_decisions(council, matched=True):
-        if len(periods) != 1:
-            continue
-        rows = periods[0]
-        placed = [r for r in rows if r["PLACE"] in PLACED_FOR_ADOPTION]
-        if not placed:
-            continue
-        typed = _date(placed[0]["DECOM"]) + timedelta(days=2)
-        ended = _date(rows[-1]["DEC"])
-        if not year_start < _date(placed[0]["DECOM"]) or typed > year_end or (ended is not None and typed >= ended):
-            continue
-        if decision >= _date(placed[0]["DECOM"]):
-            continue
-        orders = [_date(r["DECOM"]) for r in rows if r["LS"] == "E1"]
-        if orders and not year_start <= orders[0] < typed:
-            continue
-        rules = ["552"] + (["554"] if orders else [])
-        matched = _date(table.get(record, "perm_matched_date"))
-        if matched is not None and matched < typed:
-            rules.append("GX-PRM-04")
-        candidates.append((child, record, typed, rules))
-    candidates = council.pick(candidates)
-    if not candidates:
-        return None
-    child, record, typed, rules = candidates[0]
-    council.take(child)
-    table.set(record, "perm_adm_decision_date", council.d(typed))
-    return [Truth("adoption_decision_dated_after_placed_for_adoption", rule, child, "ssd_permanence",
-                  table.get(record, "perm_table_id")) for rule in rules]
-
-
-KINDS = [adoption_decision_a_decade_early, adoption_decision_reversed_without_reason,
-         previous_permanence_option_cleared, adoption_decision_dated_after_placed_for_adoption]
+# errors.py registers adoption_decision_reversed_without_reason ahead of the episode kinds (see there)
+KINDS = [adoption_decision_a_decade_early, previous_permanence_option_cleared]
