@@ -374,8 +374,8 @@ def move_into_custody_under_10(council: Council) -> list[Truth] | None:
     child, row, first = candidates[0]
     council.take(child)
     table.set(row, "clap_cla_placement_change_reason", "CUSTOD")
-    return [Truth("move_into_custody_under_10", "234", child, "ssd_cla_episodes",
-                  council.table("ssd_cla_episodes").get(first, "clae_cla_episode_id"))]
+    return [Truth("move_into_custody_under_10", "234", child, "ssd_cla_placement",
+                  table.get(row, "clap_cla_placement_id"))]
 
 
 # --- short breaks ------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@
 -- into custody (REASON_PLACE_CHANGE CUSTOD) for a child under 10 (234, 2025-26 on); an episode starting
 -- before 14 October 1991 (353); an E1 status (placement order) on an episode starting before December
 -- 2005 (446: the DfE's "before December 2005", 1 December as the validator reads it). Findings point at
--- the case-management episode.
+-- the case-management episode, 234's at the placement whose change reason it is.
 
 with
 
@@ -22,6 +22,18 @@ episode_side as (
         first_case_management_episode_id as record_id,
         episode_source_file_name as source_file_name,
         episode_source_row_number as source_row_number
+    from episodes
+),
+
+-- an episode as the placement that ended it: the reason for a placement change is recorded on the
+-- placement that ends (234), so a worklist shows that placement's row and cell
+placement_side as (
+    select
+        episodes.*,
+        'ssd_cla_placement' as record_table,
+        placement_id as record_id,
+        placement_source_file_name as source_file_name,
+        placement_source_row_number as source_row_number
     from episodes
 ),
 
@@ -92,7 +104,7 @@ flagged as (
     union all
     select '234', collection_year, child, record_table, record_id, source_file_name, source_row_number,
         'clap_cla_placement_change_reason', reason_place_change, 'a move into custody for a child under 10'
-    from episode_side
+    from placement_side
     where reason_place_change = 'CUSTOD' and dob is not null
         and cast({{ dbt.dateadd('year', 10, 'dob') }} as date) > decom
 
