@@ -47,3 +47,14 @@ def test_errors_are_planted_deterministically_with_their_truth(tmp_path):
     assert all(len(kinds) == 1 for kinds in children_by_kind.values())
     manifest = (first / "manifest.json").read_text()
     assert '"errors": 0.02' in manifest
+
+
+def test_a_kind_planted_more_than_once_never_reads_its_own_earlier_planting(tmp_path):
+    """At 4% this council plants three of each kind. The second "31 June" start date of an old social worker
+    allocation was picked from rows that included the first one's, whose date cannot be read: the generator
+    stopped with a ValueError (seen first at 150 children and 1%). Each planting is on its own child."""
+    council = generate(out=tmp_path / "c", errors=0.04, **OPTIONS)
+    with open(council / "_truth" / TRUTH_FILE, newline="") as f:
+        truth = [row for row in csv.DictReader(f) if row["kind"] == "social_worker_start_date_unreadable"]
+    assert len({row["child"] for row in truth}) == 3
+    assert len(truth) == 3 * 2  # ING01 and SW04STG1 for each
