@@ -17,8 +17,12 @@ from dagster_project.lib.ingest.contract import load_contract
 # pytest-xdist's workers run as `python -c`: their __main__ has neither __spec__ nor __file__, which pyspark's
 # connect module (imported by Great Expectations) takes for a doctest run, and it calls sys.exit(0) there.
 # A real file that does nothing: a process started with multiprocessing's "spawn" runs its parent's main file.
+# Under `python -m pytest` the main module is pytest's __main__, which "spawn" does not run in the child
+# (it skips a main named *.__main__), leaving the child's __main__ just as bare: name the same file there.
 _main = sys.modules["__main__"]
-if getattr(_main, "__spec__", None) is None and not hasattr(_main, "__file__"):
+_spec = getattr(_main, "__spec__", None)
+if (_spec is None and not hasattr(_main, "__file__")) or (_spec is not None and _spec.name.endswith("__main__")):
+    _main.__spec__ = None
     _main.__file__ = str(Path(__file__).parent / "tooling" / "worker_main.py")
 
 
