@@ -1400,6 +1400,9 @@ KINDS += [kind for kind in EPISODE_KINDS if kind.__name__ == _ADOPTION_PLACEMENT
 KINDS.append(adoption_decision_reversed_without_reason)
 KINDS += [kind for kind in EPISODE_KINDS if kind.__name__ != _ADOPTION_PLACEMENT]
 KINDS += COHORT_KINDS + INTEGRITY_KINDS
+from dagster_project.synth.errors_more import KINDS as MORE_KINDS
+
+KINDS += MORE_KINDS  # rules no module above plants; after every kind above, so they keep their picks
 
 
 def inject_errors(folder: Path, rate: float, seed: int, style: str, as_at: date) -> list[Truth]:
