@@ -136,6 +136,14 @@ class Council:
     def take(self, child: str) -> None:
         self.used.add(child)
 
+    def take_first(self, candidates: list, child_of=lambda c: c[0]):
+        """The first of pick(candidates), its child taken; None when no candidate is on a free child."""
+        free = self.pick(candidates, child_of)
+        if not free:
+            return None
+        self.take(child_of(free[0]))
+        return free[0]
+
     # facts about the council, from the generator's truth
     def children(self) -> dict[str, dict]:
         if "_children" not in self.__dict__:
@@ -390,11 +398,10 @@ def _single_periods(council: Council, in_window_only: bool = True, minimum_episo
 
 def category_of_need_not_a_code(council: Council) -> list[Truth] | None:
     """N9 on every episode of a period (consistent, so only the code is wrong)."""
-    candidates = council.pick(_single_periods(council))
-    if not candidates:
+    chosen = council.take_first(_single_periods(council))
+    if chosen is None:
         return None
-    child, rows = candidates[0]
-    council.take(child)
+    child, rows = chosen
     table = council.table("ssd_cla_episodes")
     episodes = council.case_episodes(rows[0]["period_of_care_id"])
     for row in episodes:
@@ -426,11 +433,10 @@ def category_of_need_changed(council: Council) -> list[Truth] | None:
                  >= council.year_start]
         if later:
             candidates.append((child, later[-1]))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     table = council.table("ssd_cla_episodes")
     current = table.get(row, "clae_cla_primary_need_code")
     table.set(row, "clae_cla_primary_need_code", "N5" if current != "N5" else "N4")
@@ -466,11 +472,10 @@ def _placements_in_year(council: Council, types: tuple[str, ...], with_provider:
 def _placement_edit(council: Council, kind: str, types: tuple[str, ...], column: str, value: str,
                     rules: tuple[str, ...], with_provider: bool | None = True,
                     with_urn: bool | None = None) -> list[Truth] | None:
-    candidates = council.pick(_placements_in_year(council, types, with_provider, with_urn))
-    if not candidates:
+    chosen = council.take_first(_placements_in_year(council, types, with_provider, with_urn))
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     table = council.table("ssd_cla_placement")
     table.set(row, column, value)
     placement_id = table.get(row, "clap_cla_placement_id")
@@ -508,11 +513,10 @@ def _provider_for_placement_with_parents(council: Council, kind: str, provider: 
     candidates = [(child, row) for child, row in _placements_in_year(council, ("P1",))
                   if table.get(row, "clap_cla_placement_provider") == "PR0"
                   and getattr(located.get(table.get(row, "clap_cla_placement_postcode")), "utla_code", None) == la_code]
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     table.set(row, "clap_cla_placement_provider", provider)
     return [Truth(kind, rule, child, "ssd_cla_placement", table.get(row, "clap_cla_placement_id"))]
 
@@ -543,11 +547,10 @@ def provider_on_temporary_placement(council: Council) -> list[Truth] | None:
                     and not table.get(row, "clap_cla_placement_provider")
                     and start <= council.year_end and (end is None or end > council.year_start)):
                 candidates.append((child, row))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     table.set(row, "clap_cla_placement_provider", "PR4")
     return [Truth("provider_on_temporary_placement", rule, child, "ssd_cla_placement",
                   table.get(row, "clap_cla_placement_id")) for rule in ("213", "178")]
@@ -596,11 +599,10 @@ def _moves_in_year(council: Council) -> list[tuple[str, list[str]]]:
 
 
 def change_reason_not_a_code(council: Council) -> list[Truth] | None:
-    candidates = council.pick(_moves_in_year(council))
-    if not candidates:
+    chosen = council.take_first(_moves_in_year(council))
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     table = council.table("ssd_cla_placement")
     table.set(row, "clap_cla_placement_change_reason", "MOVED")
     placement_id = table.get(row, "clap_cla_placement_id")
@@ -609,11 +611,10 @@ def change_reason_not_a_code(council: Council) -> list[Truth] | None:
 
 
 def change_reason_missing(council: Council) -> list[Truth] | None:
-    candidates = council.pick(_moves_in_year(council))
-    if not candidates:
+    chosen = council.take_first(_moves_in_year(council))
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     table = council.table("ssd_cla_placement")
     table.set(row, "clap_cla_placement_change_reason", "")
     return [Truth("change_reason_missing", "225", child, "ssd_cla_placement", table.get(row, "clap_cla_placement_id"))]
@@ -652,11 +653,10 @@ def _missing_now_outside_care(council: Council, kind: str, child: str, cared_for
 
 
 def episode_ends_before_it_starts(council: Council) -> list[Truth] | None:
-    candidates = council.pick(_short_closed_periods(council))
-    if not candidates:
+    chosen = council.take_first(_short_closed_periods(council))
+    if chosen is None:
         return None
-    child, rows = candidates[0]
-    council.take(child)
+    child, rows = chosen
     table = council.table("ssd_cla_episodes")
     row = council.case_episodes(rows[0]["period_of_care_id"])[0]
     start = _date(table.get(row, "clae_cla_episode_start_date"))
@@ -669,11 +669,10 @@ def episode_ends_before_it_starts(council: Council) -> list[Truth] | None:
 
 
 def episode_ends_the_day_it_starts(council: Council) -> list[Truth] | None:
-    candidates = council.pick(_short_closed_periods(council))
-    if not candidates:
+    chosen = council.take_first(_short_closed_periods(council))
+    if chosen is None:
         return None
-    child, rows = candidates[0]
-    council.take(child)
+    child, rows = chosen
     table = council.table("ssd_cla_episodes")
     row = council.case_episodes(rows[0]["period_of_care_id"])[0]
     table.set(row, "clae_cla_episode_ceased_date", table.get(row, "clae_cla_episode_start_date"))
@@ -708,11 +707,10 @@ def _ended_in_year(council: Council, codes: tuple[str, ...] | None, started_in_y
 
 def _set_reason_ceased(council: Council, kind: str, value: str, rules: tuple[str, ...],
                        candidates: list[tuple[str, list[dict]]]) -> list[Truth] | None:
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, rows = candidates[0]
-    council.take(child)
+    child, rows = chosen
     table = council.table("ssd_cla_episodes")
     row = _last_case_episode(council, rows[0]["period_of_care_id"])
     table.set(row, "clae_cla_episode_ceased_reason", value)
@@ -785,11 +783,10 @@ def _held_reviews_in_year(council: Council, minimum_age: int = 0, maximum_age: i
 
 def _review_edit(council: Council, kind: str, value: str, rules: tuple[str, ...], minimum_age=0,
                  maximum_age=17) -> list[Truth] | None:
-    candidates = council.pick(_held_reviews_in_year(council, minimum_age, maximum_age))
-    if not candidates:
+    chosen = council.take_first(_held_reviews_in_year(council, minimum_age, maximum_age))
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     table = council.table("ssd_cla_reviews")
     table.set(row, "clar_cla_review_participation", value)
     review_id = table.get(row, "clar_cla_review_id")
@@ -884,11 +881,10 @@ def dispute_left_open(council: Council) -> list[Truth] | None:
         if disputes.get(row, "irod_outcome") == "RESOLVED" and due and due < council.as_at \
                 and disputes.get(row, "irod_reason") != "EXCELLENT_PRACTICE":
             candidates.append((disputes.get(row, "irod_person_id"), row))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     disputes.set(row, "irod_resolved_date", "")
     disputes.set(row, "irod_outcome", "OPEN")
     return [Truth("dispute_left_open", "IRO10", child, "iro_disputes", disputes.get(row, "irod_dispute_id"))]
@@ -962,11 +958,10 @@ def legal_status_not_mapped(council: Council) -> list[Truth] | None:
     table = council.table("ssd_legal_status")
     candidates = [(table.get(r, "lega_person_id"), r) for r in table.rows
                   if _legal_status_code(council, table.get(r, "lega_legal_status")) in ("SGO", "CAO", "SO")]
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     table.set(row, "lega_legal_status", UNMAPPED_TEXT)
     return [Truth("legal_status_not_mapped", "MAP01", child, "ssd_legal_status", table.get(row, "lega_legal_status_id"))]
 
@@ -1008,11 +1003,10 @@ def _missing_in_year(council: Council) -> list[tuple[str, list[str]]]:
 
 
 def missing_type_not_mapped(council: Council) -> list[Truth] | None:
-    candidates = council.pick(_missing_in_year(council))
-    if not candidates:
+    chosen = council.take_first(_missing_in_year(council))
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     table = council.table("ssd_missing")
     table.set(row, "miss_missing_episode_type", UNMAPPED_TEXT)
     record = table.get(row, "miss_table_id")
@@ -1020,11 +1014,10 @@ def missing_type_not_mapped(council: Council) -> list[Truth] | None:
 
 
 def missing_ends_before_it_starts(council: Council) -> list[Truth] | None:
-    candidates = council.pick(_missing_in_year(council))
-    if not candidates:
+    chosen = council.take_first(_missing_in_year(council))
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     table = council.table("ssd_missing")
     start = _date(table.get(row, "miss_missing_episode_start_date"))
     table.set(row, "miss_missing_episode_end_date", council.d(start - timedelta(days=2)))
@@ -1048,11 +1041,10 @@ def missing_overlaps_the_one_before(council: Council) -> list[Truth] | None:
         went = max(began, council.year_start) + timedelta(days=30)
         if went + timedelta(days=3) <= min(ended or council.year_end, council.year_end) - timedelta(days=30):
             candidates.append((child, went))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, went = candidates[0]
-    council.take(child)
+    child, went = chosen
     came_back = went + timedelta(days=3)
     first = max((int(table.get(r, "miss_table_id")) for r in table.rows), default=1000000) + 1
     for record, start in ((first, went), (first + 1, went + timedelta(days=1))):
@@ -1080,11 +1072,10 @@ def _started_in_year_with_previous_permanence(council: Council, codes: tuple[str
 
 
 def previous_permanence_missing(council: Council) -> list[Truth] | None:
-    candidates = council.pick(_started_in_year_with_previous_permanence(council, ("Z1",)))
-    if not candidates:
+    chosen = council.take_first(_started_in_year_with_previous_permanence(council, ("Z1",)))
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     table = council.table("ssd_cla_previous_permanence")
     table.rows.remove(row)
     table.changed = True
@@ -1092,11 +1083,10 @@ def previous_permanence_missing(council: Council) -> list[Truth] | None:
 
 
 def previous_permanence_not_a_code(council: Council) -> list[Truth] | None:
-    candidates = council.pick(_started_in_year_with_previous_permanence(council, ("P1", "P2", "P3")))
-    if not candidates:
+    chosen = council.take_first(_started_in_year_with_previous_permanence(council, ("P1", "P2", "P3")))
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     table = council.table("ssd_cla_previous_permanence")
     table.set(row, "lapp_previous_permanence_option", "P9")
     record = table.get(row, "lapp_table_id")
@@ -1120,11 +1110,10 @@ def sdq_score_out_of_range(council: Council) -> list[Truth] | None:
             continue
         if child not in latest or table.get(latest[child], "csdq_sdq_completed_date") < table.get(row, "csdq_sdq_completed_date"):
             latest[child] = row
-    candidates = council.pick(sorted(latest.items()))
-    if not candidates:
+    chosen = council.take_first(sorted(latest.items()))
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     table.set(row, "csdq_sdq_score", "45")
     record = table.get(row, "csdq_table_id")
     return [Truth("sdq_score_out_of_range", rule, child, "ssd_sdq_scores", record) for rule in ("180", "GX-SDQ-01")]
@@ -1144,11 +1133,10 @@ def in_touch_not_a_code(council: Council) -> list[Truth] | None:
                 <= birthday + timedelta(days=28)]
         if len(near) == 1 and len(rows) == 1:
             candidates.append((child, near[0]))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     table.set(row, "clea_care_leaver_in_touch", "MAYBE")
     record = table.get(row, "clea_table_id")
     return [Truth("in_touch_not_a_code", rule, child, "ssd_care_leavers", record) for rule in ("131", "GX-CLE-01")]
@@ -1172,11 +1160,10 @@ def _social_worker_allocations(council: Council) -> list[tuple[str, list[str]]]:
 
 
 def social_worker_change_reason_not_a_code(council: Council) -> list[Truth] | None:
-    candidates = council.pick(_social_worker_allocations(council))
-    if not candidates:
+    chosen = council.take_first(_social_worker_allocations(council))
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     table = council.table("ssd_involvements")
     table.set(row, "invo_worker_change_reason", "NEWSW")
     record = table.get(row, "invo_involvements_id")
@@ -1185,11 +1172,10 @@ def social_worker_change_reason_not_a_code(council: Council) -> list[Truth] | No
 
 
 def social_worker_ends_before_start(council: Council) -> list[Truth] | None:
-    candidates = council.pick(_social_worker_allocations(council))
-    if not candidates:
+    chosen = council.take_first(_social_worker_allocations(council))
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     table = council.table("ssd_involvements")
     start = _date(table.get(row, "invo_involvement_start_date"))
     table.set(row, "invo_involvement_end_date", council.d(start - timedelta(days=1)))
@@ -1220,11 +1206,10 @@ def supported_accommodation_under_16(council: Council) -> list[Truth] | None:
         age = council.age(child, start)
         if age is not None and 12 <= age <= 14 and table.get(row, "clap_cla_placement_end_date"):
             candidates.append((child, row))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     table.set(row, "clap_cla_placement_type", "K3")
     return [Truth("supported_accommodation_under_16", "371", child, "ssd_cla_placement",
                   table.get(row, "clap_cla_placement_id"))]
@@ -1277,11 +1262,10 @@ def _adopted_in_year(council: Council) -> list[tuple[str, list[dict], list[str]]
 def adoption_matched_date_missing(council: Council) -> list[Truth] | None:
     """The date the adopted child was matched with her adopters left blank: AD1 has some items but not all
     (151) although the episodes show the adoption (601)."""
-    candidates = council.pick(_adopted_in_year(council))
-    if not candidates:
+    chosen = council.take_first(_adopted_in_year(council))
+    if chosen is None:
         return None
-    child, _, row = candidates[0]
-    council.take(child)
+    child, _, row = chosen
     table = council.table("ssd_permanence")
     table.set(row, "perm_matched_date", "")
     record = table.get(row, "perm_table_id")
@@ -1290,11 +1274,10 @@ def adoption_matched_date_missing(council: Council) -> list[Truth] | None:
 
 def adoption_matched_on_adoption_day(council: Council) -> list[Truth] | None:
     """The adoption order's date typed as the date matched with the adopters (582, 331)."""
-    candidates = council.pick(_adopted_in_year(council))
-    if not candidates:
+    chosen = council.take_first(_adopted_in_year(council))
+    if chosen is None:
         return None
-    child, rows, row = candidates[0]
-    council.take(child)
+    child, rows, row = chosen
     table = council.table("ssd_permanence")
     table.set(row, "perm_matched_date", council.d(_date(rows[-1]["DEC"])))
     record = table.get(row, "perm_table_id")
@@ -1319,11 +1302,10 @@ def missing_dated_outside_care(council: Council) -> list[Truth] | None:
             candidates.append((child, row, began - timedelta(days=21)))
         elif ended is not None and ended + timedelta(days=5) <= council.year_end:
             candidates.append((child, row, ended + timedelta(days=3)))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, row, went_missing = candidates[0]
-    council.take(child)
+    child, row, went_missing = chosen
     table.set(row, "miss_missing_episode_start_date", council.d(went_missing))
     table.set(row, "miss_missing_episode_end_date", council.d(went_missing + timedelta(days=2)))
     record = table.get(row, "miss_table_id")
@@ -1344,11 +1326,10 @@ def missing_start_date_unreadable(council: Council) -> list[Truth] | None:
             continue
         if start is not None and council.year_start <= start <= council.year_end:
             in_year.append((table.get(row, "miss_person_id"), row))
-    candidates = council.pick(in_year)
-    if not candidates:
+    chosen = council.take_first(in_year)
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     start = _date(table.get(row, "miss_missing_episode_start_date"))
     table.set(row, "miss_missing_episode_start_date", f"{start.year}-06-31")
     record = f"ssd_missing.csv:{table.rows.index(row) + 2}:miss_missing_episode_start_date"

@@ -49,11 +49,10 @@ def adopted_by_foster_carers_flag_wrong(council: Council) -> list[Truth] | None:
             candidates.append((child, record, "N"))
         elif place in OTHER_ADOPTION and flag == "N":
             candidates.append((child, record, "Y"))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, record, wrong = candidates[0]
-    council.take(child)
+    child, record, wrong = chosen
     table.set(record, "perm_adopted_by_carer_flag", wrong)
     return [Truth("adopted_by_foster_carers_flag_wrong", "335", child, "ssd_permanence",
                   table.get(record, "perm_table_id"))]
@@ -74,11 +73,10 @@ def adoption_decided_after_placed(council: Council) -> list[Truth] | None:
         began, adopted = _date(placed[0]["DECOM"]), _date(placed[0]["DEC"])
         if adopted - began >= timedelta(days=2):
             candidates.append((child, record, began + timedelta(days=1)))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, record, typed = candidates[0]
-    council.take(child)
+    child, record, typed = chosen
     table = council.table("ssd_permanence")
     table.set(record, "perm_adm_decision_date", council.d(typed))
     table.set(record, "perm_matched_date", council.d(typed))
@@ -132,11 +130,10 @@ def adoption_decision_dated_after_placement_order(council: Council) -> list[Trut
         if any(day <= typed for day in placed) or (matched and matched <= typed):
             continue
         candidates.append((child, record, typed))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, record, typed = candidates[0]
-    council.take(child)
+    child, record, typed = chosen
     table.set(record, "perm_adm_decision_date", council.d(typed))
     return [Truth("adoption_decision_dated_after_placement_order", "554", child, "ssd_permanence",
                   table.get(record, "perm_table_id"))]
@@ -211,11 +208,10 @@ def adoption_decision_reversed_before_care_began(council: Council) -> list[Truth
         if any(r["PLACE"] in ("A3", "A4", "A5", "A6") and overlaps(r, draft_start, draft_end) for r in rows):
             rules.append("551")
         candidates.append((child, records[child][0], typed, rules))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, record, typed, rules = candidates[0]
-    council.take(child)
+    child, record, typed, rules = chosen
     table.set(record, "perm_decision_reversed_date", council.d(typed))
     table.set(record, "perm_decision_reversed_reason", "RD1")
     return [Truth("adoption_decision_reversed_before_care_began", rule, child, "ssd_permanence",

@@ -72,11 +72,10 @@ def sdq_reason_typed_as_text(council: Council) -> list[Truth] | None:
         rows = _sdqs_in_year(council, child)
         if rows and table.get(rows[-1], "csdq_sdq_score"):
             candidates.append((child, rows[-1]))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     table.set(row, "csdq_sdq_score", "")
     table.set(row, "csdq_sdq_reason", "Carer refused")
     record = table.get(row, "csdq_table_id")
@@ -111,11 +110,10 @@ def sdq_not_recorded(council: Council) -> list[Truth] | None:
     table = council.table("ssd_sdq_scores")
     candidates = [(child, rows) for child in _oc2_children(council, 6, 14)
                   if (rows := _sdqs_in_year(council, child))]
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, rows = candidates[0]
-    council.take(child)
+    child, rows = chosen
     for row in rows:
         table.rows.remove(row)
     table.changed = True
@@ -179,11 +177,10 @@ def _care_leaver_contacts(council: Council, age: int | None = None, in_touch: st
 
 def _contact_edit(council: Council, kind: str, candidates: list[tuple[str, list[str]]], column: str, value,
                   rules: tuple[str, ...]) -> list[Truth] | None:
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     table = council.table("ssd_care_leavers")
     table.set(row, column, value(row) if callable(value) else value)
     record = table.get(row, "clea_table_id")
@@ -274,11 +271,10 @@ def missing_left_open_after_care_ended(council: Council) -> list[Truth] | None:
         if child not in missing and council.year_start <= went and began + timedelta(days=7) <= went \
                 and ended <= council.year_end:
             candidates.append((child, went))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, went = candidates[0]
-    council.take(child)
+    child, went = chosen
     record = _add_missing(council, child, went, None)
     return [Truth("missing_left_open_after_care_ended", rule, child, "ssd_missing", record) for rule in ("575", "577")]
 
@@ -299,11 +295,10 @@ def missing_left_open_after_a_move(council: Council) -> list[Truth] | None:
             if went >= max(began, draft_start) + timedelta(days=5) and ended < council.as_at:
                 candidates.append((child, went))
                 break
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, went = candidates[0]
-    council.take(child)
+    child, went = chosen
     record = _add_missing(council, child, went, None)
     return [Truth("missing_left_open_after_a_move", "575", child, "ssd_missing", record)]
 
@@ -323,11 +318,10 @@ def missing_start_year_a_decade_early(council: Council) -> list[Truth] | None:
         typed = _birthday(went, -20)
         if born and typed < born and went + timedelta(days=30) <= min(ended or council.year_end, council.year_end):
             candidates.append((child, went, typed))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, went, typed = candidates[0]
-    council.take(child)
+    child, went, typed = chosen
     record = _add_missing(council, child, typed, went + timedelta(days=2))
     return [Truth("missing_start_year_a_decade_early", rule, child, "ssd_missing", record) for rule in ("586", "581")]
 

@@ -126,11 +126,10 @@ def _placements_with_parents(council: Council) -> list[tuple[str, list[str]]]:
 
 
 def _provider_for_parents(council: Council, kind: str, provider: str, rule: str) -> list[Truth] | None:
-    candidates = council.pick(_placements_with_parents(council))
-    if not candidates:
+    chosen = council.take_first(_placements_with_parents(council))
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     table = council.table("ssd_cla_placement")
     table.set(row, "clap_cla_placement_provider", provider)
     return [Truth(kind, rule, child, "ssd_cla_placement", table.get(row, "clap_cla_placement_id"))]
@@ -180,11 +179,10 @@ def holiday_coded_as_unspecified_temporary_placement(council: Council) -> list[T
         end = _date(table.get(row, "clap_cla_placement_end_date"))
         if (end - start).days > 8:
             candidates.append((child, row))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     table.set(row, "clap_cla_placement_type", "T4")
     return [Truth("holiday_coded_as_unspecified_temporary_placement", "379", child, "ssd_cla_placement",
                   table.get(row, "clap_cla_placement_id"))]
@@ -230,11 +228,10 @@ def return_from_holiday_recorded_late(council: Council) -> list[Truth] | None:
         if any(start - timedelta(days=7) <= d <= late + timedelta(days=14) for d in days if d):
             continue
         candidates.append((child, row, back, away[0], returned[0], late))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, row, back, away, returned, late = candidates[0]
-    council.take(child)
+    child, row, back, away, returned, late = chosen
     placements.set(row, "clap_cla_placement_end_date", council.d(late))
     placements.set(back, "clap_cla_placement_start_date", council.d(late))
     episodes.set(away, "clae_cla_episode_ceased_date", council.d(late))
@@ -255,11 +252,10 @@ def temporary_placement_started_as_same_carer(council: Council) -> list[Truth] |
         if len(matches) == 1 and episodes.get(matches[0], "clae_cla_episode_start_date") == \
                 placements.get(row, "clap_cla_placement_start_date"):
             candidates.append((child, matches[0]))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     episodes.set(row, "clae_cla_episode_start_reason", council.mapped("reason_new_episode", "T"))
     return [Truth("temporary_placement_started_as_same_carer", "380", child, "ssd_cla_episodes",
                   episodes.get(row, "clae_cla_episode_id"))]
@@ -305,11 +301,10 @@ def _retype_candidates(council: Council, types: tuple[str, ...], under: int, unt
 
 def _retype(council: Council, kind: str, candidates: list, place: str, rule: str,
             blank_urn: bool = False) -> list[Truth] | None:
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     table = council.table("ssd_cla_placement")
     table.set(row, "clap_cla_placement_type", place)
     if blank_urn:
@@ -368,11 +363,10 @@ def move_into_custody_under_10(council: Council) -> list[Truth] | None:
             first = _episode_at(council, period_id, start)
             if len(ending) == 1 and first is not None:
                 candidates.append((child, ending[0], first))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, row, first = candidates[0]
-    council.take(child)
+    child, row, first = chosen
     table.set(row, "clap_cla_placement_change_reason", "CUSTOD")
     return [Truth("move_into_custody_under_10", "234", child, "ssd_cla_placement",
                   table.get(row, "clap_cla_placement_id"))]
@@ -412,11 +406,10 @@ def _single_placement_breaks(council: Council, types: tuple[str, ...]) -> list[t
 def short_break_in_long_term_foster_care(council: Council) -> list[Truth] | None:
     """A short break with foster carers (U6) recorded as long-term fostering (U4): a child on short breaks is
     not in a long-term foster placement (384)."""
-    candidates = council.pick(_single_placement_breaks(council, ("U6",)), child_of=lambda c: c[0])
-    if not candidates:
+    chosen = council.take_first(_single_placement_breaks(council, ("U6",)))
+    if chosen is None:
         return None
-    child, _, row = candidates[0]
-    council.take(child)
+    child, _, row = chosen
     table = council.table("ssd_cla_placement")
     table.set(row, "clap_cla_placement_type", "U4")
     return [Truth("short_break_in_long_term_foster_care", "384", child, "ssd_cla_placement",
@@ -436,11 +429,10 @@ def short_break_as_temporary_move(council: Council) -> list[Truth] | None:
         index = next(i for i, p in enumerate(in_year) if p is rows)
         if 0 < index < len(in_year) - 1 and len(in_year[index + 1]) == 1:
             candidates.append((child, rows, row, in_year[index + 1]))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, rows, row, after = candidates[0]
-    council.take(child)
+    child, rows, row, after = chosen
     table = council.table("ssd_cla_placement")
     table.set(row, "clap_cla_placement_type", "T0")
     table.set(row, "clap_cla_placement_provider", "")
@@ -473,11 +465,10 @@ def short_break_under_a_series_agreement(council: Council) -> list[Truth] | None
         covering = [r for r in statuses if legal.get(r, "lega_legal_status_start_date")[:10] == target["DECOM"]]
         if len(covering) == 1:
             candidates.append((child, in_year, covering[0]))
-    candidates = council.pick(candidates, child_of=lambda c: c[0])
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, in_year, row = candidates[0]
-    council.take(child)
+    child, in_year, row = chosen
     legal.set(row, "lega_legal_status", council.mapped("legal_status", "V4"))
     episodes = council.table("ssd_cla_episodes")
     return [Truth("short_break_under_a_series_agreement", "426", child, "ssd_cla_episodes",
@@ -528,11 +519,10 @@ def _moves_inside_periods(council: Council) -> list[tuple[str, list[str], list[s
 
 
 def _move_start(council: Council, kind: str, days: int, rules_after: tuple[str, ...]) -> list[Truth] | None:
-    candidates = council.pick(_moves_inside_periods(council))
-    if not candidates:
+    chosen = council.take_first(_moves_inside_periods(council))
+    if chosen is None:
         return None
-    child, before, after = candidates[0]
-    council.take(child)
+    child, before, after = chosen
     table = council.table("ssd_cla_episodes")
     start = _date(table.get(after, "clae_cla_episode_start_date"))
     table.set(after, "clae_cla_episode_start_date", council.d(start + timedelta(days=days)))
@@ -579,11 +569,10 @@ def reason_care_ended_left_blank_before_care_began_again(council: Council) -> li
     """A child's first period of care in the year closed with its ceased date but no reason, before she
     came back into care: the episode has an end date without a reason (148), and a new episode starts
     while this one has not ended (142)."""
-    candidates = council.pick(_children_with_two_periods(council))
-    if not candidates:
+    chosen = council.take_first(_children_with_two_periods(council))
+    if chosen is None:
         return None
-    child, earlier, _ = candidates[0]
-    council.take(child)
+    child, earlier, _ = chosen
     table = council.table("ssd_cla_episodes")
     row = council.case_episodes(earlier[0]["period_of_care_id"])[-1]
     table.set(row, "clae_cla_episode_ceased_reason", "")
@@ -642,11 +631,10 @@ def _short_status_ended_late(council: Council, kind: str, code: str, maximum_day
         if last_end and _date(last_end) <= new_end + timedelta(days=7):
             continue
         candidates.append((child, row, following[0], recorded, new_end))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, row, following, recorded, new_end = candidates[0]
-    council.take(child)
+    child, row, following, recorded, new_end = chosen
     legal.set(row, "lega_legal_status_end_date", council.d(new_end))
     legal.set(following, "lega_legal_status_start_date", council.d(new_end))
     # one 903 episode per change of placement within the run (the recorded episodes between are one)
@@ -723,11 +711,10 @@ def placed_with_parents_under_section_20(council: Council) -> list[Truth] | None
         if len(placements) != 1 or table.get(placements[0], "clap_cla_placement_type") not in FOSTER:
             continue
         candidates.append((child, placements[0]))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     table.set(row, "clap_cla_placement_type", "P1")
     table.set(row, "clap_cla_placement_provider", "PR0")
     table.set(row, "clap_cla_placement_urn", "")
@@ -758,11 +745,10 @@ def return_from_temporary_placement_recorded_as_long_term(council: Council) -> l
                 table.get(back, "clap_cla_placement_start_date"):
             continue
         candidates.append((child, back, episode))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, row, episode = candidates[0]
-    council.take(child)
+    child, row, episode = chosen
     table.set(row, "clap_cla_placement_type", swap[table.get(row, "clap_cla_placement_type")])
     return [Truth("return_from_temporary_placement_recorded_as_long_term", "383", child, "ssd_cla_episodes",
                   council.table("ssd_cla_episodes").get(episode, "clae_cla_episode_id"))]
@@ -797,11 +783,10 @@ def adoption_placement_recorded_as_with_current_foster_carers(council: Council) 
             firsts = [_episode_at(council, period_id, _date(e["DECOM"])) for e in under]
             if all(f is not None for f in firsts):
                 candidates.append((child, row, firsts))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, row, firsts = candidates[0]
-    council.take(child)
+    child, row, firsts = chosen
     table.set(row, "clap_cla_placement_type", "A5")
     episodes = council.table("ssd_cla_episodes")
     ids = dict.fromkeys(episodes.get(f, "clae_cla_episode_id") for f in firsts)
@@ -823,11 +808,10 @@ def date_of_birth_typed_after_care_began(council: Council) -> list[Truth] | None
         first = _episode_at(council, rows[0]["period_of_care_id"], start)
         if first is not None:
             candidates.append((child, start, first))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, start, first = candidates[0]
-    council.take(child)
+    child, start, first = chosen
     row = person.where(pers_person_id=child)[0]
     person.set(row, "pers_dob", council.d(start + timedelta(days=3)))
     return [Truth("date_of_birth_typed_after_care_began", "302", child, "ssd_cla_episodes",

@@ -50,11 +50,10 @@ def sdq_too_young_or_old_for_a_school_age_child(council: Council) -> list[Truth]
         if _birthday(born, 5) > council.year_start or _birthday(born, 16) <= council.year_end:
             continue
         candidates.append((child, row))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     table.set(row, "csdq_sdq_score", "")
     table.set(row, "csdq_sdq_reason", "SDQ1")
     return [Truth("sdq_too_young_or_old_for_a_school_age_child", "157", child, "ssd_sdq_scores",
@@ -76,11 +75,10 @@ def previous_permanence_la_mistyped(council: Council) -> list[Truth] | None:
         la = table.get(row, "lapp_previous_permanence_la")
         if table.get(row, "lapp_previous_permanence_option") in ("P1", "P2", "P3") and la.isdigit():
             candidates.append((child, row))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     la = table.get(row, "lapp_previous_permanence_la")
     table.set(row, "lapp_previous_permanence_la", la + la[-1])
     # the LA code's format check at ingestion (GX-PPO-02) catches it too
@@ -121,11 +119,10 @@ def respite_over_75_days(council: Council) -> list[Truth] | None:
                    for (s, e), n in zip(spans, nexts, strict=True))
         if 45 <= total <= 75 and total + room >= 80 and all(s >= council.year_start for s, _ in spans):
             candidates.append((child, breaks))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, breaks = candidates[0]
-    council.take(child)
+    child, breaks = chosen
     episodes, placements, statuses = (council.table(name) for name in ("ssd_cla_episodes", "ssd_cla_placement",
                                                                         "ssd_legal_status"))
     spans = [(_date(rows[0]["DECOM"]), _date(rows[0]["DEC"])) for rows in breaks]
@@ -173,11 +170,10 @@ def short_break_end_typed_late(council: Council) -> list[Truth] | None:
                         and total + tens <= 75:
                     candidates.append((child, rows[0]["period_of_care_id"], end, typed))
                     break
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, period_id, end, typed = candidates[0]
-    council.take(child)
+    child, period_id, end, typed = chosen
     episodes, placements, statuses = (council.table(name) for name in ("ssd_cla_episodes", "ssd_cla_placement",
                                                                         "ssd_legal_status"))
     episode = council.case_episodes(period_id)[0]
@@ -210,11 +206,10 @@ def missing_until_care_ended_at_18(council: Council) -> list[Truth] | None:
                or _date(table.get(r, "miss_missing_episode_end_date")) >= went for r in others):
             continue
         candidates.append((child, went, ended))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, went, ended = candidates[0]
-    council.take(child)
+    child, went, ended = chosen
     record = str(max((int(table.get(r, "miss_table_id")) for r in table.rows), default=1000000) + 1)
     table.append({"miss_table_id": record, "miss_person_id": child,
                   "miss_missing_episode_start_date": council.d(went), "miss_missing_episode_end_date": council.d(ended),
@@ -251,11 +246,10 @@ def adopted_then_back_in_care(council: Council) -> list[Truth] | None:
                 records += [by_start.get(episode["DECOM"]) for episode in rows]
             if records and all(records) and council.case_episodes(ending[-1]["period_of_care_id"]):
                 candidates.append((child, ending[-1]["period_of_care_id"], records))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, ending_period, records = candidates[0]
-    council.take(child)
+    child, ending_period, records = chosen
     episodes = council.table("ssd_cla_episodes")
     episodes.set(council.case_episodes(ending_period)[-1], "clae_cla_episode_ceased_reason",
                  council.mapped("reason_episode_ceased", "E11"))

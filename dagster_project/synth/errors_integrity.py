@@ -74,11 +74,10 @@ def adoption_decision_a_decade_early(council: Council) -> list[Truth] | None:
         if born is None or typed >= born or _date(periods[0][0]["DECOM"]) < year_start:
             continue
         candidates.append((child, record, typed))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, record, typed = candidates[0]
-    council.take(child)
+    child, record, typed = chosen
     table = council.table("ssd_permanence")
     table.set(record, "perm_adm_decision_date", council.d(typed))
     return [Truth("adoption_decision_a_decade_early", rule, child, "ssd_permanence", table.get(record, "perm_table_id"))
@@ -106,11 +105,10 @@ def adoption_decision_reversed_without_reason(council: Council) -> list[Truth] |
         if not any(start <= decision and reversed_on <= end for start, end in _checked_years(council)):
             continue
         candidates.append((child, record, reversed_on))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, record, reversed_on = candidates[0]
-    council.take(child)
+    child, record, reversed_on = chosen
     table = council.table("ssd_permanence")
     table.set(record, "perm_decision_reversed_date", council.d(reversed_on))
     table.set(record, "perm_decision_reversed_reason", "")
@@ -141,11 +139,10 @@ def previous_permanence_option_cleared(council: Council) -> list[Truth] | None:
         if (table.get(row, "lapp_previous_permanence_option") in ("P1", "P2", "P3")
                 and table.get(row, "lapp_previous_permanence_la") and table.get(row, "lapp_previous_permanence_order_date")):
             candidates.append((child, row))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     table.set(row, "lapp_previous_permanence_option", "")
     record = table.get(row, "lapp_table_id")
     return [Truth("previous_permanence_option_cleared", rule, child, "ssd_cla_previous_permanence", record)

@@ -64,11 +64,10 @@ def _only_foster_placements(council: Council, with_urn: bool | None = None, with
 
 def _set_postcode(council: Council, kind: str, value, rules: tuple[str, ...], with_urn: bool | None = None,
                   with_home: bool = False) -> list[Truth] | None:
-    candidates = council.pick(_only_foster_placements(council, with_urn, with_home))
-    if not candidates:
+    chosen = council.take_first(_only_foster_placements(council, with_urn, with_home))
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     table = council.table("ssd_cla_placement")
     table.set(row, "clap_cla_placement_postcode", value(child, row) if callable(value) else value)
     placement_id = table.get(row, "clap_cla_placement_id")

@@ -273,11 +273,10 @@ def mothers_own_dob_typed_as_childs(council: Council) -> list[Truth] | None:
         person = people.where(pers_person_id=child)
         if len(person) == 1 and people.get(person[0], "pers_dob"):
             candidates.append((child, rows[0], people.get(person[0], "pers_dob")))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, row, dob = candidates[0]
-    council.take(child)
+    child, row, dob = chosen
     table.set(row, "moth_childs_dob", dob)
     return [Truth("mothers_own_dob_typed_as_childs", "621", child, "ssd_person", child)]
 

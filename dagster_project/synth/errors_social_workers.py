@@ -69,11 +69,10 @@ def social_worker_start_typed_early(council: Council) -> list[Truth] | None:
                     and table.get(current, "invo_worker_change_reason") != "FCONTA"
                     and (_end(table, current) is None or _end(table, current) > end + timedelta(days=5))):
                 candidates.append((child, current))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     table.set(row, "invo_involvement_start_date", council.d(_start(table, row) - timedelta(days=council.rng.randint(10, 20))))
     record = table.get(row, "invo_involvements_id")
     return [Truth("social_worker_start_typed_early", rule, child, "ssd_involvements", record)
@@ -105,11 +104,10 @@ def social_worker_closed_before_31_march(council: Council) -> list[Truth] | None
                 and (end is None or end > council.year_end + timedelta(days=10))
                 and sum(1 for r in in_year if _start(table, r) == _start(table, latest)) == 1):
             candidates.append((child, latest))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     table.set(row, "invo_involvement_end_date", council.d(council.year_end - timedelta(days=council.rng.randint(1, 5))))
     record = table.get(row, "invo_involvements_id")
     return [Truth("social_worker_closed_before_31_march", rule, child, "ssd_involvements", record)
@@ -129,11 +127,10 @@ def social_worker_start_date_unreadable(council: Council) -> list[Truth] | None:
             end = _end(table, row)
             if end and end < long_ago and _start(table, row).month != 6:
                 candidates.append((child, row))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     start = _start(table, row)
     table.set(row, "invo_involvement_start_date", f"{start.year}-06-31")
     record = f"ssd_involvements.csv:{table.rows.index(row) + 2}:invo_involvement_start_date"
@@ -154,11 +151,10 @@ def social_worker_end_date_unreadable(council: Council) -> list[Truth] | None:
             end = _end(table, row)
             if end and end < long_ago and end.month != 6:
                 candidates.append((child, row))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     end = _end(table, row)
     table.set(row, "invo_involvement_end_date", f"{end.year}-06-31")
     record = f"ssd_involvements.csv:{table.rows.index(row) + 2}:invo_involvement_end_date"
@@ -181,11 +177,10 @@ def young_child_recorded_as_uasc(council: Council) -> list[Truth] | None:
         age = council.age(child, council.year_end)
         if len(rows) == 1 and age is not None and 4 <= age < 11 and not table.get(rows[0], "immi_immigration_status_end_date"):
             candidates.append((child, rows[0]))
-    candidates = council.pick(candidates)
-    if not candidates:
+    chosen = council.take_first(candidates)
+    if chosen is None:
         return None
-    child, row = candidates[0]
-    council.take(child)
+    child, row = chosen
     table.set(row, "immi_immigration_status", uasc)
     return [Truth("young_child_recorded_as_uasc", "231", child, "ssd_person", child)]
 
