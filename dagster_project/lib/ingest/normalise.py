@@ -24,7 +24,8 @@ PLACEHOLDER_DATES = ("1900-01-01",)
 
 # Characters trimmed from both ends: space, tab, CR, LF and the non-breaking space Excel and web forms
 # leave behind (U+00A0).
-_TRIM_CHARACTERS = "' ' || chr(9) || chr(13) || chr(10) || chr(160)"
+_TRIMMED = ("' '", "chr(9)", "chr(13)", "chr(10)", "chr(160)")
+_TRIM_CHARACTERS = " || ".join(_TRIMMED)
 _TIME = r"( \d{1,2}:\d{2}(:\d{2}(\.\d{1,7})?)?)?"
 _MONTH_NAMES = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4, "may": 5,
@@ -64,8 +65,9 @@ def _matches(expression: str, pattern: str) -> str:
 def trim_spaces(expression: str) -> str:
     """Spaces, tabs, line ends and non-breaking spaces gone from both ends; an empty value is blank."""
     # trim with a list of characters cost 80 ms per 100,000 values, most of the normalising pass; almost no
-    # value has any, so a cheap look at both ends decides first (measured: a third less for the pass)
-    edges = f"regexp_matches({expression}, '^[\\s\\x{{00A0}}]|[\\s\\x{{00A0}}]$')"
+    # value has any, so a cheap look at both ends decides first (starts_with and ends_with per character:
+    # a quarter less than one regular expression per value, measured on 430,000 values)
+    edges = " or ".join(f"starts_with({expression}, {c}) or ends_with({expression}, {c})" for c in _TRIMMED)
     return f"nullif(case when {edges} then trim({expression}, {_TRIM_CHARACTERS}) else {expression} end, '')"
 
 
@@ -94,15 +96,35 @@ def upper_case(expression: str) -> str:
 
 def collapse_inner_spaces(expression: str) -> str:
     """Runs of spaces (including non-breaking ones) inside a value become one space."""
-    return f"regexp_replace({expression}, '[\\s\\x{{00A0}}]+', ' ', 'g')"
+    # the replacement changes a value only where it has two spaces running or a space other than ' ' (tab,
+    # line end, form feed, non-breaking): a look for those first spared the regular expression on almost
+    # every value (22 ms instead of 170 per 430,000 values)
+    runs = " or ".join(f"contains({expression}, {c})" for c in ("'  '", "chr(9)", "chr(10)", "chr(12)", "chr(13)",
+                                                                "chr(160)"))
+    return (f"case when {runs} then regexp_replace({expression}, '[\\s\\x{{00A0}}]+', ' ', 'g') "
+            f"else {expression} end")
 
 
 # --- dates --------------------------------------------------------------------------------------------
 
+# The least length, in bytes, a value in each form can have: a value shorter is not compared with the form's
+# pattern. The ISO forms come first and are nearly every value: a datetime was tested against the date-only
+# pattern first, a regular expression per value spent on a length.
+_DATE_FORM_LENGTHS = {"yyyy-mm-dd": (10, 10), "yyyy-mm-dd hh:mm[:ss] (ISO or SQL Server datetime)": (15, None)}
+
+
 def date_form(expression: str) -> str:
     """The name of the written form a value is in (DATE_FORMS), or null when it is in none of them."""
-    whens = " ".join(f"when {_matches(expression, pattern)} then {_text(name)}" for name, pattern in DATE_FORMS)
-    return f"case {whens} end"
+    whens = []
+    for name, pattern in DATE_FORMS:
+        least, most = _DATE_FORM_LENGTHS.get(name, (None, None))
+        length = ""
+        if least is not None and least == most:
+            length = f"strlen({expression}) = {least} and "
+        elif least is not None:
+            length = f"strlen({expression}) >= {least} and "
+        whens.append(f"when {length}{_matches(expression, pattern)} then {_text(name)}")
+    return f"case {' '.join(whens)} end"
 
 
 def _month_number(name_expression: str) -> str:
@@ -122,6 +144,12 @@ def _iso_from_parts(year: str, month: str, day: str) -> str:
     return f"cast(try_cast({text} as date) as varchar)"
 
 
+def _iso_prefix(expression: str) -> str:
+    """A value starting yyyy-mm-dd (its form says so): those ten characters when they are a calendar date.
+    Not rebuilt from parts: the parts, padding and cast back to text were 130 ms per 430,000 values, this 30."""
+    return f"case when try_cast(substr({expression}, 1, 10) as date) is not null then substr({expression}, 1, 10) end"
+
+
 def iso_date(expression: str, form: str | None = None) -> str:
     """The date a value states, as yyyy-mm-dd text, or null when it is not an unambiguous date in a
     DATE_FORMS form. Numeric forms are read day first (the UK's way); see is_us_month_first. `form` is
@@ -132,9 +160,7 @@ def iso_date(expression: str, form: str | None = None) -> str:
     named_year = (f"case when length({named[2]}) = 2 then {_two_digit_year(named[2])} "
                   f"else cast({named[2]} as integer) end")
     return f"""case
-        when {form} like 'yyyy-mm-dd%' then {_iso_from_parts(f"substr({expression}, 1, 4)",
-                                                              f"substr({expression}, 6, 2)",
-                                                              f"substr({expression}, 9, 2)")}
+        when {form} like 'yyyy-mm-dd%' then {_iso_prefix(expression)}
         when {form} in ('dd/mm/yyyy', 'dd-mm-yyyy', 'dd.mm.yyyy')
             then {_iso_from_parts(numeric[2], numeric[1], numeric[0])}
         when {form} like 'dd%Mon%' then {_iso_from_parts(named_year, _month_number(named[1]), named[0])}
