@@ -1,6 +1,8 @@
 """Landing: the newest complete extract (or the one named in the run config) into the raw layer of the
 run's working warehouse, and into the raw history."""
 
+import shutil
+
 import dagster as dg
 
 from dagster_project.defs.configuration.assets import configuration_dir
@@ -19,7 +21,7 @@ from dagster_project.lib.ingest.contract import load_contract
 from dagster_project.lib.ingest.reconciliation import reconcile_with_published, write_reconciliation
 from dagster_project.lib.ingest.refusals import check_extract
 from dagster_project.lib.ingest.settings import IngestSettings
-from dagster_project.lib.ingest.warehouse import write_raw_layer
+from dagster_project.lib.ingest.warehouse import RawLayer
 from dagster_project.lib.resources import WarehouseResource
 
 INGEST_LOG_TABLES = {
@@ -63,9 +65,10 @@ def _table_specs() -> list[dg.AssetSpec]:
     return specs
 
 
-def _open_extract(config: IngestionConfig, warehouse: WarehouseResource, log=None):
+def _open_extract(config: IngestionConfig, warehouse: WarehouseResource, con, when, log=None):
     """The extract's tables, from the landing folder, or from the raw history when asked for one that has
-    left the landing folder."""
+    left the landing folder; and its raw layer in the run's working warehouse (`con`), begun and filled as
+    the tables are read, committed by RawLayer.finish."""
     try:
         extract = find_extract(warehouse.landing_dir_path, config.extract_id)
     except ExtractError:
@@ -73,10 +76,16 @@ def _open_extract(config: IngestionConfig, warehouse: WarehouseResource, log=Non
                                      for row in history.read_index(warehouse.history_path)):
             extract, loads = history.load(warehouse.history_path, config.extract_id)
             check_council(extract, warehouse.la_code)
-            return extract, loads, True
+            return extract, loads, RawLayer(con, extract, when), True
         raise
     check_council(extract, warehouse.la_code)
-    return extract, read_extract(extract, log=log), False
+    raw = RawLayer(con, extract, when)
+    # one thread for the writing while the readers (a process per core) read: it waits for them anyway
+    con.execute("set threads = 1")
+    try:
+        return extract, read_extract(extract, log=log, on_table=raw.add), raw, False
+    finally:
+        con.execute("reset threads")
 
 
 @dg.multi_asset(specs=_table_specs(), name="raw_extract", can_subset=False)
@@ -93,8 +102,26 @@ def raw_extract(context: dg.AssetExecutionContext, config: IngestionConfig, ware
         settings = IngestSettings.from_configuration(folder)
     except council_config.ConfigurationError as exc:
         _refuse(context, warehouse, f"Configuration folder {folder}: {exc}", config.extract_id)
+    when = loaded_at()
+    publication.clear_old_workspaces(warehouse.output_path, keep=context.run_id)
+    workspace = warehouse.start_workspace(context.run_id)
     try:
-        extract, loads, from_history = _open_extract(config, warehouse, context.log.warning)
+        with warehouse.connect(context.run_id) as con:
+            results = list(_load(context, config, warehouse, settings, con, when, workspace))
+    except BaseException:
+        # a refused or held night (or a failure) leaves no raw layer: it was never committed, and the
+        # working warehouse it was being written into goes (the published one was never touched)
+        shutil.rmtree(workspace.root, ignore_errors=True)
+        raise
+    yield from results
+
+
+def _load(context: dg.AssetExecutionContext, config: IngestionConfig, warehouse: WarehouseResource,
+          settings: IngestSettings, con, when, workspace):
+    """The extract read into the raw layer (written as each table is read), checked, reconciled with the
+    last published extract and kept in the raw history; what raw_extract reports, one result per table."""
+    try:
+        extract, loads, raw, from_history = _open_extract(config, warehouse, con, when, context.log.warning)
         check_extract(extract, loads, settings)
     except ExtractError as exc:
         _refuse(context, warehouse, str(exc), exc.extract_id or config.extract_id)
@@ -125,7 +152,6 @@ def raw_extract(context: dg.AssetExecutionContext, config: IngestionConfig, ware
     elif warning := reconciliation.warning_message():
         context.log.warning(warning)
 
-    when = loaded_at()
     digest = history.content_hash(loads)
     identical_to = history.find_identical(warehouse.history_path, digest, extract.extract_id)
     if identical_to:
@@ -134,12 +160,9 @@ def raw_extract(context: dg.AssetExecutionContext, config: IngestionConfig, ware
     forgotten = history.apply_retention(warehouse.history_path)
     if forgotten:
         context.log.info(f"Raw history: {len(forgotten)} extract(s) past the retention period removed")
-    publication.clear_old_workspaces(warehouse.output_path, keep=context.run_id)
 
-    workspace = warehouse.start_workspace(context.run_id)
-    with warehouse.connect(context.run_id) as con:
-        write_raw_layer(con, extract, loads, when)
-        write_reconciliation(con, reconciliation)
+    raw.finish(loads)
+    write_reconciliation(con, reconciliation)
 
     for name, load in loads.items():
         # Counts, statuses and column names only: never a value from a row.

@@ -527,9 +527,11 @@ def _read_in_reader_process(extract: Extract, table_name: str) -> TableLoad:
 
 
 def read_extract(extract: Extract, workers: int | None = None, parallel_from_bytes: int = PARALLEL_FROM_BYTES,
-                 log: Callable[[str], None] | None = None) -> dict[str, TableLoad]:
+                 log: Callable[[str], None] | None = None,
+                 on_table: Callable[[TableLoad], None] | None = None) -> dict[str, TableLoad]:
     """Every contract table of an extract. Raises ExtractError only if a required table cannot be read at
-    all; whether what was read can be trusted is refusals.check_extract's question.
+    all; whether what was read can be trusted is refusals.check_extract's question. `on_table` is given each
+    table as soon as it is read, in this process, while the readers go on (the raw layer is written so).
 
     A big extract is read by `workers` processes side by side (default: one per core), each with its own
     in-memory DuckDB; the tables they write are Parquet files in a folder this process owns. Side by side
@@ -555,19 +557,24 @@ def read_extract(extract: Extract, workers: int | None = None, parallel_from_byt
         # (scale 10: 20.0 CPU-s and 10.2 s against 12.6 CPU-s and 6.4 s with one thread each).
         config["threads"] = "1"
     done: dict[str, TableLoad] = {}
+
+    def finished(load: TableLoad) -> None:
+        if load.rows_path is not None:
+            load._keep_alive = tables_dir
+        if on_table is not None:
+            on_table(load)
+
     if workers == 1:
         reader = TableReader(duckdb.connect(config=config), tables_dir)
         try:
             for name in pending:
                 done[name] = reader.read(extract, contract[name])
+                finished(done[name])
         finally:
             reader.close()
             reader.con.close()
     else:
-        done = _read_in_processes(extract, pending, workers, config, tables_dir, log)
-    for load in done.values():
-        if load.rows_path is not None:
-            load._keep_alive = tables_dir
+        done = _read_in_processes(extract, pending, workers, config, tables_dir, log, on_table=finished)
     loads = {name: done[name] for name in contract}  # the contract's order, whatever finished first
     fatal = [load for name, load in loads.items()
              if load_contract()[name].is_required and load.status != "loaded"]
@@ -580,7 +587,8 @@ def read_extract(extract: Extract, workers: int | None = None, parallel_from_byt
 
 def _read_in_processes(extract: Extract, pending: list[str], workers: int, config: dict[str, str],
                        tables_dir: TablesFolder, log: Callable[[str], None] | None = None,
-                       read_one: Callable[[Extract, str], TableLoad] | None = None) -> dict[str, TableLoad]:
+                       read_one: Callable[[Extract, str], TableLoad] | None = None,
+                       on_table: Callable[[TableLoad], None] | None = None) -> dict[str, TableLoad]:
     """The tables read by `workers` spawned processes (not forked: the pipeline's process has threads and
     an open DuckDB of its own, which a fork would copy half-locked).
 
@@ -591,7 +599,7 @@ def _read_in_processes(extract: Extract, pending: list[str], workers: int, confi
     done: dict[str, TableLoad] = {}
     read_one = read_one or _read_in_reader_process  # (a test passes one that crashes)
     try:
-        _pool_read(extract, pending, workers, config, tables_dir, done, read_one)
+        _pool_read(extract, pending, workers, config, tables_dir, done, read_one, on_table)
         return done
     except BrokenProcessPool:
         unread = [name for name in pending if name not in done]
@@ -600,7 +608,7 @@ def _read_in_processes(extract: Extract, pending: list[str], workers: int, confi
             f"reading the {len(unread)} table(s) not yet read again, one at a time")
     whole = DuckDBLimits.from_environment().config(tables_dir.path / "spill")  # the limit of one database
     try:
-        _pool_read(extract, unread, 1, whole, tables_dir, done, read_one)
+        _pool_read(extract, unread, 1, whole, tables_dir, done, read_one, on_table)
     except BrokenProcessPool:
         unfinished = [name for name in pending if name not in done]
         raise RuntimeError(
@@ -612,12 +620,15 @@ def _read_in_processes(extract: Extract, pending: list[str], workers: int, confi
 
 
 def _pool_read(extract: Extract, names: list[str], workers: int, config: dict[str, str], tables_dir: TablesFolder,
-               done: dict[str, TableLoad], read_one: Callable[[Extract, str], TableLoad]) -> None:
+               done: dict[str, TableLoad], read_one: Callable[[Extract, str], TableLoad],
+               on_table: Callable[[TableLoad], None] | None = None) -> None:
     with spawned_pool(workers, initializer=_start_reader_process, initargs=(config, tables_dir.path)) as pool:
         futures = {pool.submit(read_one, extract, name): name for name in names}
         try:
             for future in as_completed(futures):
-                done[futures[future]] = future.result()  # re-raises a reader's error here
+                load = done[futures[future]] = future.result()  # re-raises a reader's error here
+                if on_table is not None:
+                    on_table(load)
         except BaseException:
             pool.shutdown(cancel_futures=True)
             raise
