@@ -45,6 +45,7 @@ DATE_FORMS = (
     ("dd-Mon-yy", r"\d{1,2}-[A-Za-z]{3,9}-\d{2}"),
     ("yyyymmdd", r"(19|20)\d{6}"),
 )
+_DATE_FORM_NAMES = [name for name, _ in DATE_FORMS]
 _NUMERIC_DAY_FIRST = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"
 _MONTH_NAMED = r"^(\d{1,2})[ -]([A-Za-z]{3,9})[ -](\d{4}|\d{2})\b"
 # dd-Mon-yy: a two-digit year up to ten years ahead is this century, otherwise the last (a child born in
@@ -113,18 +114,37 @@ def collapse_inner_spaces(expression: str) -> str:
 _DATE_FORM_LENGTHS = {"yyyy-mm-dd": (10, 10), "yyyy-mm-dd hh:mm[:ss] (ISO or SQL Server datetime)": (15, None)}
 
 
-def date_form(expression: str) -> str:
-    """The name of the written form a value is in (DATE_FORMS), or null when it is in none of them."""
+def date_form_number(expression: str) -> str:
+    """Which of DATE_FORMS a value is written in, numbered from 1 in their order, or null for none. A
+    number, not the form's name, so that counting the forms of a column is a small column's aggregate."""
     whens = []
-    for name, pattern in DATE_FORMS:
+    for number, (name, pattern) in enumerate(DATE_FORMS, start=1):
         least, most = _DATE_FORM_LENGTHS.get(name, (None, None))
         length = ""
         if least is not None and least == most:
             length = f"strlen({expression}) = {least} and "
         elif least is not None:
             length = f"strlen({expression}) >= {least} and "
-        whens.append(f"when {length}{_matches(expression, pattern)} then {_text(name)}")
+        whens.append(f"when {length}{_matches(expression, pattern)} then {number}")
     return f"case {' '.join(whens)} end"
+
+
+def date_form(expression: str) -> str:
+    """The name of the written form a value is in (DATE_FORMS), or null when it is in none of them."""
+    names = ", ".join(_text(name) for name, _ in DATE_FORMS)
+    return f"[{names}][{date_form_number(expression)}]"
+
+
+def _form_numbers(*names: str) -> str:
+    return "(" + ", ".join(str(_DATE_FORM_NAMES.index(name) + 1) for name in names) + ")"
+
+
+_NUMERIC_FORMS = _form_numbers("dd/mm/yyyy", "dd-mm-yyyy", "dd.mm.yyyy")
+
+
+def is_numeric_form(form: str) -> str:
+    """Whether a date_form_number is one of the numeric day-first forms (where a US date could hide)."""
+    return f"coalesce({form} in {_NUMERIC_FORMS}, false)"
 
 
 def _month_number(name_expression: str) -> str:
@@ -153,18 +173,19 @@ def _iso_prefix(expression: str) -> str:
 def iso_date(expression: str, form: str | None = None) -> str:
     """The date a value states, as yyyy-mm-dd text, or null when it is not an unambiguous date in a
     DATE_FORMS form. Numeric forms are read day first (the UK's way); see is_us_month_first. `form` is
-    the SQL of date_form(expression) when a query has already worked it out."""
-    form = form or f"({date_form(expression)})"
+    the SQL of date_form_number(expression) when a query has already worked it out."""
+    form = form or f"({date_form_number(expression)})"
     numeric = [f"regexp_extract({expression}, {_text(_NUMERIC_DAY_FIRST)}, {i})" for i in (1, 2, 3)]
     named = [f"regexp_extract({expression}, {_text(_MONTH_NAMED)}, {i})" for i in (1, 2, 3)]
     named_year = (f"case when length({named[2]}) = 2 then {_two_digit_year(named[2])} "
                   f"else cast({named[2]} as integer) end")
+    iso_forms = _form_numbers("yyyy-mm-dd", "yyyy-mm-dd hh:mm[:ss] (ISO or SQL Server datetime)")
+    named_forms = _form_numbers("dd Mon yyyy", "dd-Mon-yyyy", "dd-Mon-yy")
     return f"""case
-        when {form} like 'yyyy-mm-dd%' then {_iso_prefix(expression)}
-        when {form} in ('dd/mm/yyyy', 'dd-mm-yyyy', 'dd.mm.yyyy')
-            then {_iso_from_parts(numeric[2], numeric[1], numeric[0])}
-        when {form} like 'dd%Mon%' then {_iso_from_parts(named_year, _month_number(named[1]), named[0])}
-        when {form} = 'yyyymmdd' then {_iso_from_parts(f"substr({expression}, 1, 4)",
+        when {form} in {iso_forms} then {_iso_prefix(expression)}
+        when {form} in {_NUMERIC_FORMS} then {_iso_from_parts(numeric[2], numeric[1], numeric[0])}
+        when {form} in {named_forms} then {_iso_from_parts(named_year, _month_number(named[1]), named[0])}
+        when {form} = {_form_numbers("yyyymmdd")[1:-1]} then {_iso_from_parts(f"substr({expression}, 1, 4)",
                                                         f"substr({expression}, 5, 2)",
                                                         f"substr({expression}, 7, 2)")}
     end"""
@@ -175,12 +196,11 @@ def is_placeholder_date(iso_expression: str) -> str:
     return f"coalesce({iso_expression} in ({dates}), false)"
 
 
-_NUMERIC_FORMS = "('dd/mm/yyyy', 'dd-mm-yyyy', 'dd.mm.yyyy')"
-
 
 def is_us_month_first(expression: str, form: str | None = None) -> str:
     """A numeric day-first date that only makes sense month first: 04/23/2012 (there is no month 23).
-    `form` is the SQL of date_form(expression) when the query has it (then only numeric dates are parsed)."""
+    `form` is the SQL of date_form_number(expression) when the query has it (then only numeric dates are
+    parsed)."""
     parts = [f"try_cast(regexp_extract({expression}, {_text(_NUMERIC_DAY_FIRST)}, {i}) as integer)" for i in (1, 2)]
     test = f"coalesce({parts[0]} between 1 and 12 and {parts[1]} between 13 and 31, false)"
     return f"(case when {form} in {_NUMERIC_FORMS} then {test} else false end)" if form else test

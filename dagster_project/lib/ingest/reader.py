@@ -98,8 +98,14 @@ def _form_notes(load: TableLoad, form: FileForm) -> None:
 
 def _column_plan(kind: str, index: int, is_key: bool) -> dict:
     """SQL for one column over the layered query in _normalise (raw `r{i}`, trimmed `t{i}`, present
-    `p{i}`, date form `f{i}`): its normalised value, why it cannot be read (null when it can), and counts.
-    The layers keep each expression small: built inline, a date column's SQL was 300 regular expressions."""
+    `p{i}`, date form number `f{i}`, date `d{i}`): its normalised value, why it cannot be read (null when it
+    can), whether any normalisation may have touched it (`touched`), and the counts of each normalisation.
+    The layers keep each expression small: built inline, a date column's SQL was 300 regular expressions.
+
+    The counts are taken only over the values `touched` says may have changed (_normalise): a count per
+    normalisation per value was a third of the normalising pass, and almost every value is left as it was.
+    `touched` must hold wherever a count's condition does: a value its normalisations changed (none can
+    turn a value back into its raw text), a placeholder date, a date in a numeric form (the US-date counts)."""
     raw, trimmed, present, form = f"r{index}", f"t{index}", f"p{index}", f"f{index}"
     counts = {
         "surrounding spaces removed": f"coalesce({trimmed}, '') <> coalesce({raw}, '')",
@@ -118,17 +124,19 @@ def _column_plan(kind: str, index: int, is_key: bool) -> dict:
         value = rules.collapse_inner_spaces(present)
         counts["inner spaces collapsed"] = f"coalesce({value} <> {present}, false)"
     elif kind == "date":
-        layer["form"] = rules.date_form(present)
+        layer["form"] = rules.date_form_number(present)
         layer["iso"] = rules.iso_date(present, form)
         iso = f"d{index}"
         value = f"case when {rules.is_placeholder_date(iso)} then null else {iso} end"
         problem = f"case when {present} is not null and {iso} is null then {_sql_text(NOT_A_DATE)} end"
         counts["placeholder date read as not recorded"] = rules.is_placeholder_date(iso)
-        for name, _ in rules.DATE_FORMS:
-            counts[f"date written as {name}"] = f"coalesce({form} = {_sql_text(name)}, false)"
         # not normalisations: what _refuse_us_dates needs, counted in the same pass
         counts["_us_month_first"] = rules.is_us_month_first(present, form)
         counts["_day_first_only"] = rules.is_day_first_only(present, form)
+        # a date's value is its ISO text, different from what was written in every other form: what may
+        # have touched it is its layers and the two date-only counts
+        touched = (f"({present} is distinct from {raw} or {rules.is_placeholder_date(iso)} "
+                   f"or {rules.is_numeric_form(form)})")
     elif kind in _NUMBER_KINDS:
         value = rules.number_value(present, kind)
         problem = rules.number_problem(present, kind)
@@ -142,9 +150,23 @@ def _column_plan(kind: str, index: int, is_key: bool) -> dict:
                 f"coalesce({rules.percent_to_fraction(present)} <> {present}, false)")
     else:
         value = present
+    if kind != "date":
+        touched = f"(({value}) is distinct from {raw})"
     if is_key:
         problem = f"coalesce({problem}, case when ({value}) is null then 'key is blank' end)"
-    return {"value": value, "problem": problem, "counts": counts, "layer": layer}
+    return {"value": value, "problem": problem, "counts": counts, "layer": layer, "touched": touched}
+
+
+def _layered(plans: dict[str, dict], positions: dict[str, int], source: str) -> str:
+    """The layers of _column_plan over `source` (a query with _row_number and the raw columns c{i}):
+    raw r{i} -> trimmed t{i} -> present p{i} -> date form number f{i} -> date d{i}."""
+    layered = "(select _row_number, " + ", ".join(f"c{i} as r{i}" for i in positions.values()) + f" from {source})"
+    for step, letter in (("trimmed", "t"), ("present", "p"), ("form", "f"), ("iso", "d")):
+        extra = [f"{plans[c]['layer'][step]} as {letter}{i}" for c, i in positions.items()
+                 if plans[c]["layer"].get(step)]
+        if extra:
+            layered = f"(select *, {', '.join(extra)} from {layered})"
+    return layered
 
 
 class TableReader:
@@ -332,14 +354,8 @@ class TableReader:
             if column in load.missing_columns:
                 continue
             plans[column] = _column_plan(kinds.get(column, "text"), load.column_positions[column], column in keys)
-        # the layers: raw r{i} -> trimmed t{i} -> present p{i} -> date form f{i} -> date d{i}
         positions = {column: load.column_positions[column] for column in plans}
-        layered = "(select _row_number, " + ", ".join(f"c{i} as r{i}" for i in positions.values()) + " from landed)"
-        for step, letter in (("trimmed", "t"), ("present", "p"), ("form", "f"), ("iso", "d")):
-            extra = [f"{plans[c]['layer'][step]} as {letter}{i}" for c, i in positions.items()
-                     if plans[c]["layer"].get(step)]
-            if extra:
-                layered = f"(select *, {', '.join(extra)} from {layered})"
+        layered = _layered(plans, positions, "landed")
         selects = ["_row_number"]
         for column in data_columns:
             if column in load.missing_columns:
@@ -348,20 +364,12 @@ class TableReader:
                 selects.append(f"{plans[column]['value']} as {_quote(column)}")
         problem_columns = {c: f"_problem_{i}" for i, c in enumerate(plans) if plans[c]["problem"] != "null"}
         selects += [f"{plans[c]['problem']} as {alias}" for c, alias in problem_columns.items()]
-        count_labels = []
-        for column, plan in plans.items():
-            for label, condition in plan["counts"].items():
-                alias = f"_count_{len(count_labels)}"
-                count_labels.append((column, label, alias))
-                selects.append(f"cast({condition} as tinyint) as {alias}")
+        touched = {c: f"_touched_{i}" for i, c in enumerate(plans)}
+        selects += [f"{plans[c]['touched']} as {alias}" for c, alias in touched.items()]
+        forms = {c: f"_form_{i}" for i, c in enumerate(plans) if plans[c]["layer"]["form"]}
+        selects += [f"cast(f{positions[c]} as tinyint) as {alias}" for c, alias in forms.items()]
         self.con.execute(f"create or replace temp table normalised as select {', '.join(selects)} from {layered}")
-
-        if count_labels:
-            sums = self.con.execute("select " + ", ".join(f"sum({a})" for _, _, a in count_labels)
-                                    + " from normalised").fetchone()
-            for (column, label, _), total in zip(count_labels, sums):
-                if total:
-                    load.normalisations[(column, label)] = int(total)
+        self._count_normalisations(load, plans, positions, touched, forms)
 
         # values that cannot be read: one problem per value, one quarantined row per row
         bad_rows: dict[int, list[str]] = {}
@@ -425,6 +433,34 @@ class TableReader:
         if load.rows_loaded == 0 and not load.quarantined:
             load.note = "header only: the table has no rows"
         self.con.execute("drop table normalised")
+
+    def _count_normalisations(self, load: TableLoad, plans: dict, positions: dict, touched: dict,
+                              forms: dict) -> None:
+        """How many values each normalisation changed (and each date form's values): the forms from the
+        normalised table; the others from the raw values of only the rows a column's `touched` marks, with
+        the layers worked out again for them (none in a clean column)."""
+        measures = [f"count(*) filter (where {alias})" for alias in touched.values()]
+        form_measures = [(column, name, f"count(*) filter (where {alias} = {number})")
+                         for column, alias in forms.items()
+                         for number, (name, _) in enumerate(rules.DATE_FORMS, start=1)]
+        totals = self.con.execute("select " + ", ".join(measures + [m for _, _, m in form_measures])
+                                  + " from normalised").fetchone()
+        for (column, name, _), total in zip(form_measures, totals[len(measures):]):
+            if total:
+                load.normalisations[(column, f"date written as {name}")] = int(total)
+        for (column, alias), total in zip(touched.items(), totals[:len(measures)]):
+            if not total:
+                continue
+            i = positions[column]
+            rows = (f"(select landed._row_number, c{i} from landed semi join "
+                    f"(select _row_number from normalised where {alias}) marked using (_row_number))")
+            labels = list(plans[column]["counts"])
+            counts = self.con.execute(
+                "select " + ", ".join(f"count(*) filter (where {plans[column]['counts'][label]})" for label in labels)
+                + f" from {_layered({column: plans[column]}, {column: i}, rows)}").fetchone()
+            for label, count in zip(labels, counts):
+                if count:
+                    load.normalisations[(column, label)] = int(count)
 
     def _duplicates(self, load: TableLoad, table: ContractTable, data_columns: list[str]) -> tuple[list, list]:
         """Row numbers of exact repeats (dropped) and of different rows repeating a key (quarantined).
