@@ -67,8 +67,8 @@ def _table_specs() -> list[dg.AssetSpec]:
 
 def _open_extract(config: IngestionConfig, warehouse: WarehouseResource, con, when, log=None):
     """The extract's tables, from the landing folder, or from the raw history when asked for one that has
-    left the landing folder; and its raw layer in the run's working warehouse (`con`), begun and filled as
-    the tables are read, committed by RawLayer.finish."""
+    left the landing folder; and its raw layer in the run's working warehouse (`con`), filled as the tables
+    are read, finished (with the ingest logs) by RawLayer.finish."""
     try:
         extract = find_extract(warehouse.landing_dir_path, config.extract_id)
     except ExtractError:
@@ -109,8 +109,8 @@ def raw_extract(context: dg.AssetExecutionContext, config: IngestionConfig, ware
         with warehouse.connect(context.run_id) as con:
             results = list(_load(context, config, warehouse, settings, con, when, workspace))
     except BaseException:
-        # a refused or held night (or a failure) leaves no raw layer: it was never committed, and the
-        # working warehouse it was being written into goes (the published one was never touched)
+        # a refused or held night (or a failure) leaves nothing: the working warehouse the raw layer was
+        # being written into goes whole (the published one was never touched)
         shutil.rmtree(workspace.root, ignore_errors=True)
         raise
     yield from results
