@@ -197,9 +197,18 @@ def _comparable(load):
 
 def test_reading_in_two_processes_gives_what_one_reader_gives(extract_builder):
     extract = _messy_extract(extract_builder)
-    one = read_extract(extract, workers=1)
-    two = read_extract(extract, workers=2, parallel_from_bytes=0)
+    handed_over = {1: [], 2: []}
+
+    def on_table(workers):
+        # each table is handed over once, as it is read, with its rows already readable (the raw layer is
+        # written from them while the readers go on)
+        return lambda load: handed_over[workers].append((load.table, load.frame.shape[0]))
+
+    one = read_extract(extract, workers=1, on_table=on_table(1))
+    two = read_extract(extract, workers=2, parallel_from_bytes=0, on_table=on_table(2))
     assert list(two) == list(one) == list(load_contract())
+    for workers, loads in ((1, one), (2, two)):
+        assert sorted(handed_over[workers]) == sorted((name, load.frame.shape[0]) for name, load in loads.items())
     for name in one:
         assert _comparable(two[name]) == _comparable(one[name]), name
     person = two["ssd_person"]

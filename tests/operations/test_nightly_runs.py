@@ -128,10 +128,13 @@ def test_a_bad_extract_fails_the_night_and_loses_nothing_published(night, break_
     else:
         manifest = json.loads((bad / "manifest.json").read_text())
         (bad / "manifest.json").write_text(json.dumps({**manifest, "la_code": "E06000018"}))
+    workspaces_before = sorted(p.name for p in (night.output_dir / ".work").glob("*"))
     result = run_night()
     assert not result.success
     assert sha256(night.warehouse_path) == published_before
     assert sha256(night.returns_dir / "ssda903" / "2025-26" / SAMPLE.file_name("episodes.csv")) == returns_before
+    # the raw layer was being written as the tables were read: the refused night's working warehouse is gone
+    assert sorted(p.name for p in (night.output_dir / ".work").glob("*")) == workspaces_before
     status = json.loads((night.output_dir / "status.json").read_text())
     assert status["published_extract_id"] == "2026-11-22T0200"
     assert expected_reason in status["last_failure"]["reason"]
