@@ -13,13 +13,17 @@ def apply(build, value, *args):
 
 
 @pytest.mark.parametrize("value, expected", [
-    ("  x  ", "x"), ("\u00a0x\u00a0", "x"), ("\tx\r\n", "x"), ("a b", "a b"), ("   ", None), ("", None), (None, None)])
+    ("  x  ", "x"), ("\u00a0x\u00a0", "x"), ("\tx\r\n", "x"), ("a b", "a b"), ("   ", None), ("", None), (None, None),
+    ("x\u00a0", "x"), (" x", "x"), ("\nx", "x"),
+    # a control character that is not a space starts the trimming way but stays: only spaces are trimmed
+    ("\x01x ", "\x01x"), ("\x1fx", "\x1fx"), ("\u00e9t\u00e9", "\u00e9t\u00e9")])
 def test_trim_spaces_takes_non_breaking_spaces_and_blanks_empty(value, expected):
     assert apply(rules.trim_spaces, value) == expected
 
 
 @pytest.mark.parametrize("value, expected", [("SSD_PH", None), ("ssd_ph", None), ("NULL", None), ("Null", None),
-                                             ("NULLS", "NULLS"), ("x", "x")])
+                                             ("NULLS", "NULLS"), ("x", "x"), ("nUlL", None), ("SSD_PHX", "SSD_PHX"),
+                                             ("ABCD", "ABCD"), ("SSD-PH", "SSD-PH")])
 def test_placeholder_texts_mean_not_recorded(value, expected):
     assert apply(rules.placeholder_to_blank, value) == expected
 
@@ -43,6 +47,12 @@ def test_inner_spaces_collapse_including_non_breaking():
     ("2012-06-14 00:00:00.000", "yyyy-mm-dd hh:mm[:ss] (ISO or SQL Server datetime)", "2012-06-14"),
     ("2012-06-14T13:45:00", "yyyy-mm-dd hh:mm[:ss] (ISO or SQL Server datetime)", "2012-06-14"),
     ("2012-06-14T13:45", "yyyy-mm-dd hh:mm[:ss] (ISO or SQL Server datetime)", "2012-06-14"),
+    # beside the common shapes, the rest of the form's pattern: other fractions, one-digit hours, a Z
+    ("2012-06-14 13:45:00", "yyyy-mm-dd hh:mm[:ss] (ISO or SQL Server datetime)", "2012-06-14"),
+    ("2012-06-14 13:45", "yyyy-mm-dd hh:mm[:ss] (ISO or SQL Server datetime)", "2012-06-14"),
+    ("2012-06-14 00:00:00.0000000", "yyyy-mm-dd hh:mm[:ss] (ISO or SQL Server datetime)", "2012-06-14"),
+    ("2012-06-14 9:05", "yyyy-mm-dd hh:mm[:ss] (ISO or SQL Server datetime)", "2012-06-14"),
+    ("2012-06-14T13:45:00Z", "yyyy-mm-dd hh:mm[:ss] (ISO or SQL Server datetime)", "2012-06-14"),
     ("14/06/2012", "dd/mm/yyyy", "2012-06-14"),
     ("4/6/2012", "dd/mm/yyyy", "2012-06-04"),
     ("14/06/2012 09:30", "dd/mm/yyyy", "2012-06-14"),
@@ -61,7 +71,9 @@ def test_every_unambiguous_date_form_reads_to_iso(value, form, iso):
     assert apply(rules.iso_date, value) == iso
 
 
-@pytest.mark.parametrize("value", ["31/02/2012", "soon", "01-Foo-2017", "2012-13-01", "12345678", "2012/06/14"])
+@pytest.mark.parametrize("value", ["31/02/2012", "soon", "01-Foo-2017", "2012-13-01", "12345678", "2012/06/14",
+                                   "2012-06-14x13:45", "2012-06-14 13:45:00.", "12/06/20121",
+                                   "\uff12012-06-14"])
 def test_a_value_that_is_not_a_calendar_date_in_a_known_form_is_not_guessed(value):
     assert apply(rules.iso_date, value) is None
 

@@ -66,21 +66,32 @@ def _matches(expression: str, pattern: str) -> str:
 def trim_spaces(expression: str) -> str:
     """Spaces, tabs, line ends and non-breaking spaces gone from both ends; an empty value is blank."""
     # trim with a list of characters cost 80 ms per 100,000 values, most of the normalising pass; almost no
-    # value has any, so a cheap look at both ends decides first (starts_with and ends_with per character:
-    # a quarter less than one regular expression per value, measured on 430,000 values)
-    edges = " or ".join(f"starts_with({expression}, {c}) or ends_with({expression}, {c})" for c in _TRIMMED)
-    return f"nullif(case when {edges} then trim({expression}, {_TRIM_CHARACTERS}) else {expression} end, '')"
+    # value has any, so a cheap look at both ends decides first. The first character by its code point (any
+    # control character or space, or the non-breaking space; trim then removes only _TRIMMED), the last by
+    # ends_with per character: 35 ms per 2.1 million values over reading them, where starts_with and
+    # ends_with per character took 177 ms and one regular expression 150. An empty value (code point 0)
+    # goes the trimming way too, to become blank.
+    first = f"ascii({expression})"
+    ends = " or ".join(f"ends_with({expression}, {c})" for c in _TRIMMED)
+    return (f"case when {first} <= 32 or {first} = 160 or {ends} "
+            f"then nullif(trim({expression}, {_TRIM_CHARACTERS}), '') else {expression} end")
+
+
+def _is_placeholder(expression: str) -> str:
+    # upper-casing every value to compare it cost 31 ms per 2.1 million values over reading them; a length
+    # first spares it on all but values of a placeholder's length (4 ms; bytes: the placeholders are ASCII)
+    lengths = ", ".join(str(n) for n in sorted({len(t.encode()) for t in PLACEHOLDER_TEXTS}))
+    texts = ", ".join(_text(t) for t in PLACEHOLDER_TEXTS)
+    return f"(strlen({expression}) in ({lengths}) and upper({expression}) in ({texts}))"
 
 
 def placeholder_to_blank(expression: str) -> str:
     """`SSD_PH` and `NULL` (any case) mean not recorded."""
-    texts = ", ".join(_text(t) for t in PLACEHOLDER_TEXTS)
-    return f"case when upper({expression}) in ({texts}) then null else {expression} end"
+    return f"case when {_is_placeholder(expression)} then null else {expression} end"
 
 
 def is_placeholder_text(expression: str) -> str:
-    texts = ", ".join(_text(t) for t in PLACEHOLDER_TEXTS)
-    return f"coalesce(upper({expression}) in ({texts}), false)"
+    return f"coalesce({_is_placeholder(expression)}, false)"
 
 
 def drop_trailing_zero(expression: str) -> str:
@@ -113,6 +124,21 @@ def collapse_inner_spaces(expression: str) -> str:
 # pattern first, a regular expression per value spent on a length.
 _DATE_FORM_LENGTHS = {"yyyy-mm-dd": (10, 10), "yyyy-mm-dd hh:mm[:ss] (ISO or SQL Server datetime)": (15, None)}
 
+# The shapes nearly every value of a form has, as GLOB patterns (`9` is a digit), tried before the form's
+# regular expression: each matches only values the expression matches, so a form is told the same way, at
+# half the cost (a SQL Server datetime column: 183 ms per 2.1 million values over reading them, 93 with
+# the shapes). A value in no shape is still compared with the expression.
+_DATE_FORM_SHAPES = {
+    "yyyy-mm-dd": ("9999-99-99",),
+    "yyyy-mm-dd hh:mm[:ss] (ISO or SQL Server datetime)": (
+        "9999-99-99 99:99:99.999", "9999-99-99 99:99:99", "9999-99-99T99:99:99", "9999-99-99 99:99"),
+    "dd/mm/yyyy": ("99/99/9999",),
+}
+
+
+def _glob(shape: str) -> str:
+    return _text(shape.replace("9", "[0-9]"))
+
 
 def date_form_number(expression: str) -> str:
     """Which of DATE_FORMS a value is written in, numbered from 1 in their order, or null for none. A
@@ -125,6 +151,12 @@ def date_form_number(expression: str) -> str:
             length = f"strlen({expression}) = {least} and "
         elif least is not None:
             length = f"strlen({expression}) >= {least} and "
+        shapes = [f"{expression} glob {_glob(shape)}" for shape in _DATE_FORM_SHAPES.get(name, ())]
+        if name == "yyyy-mm-dd":  # the shape is the whole pattern: no expression needed
+            whens.append(f"when {length}{shapes[0]} then {number}")
+            continue
+        if shapes:
+            whens.append(f"when {' or '.join(shapes)} then {number}")
         whens.append(f"when {length}{_matches(expression, pattern)} then {number}")
     return f"case {' '.join(whens)} end"
 
