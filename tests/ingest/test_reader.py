@@ -1,6 +1,8 @@
 """Ingestion of real-world extract files: each trap gives one clear message naming file, row and column,
 and what cannot be loaded is quarantined with the reason. Messages never quote a value."""
 
+import os
+
 import pytest
 
 from dagster_project.lib.ingest import (
@@ -12,6 +14,7 @@ from dagster_project.lib.ingest import (
     read_extract,
     read_table,
 )
+from dagster_project.lib.ingest import reader as reader_module
 from dagster_project.lib.ingest.contract import load_contract
 from dagster_project.lib.ingest.reader import NOT_A_DATE
 
@@ -219,6 +222,23 @@ def test_reading_in_two_processes_gives_what_one_reader_gives(extract_builder):
     assert person.rows_path is not None and person.rows_path.is_file()  # the pipeline's process owns the file
 
 
+def test_the_raw_layer_is_written_and_leaves_duckdbs_compression_choice_to_the_rest_of_the_warehouse(
+        extract_builder, tmp_path):
+    from datetime import datetime
+
+    import duckdb
+
+    from dagster_project.lib.ingest.warehouse import write_raw_layer
+
+    extract = _messy_extract(extract_builder)
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    write_raw_layer(con, extract, read_extract(extract, workers=2, parallel_from_bytes=0), datetime(2026, 11, 23, 2))
+    # the raw tables are written without dictionary compression (cheaper to write); nothing after them is
+    assert con.execute("select current_setting('disabled_compression_methods')").fetchone()[0] == ""
+    assert con.execute("select pers_person_id, _row_number from raw.ssd_person order by 2").fetchall() == [
+        ("1", 2), ("2", 3), ("4", 6)]
+
+
 def test_a_required_table_refused_in_a_reader_process_stops_the_extract_with_the_same_message(extract_builder):
     folder = extract_builder.write(tables={"ssd_person": "pers_person_id,pers_sex,pers_ethnicity\n1,F,WBRI\n"})
     with pytest.raises(ExtractError, match=r"ssd_person.csv: refused: required column\(s\) missing: pers_dob"):
@@ -270,6 +290,24 @@ def _read_with(extract, read_one):
     said = []
     loads = reader._read_in_processes(extract, list(load_contract()), 2, config, folder, said.append, read_one)
     return loads, said, folder
+
+
+def _read_noting_niceness(extract, table_name):
+    import os
+
+    from dagster_project.lib.ingest import reader
+
+    load = reader._read_in_reader_process(extract, table_name)
+    load.note = f"niceness {os.nice(0)}"
+    return load
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="process priorities are a Unix call")
+def test_reader_processes_run_below_the_pipeline_so_the_raw_layer_writer_keeps_up(extract_builder):
+    loads, _said, _folder = _read_with(_messy_extract(extract_builder), _read_noting_niceness)
+    expected = os.nice(0) + reader_module.READER_NICENESS
+    assert reader_module.READER_NICENESS > 0
+    assert {load.note for load in loads.values()} == {f"niceness {min(expected, 19)}"}
 
 
 def test_a_reader_process_that_dies_has_its_unread_tables_read_again_and_the_night_says_so(extract_builder):
