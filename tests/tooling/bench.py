@@ -218,6 +218,7 @@ def measure_one_scale(scale: float, workdir: Path) -> dict:
         con.close()
     return {
         "scale": scale,
+        "warehouse_mb": round(settings.warehouse_path.stat().st_size / 1e6),
         "succeeded": succeeded,
         "extract_rows": extract_rows,
         "extract_mb": round(extract_mb, 1),
@@ -286,8 +287,8 @@ def render_markdown(results: list[dict]) -> str:
         + " | ".join(f"{stage} s" for stage in STAGES)
         + " | ingest MB/s | pipeline s | GX s | DfE rules s | validator s (wall / rules) | validator / DfE rules "
         "| quality stage / validator | peak MB (pipeline process) "
-        "| peak MB (dbt, sampled) | peak MB (all together, sampled) | ok |",
-        "|" + "---|" * (16 + len(STAGES)),
+        "| peak MB (dbt, sampled) | peak MB (all together, sampled) | warehouse MB (published file) | ok |",
+        "|" + "---|" * (17 + len(STAGES)),
     ]
     for r in results:
         seconds = r.get("seconds", {})
@@ -298,7 +299,7 @@ def render_markdown(results: list[dict]) -> str:
             + f" | {r.get('ingest_mb_per_second') or ''} | {r.get('pipeline_wall_seconds', '')} | {r.get('gx_seconds') or ''}"
             f" | {r.get('dfe_rule_seconds') or ''} | {_validator_cell(r)} | {_rules_ratio_cell(r)} | {_ratio_cell(r)}"
             f" | {r.get('peak_mb_pipeline', '')} | "
-            f"{r.get('peak_mb_dbt', '')} | {r.get('peak_mb_total', '')} | {'yes' if r.get('succeeded') else 'NO: ' + r.get('error', 'failed')} |"
+            f"{r.get('peak_mb_dbt', '')} | {r.get('peak_mb_total', '')} | {r.get('warehouse_mb', '')} | {'yes' if r.get('succeeded') else 'NO: ' + r.get('error', 'failed')} |"
         )
     lines += ["", ("The quality stage is Great Expectations on every staging table, every data-quality rule (DfE and "
                    "local) over the latest complete year and the draft, the error mart and its history, and the "
