@@ -9,7 +9,7 @@ puts its row in quarantine with the reason, named by file, row (as a spreadsheet
 row 1) and column. Exact repeats are dropped; a second, different row with the same key is quarantined.
 
 Measured on 2 cores (`make bench`): a scale-50 extract (10.8 million rows, 1,068 MB) is read, normalised and
-written into the raw layer in 33 s, 32 MB/s, the night's process peaking at 671 MB; the pandas reader this
+written into the raw layer in 24 s, 44.5 MB/s, the night's process peaking at 947 MB; the pandas reader this
 replaced took about 2 MB/s with Python normalising row by row.
 """
 
