@@ -58,3 +58,17 @@ def test_a_kind_planted_more_than_once_never_reads_its_own_earlier_planting(tmp_
         truth = [row for row in csv.DictReader(f) if row["kind"] == "social_worker_start_date_unreadable"]
     assert len({row["child"] for row in truth}) == 3
     assert len(truth) == 3 * 2  # ING01 and SW04STG1 for each
+
+
+def test_a_kind_looking_over_every_child_is_not_stopped_by_another_kinds_unreadable_date(tmp_path):
+    """150 children at 1% as at 2026-11-23 (six years): "missing start date unreadable" plants 2025-06-31 on
+    two children's missing episodes; "return from holiday recorded late" then looked over every child's
+    missing episodes before picking one of its own (it finds none here), and the generator stopped with a
+    ValueError. A date that cannot be read is not recorded to the kinds; its child is taken, so nothing else
+    is planted on it."""
+    council = generate(out=tmp_path / "c", as_at="2026-11-23", children=150, seed=1, errors=0.01, workers=1)
+    with open(council / "_truth" / TRUTH_FILE, newline="") as f:
+        truth = list(csv.DictReader(f))
+    unreadable = {row["child"] for row in truth if row["kind"] == "missing_start_date_unreadable"}
+    assert len(unreadable) == 2
+    assert unreadable.isdisjoint({row["child"] for row in truth if row["kind"] != "missing_start_date_unreadable"})
