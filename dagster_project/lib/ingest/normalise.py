@@ -134,6 +134,8 @@ _DATE_FORM_SHAPES = {
         "9999-99-99 99:99:99.999", "9999-99-99 99:99:99", "9999-99-99T99:99:99", "9999-99-99 99:99"),
     "dd/mm/yyyy": ("99/99/9999",),
 }
+# Forms whose shapes are every value their expression matches: no expression is compared for them.
+_DATE_FORMS_WHOLLY_SHAPED = frozenset({"yyyy-mm-dd"})
 
 
 def _glob(shape: str) -> str:
@@ -152,8 +154,8 @@ def date_form_number(expression: str) -> str:
         elif least is not None:
             length = f"strlen({expression}) >= {least} and "
         shapes = [f"{expression} glob {_glob(shape)}" for shape in _DATE_FORM_SHAPES.get(name, ())]
-        if name == "yyyy-mm-dd":  # the shape is the whole pattern: no expression needed
-            whens.append(f"when {length}{shapes[0]} then {number}")
+        if name in _DATE_FORMS_WHOLLY_SHAPED:
+            whens.append(f"when {length}({' or '.join(shapes)}) then {number}")
             continue
         if shapes:
             whens.append(f"when {' or '.join(shapes)} then {number}")

@@ -61,9 +61,9 @@ class RawLayer:
     DuckDB's dictionary compression is left out while the raw tables are written: weighing it for every
     column segment was a third of the writing (scale 50, the tables written alone: 16.6 CPU-s, 11.6 without
     it; beside the readers 18 and 15.5, and ingestion 26 s against 24). The strings are compressed with FSST
-    instead, so the raw layer takes more disk (scale 50: 494 MB, not 209; a council of scale 1 to 5, 10 to
-    50 MB more) and is read once a night, by the staging models. Everything else in the warehouse keeps
-    DuckDB's choice: the setting is reset when the layer is finished (and goes with the connection)."""
+    instead, so the raw layer takes more disk (scale 50: 494 MB, not 209, about 6 MB more per unit of
+    scale: a council of scale 1 to 5, 6 to 30 MB more) and is read once a night, by the staging models.
+    Everything else in the warehouse keeps DuckDB's choice: the setting is reset when the layer is finished (and goes with the connection)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, extract: Extract, loaded_at: datetime):
         self.con, self.extract, self.loaded_at = con, extract, loaded_at
