@@ -63,7 +63,8 @@ class RawLayer:
     it; beside the readers 18 and 15.5, and ingestion 26 s against 24). The strings are compressed with FSST
     instead, so the raw layer takes more disk (scale 50: 494 MB, not 209, about 6 MB more per unit of
     scale: a council of scale 1 to 5, 6 to 30 MB more) and is read once a night, by the staging models.
-    Everything else in the warehouse keeps DuckDB's choice: the setting is reset when the layer is finished (and goes with the connection)."""
+    Everything else in the warehouse keeps DuckDB's choice: the setting is reset when the layer is finished
+    (and goes with the connection)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, extract: Extract, loaded_at: datetime):
         self.con, self.extract, self.loaded_at = con, extract, loaded_at
