@@ -1,0 +1,275 @@
+"""Errors planted in the return files as written, one kind per DfE rule (or a few rules that one change
+must raise together), for the rules no extract can break (tests/tooling/written_return.py says why).
+
+A kind is a function of a :class:`Planter`: it picks a child no other kind has used, changes the files as
+a person editing the CSVs could (a code mistyped, a date a year out, a row copied, a field left blank), and
+returns what it planted: which rules must flag that child, in which year's files. It returns None when the
+council has no child it can use (the test fails then: every kind must plant).
+
+The families are in return_plantings_*.py (each a list KINDS); ``ALL_KINDS`` is every family in order.
+Order matters only for which child a kind gets: a kind takes the first free child that suits it.
+
+By hand, on a built warehouse (prints, per planted rule, the children planted, found by the warehouse and
+flagged by the validator)::
+
+    python -m tests.tooling.return_plantings WAREHOUSE.duckdb [--family episodes] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from tests.tooling.written_return import WrittenYear, findings_by_rule, overlay, rebuild_rules
+
+FAMILIES = ("codes", "header", "episodes", "oc2", "care_leavers", "adoption", "boundary", "integrity")
+LA_CODE = "E06000015"
+
+
+@dataclass(frozen=True)
+class Planted:
+    kind: str
+    collection_year: str
+    rule_codes: tuple[str, ...]
+    child: str
+
+
+def dmy(text: str) -> date | None:
+    """A return file's date (dd/mm/YYYY), None when blank or not a date."""
+    try:
+        day, month, year = (int(part) for part in text.split("/"))
+        return date(year, month, day)
+    except (ValueError, AttributeError):
+        return None
+
+
+def as_dmy(value: date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def birthday(born: date, years: int) -> date:
+    try:
+        return born.replace(year=born.year + years)
+    except ValueError:  # 29 February
+        return born.replace(year=born.year + years, day=28)
+
+
+class Planter:
+    """The files of the checked year (``this``) and the year before (``last``), and the children used."""
+
+    def __init__(self, this: WrittenYear, last: WrittenYear):
+        self.this, self.last = this, last
+        self.year = this.collection_year
+        start = int(self.year[:4])
+        self.year_start, self.year_end = date(start, 4, 1), date(start + 1, 3, 31)
+        self.used: set[str] = set()
+
+    def frame(self, table: str, last: bool = False) -> pd.DataFrame:
+        return (self.last if last else self.this).frames[table]
+
+    def rows(self, table: str, child: str, last: bool = False) -> pd.DataFrame:
+        frame = self.frame(table, last)
+        return frame[frame["CHILD"] == child]
+
+    def episodes(self, child: str, last: bool = False) -> pd.DataFrame:
+        """A child's episodes in start-date order (as the rules read them)."""
+        rows = self.rows("Episodes", child, last)
+        return rows.assign(_start=rows["DECOM"].map(dmy)).sort_values("_start").drop(columns="_start")
+
+    def children(self, table: str, last: bool = False) -> list[str]:
+        """Children in a file of the year, in file order, that no kind has used."""
+        return [c for c in dict.fromkeys(self.frame(table, last)["CHILD"]) if c not in self.used]
+
+    def header(self, child: str) -> pd.Series:
+        return self.rows("Header", child).iloc[0]
+
+    def dob(self, child: str) -> date:
+        return dmy(self.header(child)["DOB"])
+
+    def age(self, child: str, on: date) -> int:
+        born = self.dob(child)
+        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+    def take(self, candidates: Iterable[str]) -> str | None:
+        for child in candidates:
+            if child not in self.used:
+                self.used.add(child)
+                return child
+        return None
+
+    def set(self, table: str, index, last: bool = False, **values: str) -> None:
+        year = self.last if last else self.this
+        year.frames[table].loc[index, list(values)] = list(values.values())
+        year.changed.add(table)
+
+    def set_child(self, table: str, child: str, last: bool = False, **values: str) -> None:
+        """Every row of the child in the file."""
+        self.set(table, self.rows(table, child, last).index, last, **values)
+
+    def copy_row(self, table: str, index, last: bool = False, **values: str) -> None:
+        """The row again, at the end of the file, with values changed (it keeps its origin's index)."""
+        year = self.last if last else self.this
+        frame = year.frames[table]
+        row = frame.loc[[index]].copy()
+        for column, value in values.items():
+            row[column] = value
+        year.frames[table] = pd.concat([frame, row])
+        year.changed.add(table)
+
+    def drop_rows(self, table: str, index, last: bool = False) -> None:
+        year = self.last if last else self.this
+        year.frames[table] = year.frames[table].drop(index=index)
+        year.changed.add(table)
+
+    def planted(self, kind: Callable, child: str, *rule_codes: str) -> list[Planted]:
+        return [Planted(kind.__name__, self.year, tuple(rule_codes), child)]
+
+
+def family_kinds(families: Iterable[str] = FAMILIES) -> list[Callable]:
+    kinds = []
+    for family in families:
+        module = importlib.import_module(f"tests.tooling.return_plantings_{family}")
+        kinds += module.KINDS
+    return kinds
+
+
+def plant(planter: Planter, kinds: Iterable[Callable]) -> tuple[list[Planted], list[str]]:
+    """Every kind in turn; (what was planted, the kinds that found no child)."""
+    planted, idle = [], []
+    for kind in kinds:
+        result = kind(planter)
+        if result:
+            planted += result
+        else:
+            idle.append(kind.__name__)
+    return planted, idle
+
+
+@dataclass
+class Outcome:
+    planted: list[Planted]
+    idle: list[str]
+    clean: dict[str, set[str]]  # the warehouse's findings on the files as written, unchanged
+    found: dict[str, set[str]]  # ... and with the plantings
+    validator_clean: dict[str, set[str]]
+    validator_found: dict[str, set[str]]
+    validator_result: object
+
+    def expected(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for p in self.planted:
+            for code in p.rule_codes:
+                out.setdefault(code, set()).add(p.child.upper())
+        return out
+
+    @staticmethod
+    def _new(after: dict[str, set[str]], before: dict[str, set[str]]) -> dict[str, set[str]]:
+        return {rule: children - before.get(rule, set()) for rule, children in after.items()
+                if children - before.get(rule, set())}
+
+    def warehouse_new(self) -> dict[str, set[str]]:
+        return self._new(self.found, self.clean)
+
+    def validator_new(self) -> dict[str, set[str]]:
+        return self._new(self.validator_found, self.validator_clean)
+
+    def table(self) -> pd.DataFrame:
+        expected, ours, theirs = self.expected(), self.warehouse_new(), self.validator_new()
+        rows = []
+        for rule in sorted(set(expected) | set(ours) | set(theirs)):
+            e, o, t = expected.get(rule, set()), ours.get(rule, set()), theirs.get(rule, set())
+            rows.append({"rule_code": rule, "planted": len(e), "warehouse": len(o), "validator": len(t),
+                         "warehouse_exact": o == e, "validator_exact": t == e,
+                         "missed": " ".join(sorted(e - o)), "warehouse_extra": " ".join(sorted(o - e)),
+                         "validator_missed": " ".join(sorted(e - t)), "validator_extra": " ".join(sorted(t - e))})
+        return pd.DataFrame(rows)
+
+
+def _validator_children(result) -> dict[str, set[str]]:
+    return {code: {str(child).upper() for child in result.children_for(code)} for code in result.errors_by_rule}
+
+
+def run(warehouse: Path, work: Path, collection_year: str, previous_year: str, kinds: Iterable[Callable],
+        validate: bool = True) -> Outcome:
+    """Plant the kinds in a copy of the warehouse's return for one year (last year's files beside it) and
+    run both the warehouse's rules and, unless told not to, the validator on the files as written."""
+    from tests.tooling.dfe_validator import run_validator
+
+    work.mkdir(parents=True, exist_ok=True)
+    copy = work / "warehouse.duckdb"
+    shutil.copyfile(warehouse, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        this = WrittenYear.from_warehouse(con, collection_year)
+        last = WrittenYear.from_warehouse(con, previous_year)
+        clean_dir, planted_dir = work / "clean", work / "planted"
+        this.write(clean_dir / collection_year)
+        last.write(clean_dir / previous_year)
+        replaced = overlay(con, collection_year, this.read_back(clean_dir / collection_year))
+        replaced += overlay(con, previous_year, last.read_back(clean_dir / previous_year))
+    finally:
+        con.close()
+    rebuild_rules(copy, replaced, work)
+    with duckdb.connect(str(copy), read_only=True) as con:
+        clean = findings_by_rule(con, collection_year)
+
+    planter = Planter(this, last)
+    planted, idle = plant(planter, kinds)
+    this.write(planted_dir / collection_year)
+    last.write(planted_dir / previous_year)
+    con = duckdb.connect(str(copy))
+    try:
+        replaced = overlay(con, collection_year, this.read_back(planted_dir / collection_year))
+        replaced += overlay(con, previous_year, last.read_back(planted_dir / previous_year))
+    finally:
+        con.close()
+    rebuild_rules(copy, replaced, work)
+    with duckdb.connect(str(copy), read_only=True) as con:
+        found = findings_by_rule(con, collection_year)
+
+    validator_clean, validator_found, result = {}, {}, None
+    if validate:
+        validator_clean = _validator_children(run_validator(
+            clean_dir / collection_year, collection_year, LA_CODE, previous_year_dir=clean_dir / previous_year))
+        result = run_validator(planted_dir / collection_year, collection_year, LA_CODE,
+                               previous_year_dir=planted_dir / previous_year)
+        validator_found = _validator_children(result)
+    return Outcome(planted, idle, clean, found, validator_clean, validator_found, result)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("warehouse", type=Path)
+    parser.add_argument("--family", action="append", choices=FAMILIES)
+    parser.add_argument("--year", default="2025-26")
+    parser.add_argument("--previous-year", default="2024-25")
+    parser.add_argument("--keep", type=Path, help="keep the work folder here (files, warehouse copy)")
+    parser.add_argument("--no-validator", action="store_true")
+    args = parser.parse_args(argv)
+    work = args.keep or Path(tempfile.mkdtemp(prefix="return-plantings-"))
+    outcome = run(args.warehouse, work, args.year, args.previous_year, family_kinds(args.family or FAMILIES),
+                  validate=not args.no_validator)
+    pd.set_option("display.width", 250)
+    pd.set_option("display.max_colwidth", 60)
+    print(outcome.table().to_string(index=False))
+    print("kinds without a child:", ", ".join(outcome.idle) or "none")
+    for p in outcome.planted:
+        print(f"  {p.kind}: {p.child} -> {', '.join(p.rule_codes)}")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
