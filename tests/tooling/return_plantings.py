@@ -32,7 +32,7 @@ import pandas as pd
 
 from tests.tooling.written_return import WrittenYear, findings_by_rule, overlay, rebuild_rules
 
-FAMILIES = ("codes", "header", "episodes", "oc2", "care_leavers", "adoption", "boundary", "integrity")
+FAMILIES = ("codes", "header", "episodes", "oc2", "adoption", "boundary", "integrity")
 LA_CODE = "E06000015"
 
 
