@@ -194,6 +194,44 @@ def test_210_follows_the_dfe_rule_not_the_validators_inverted_date(councils, tmp
     assert all(str(latest_start[child]) < "2026-03-24" for child in planted)
 
 
+def _return_file_plantings():
+    from tests.tooling.return_plantings import families_by_year
+
+    return [pytest.param(years, families, id=years[0]) for years, families in families_by_year().items()]
+
+
+@pytest.mark.validator
+@pytest.mark.parametrize(("years", "families"), _return_file_plantings())
+def test_rules_no_extract_can_break_find_exactly_the_errors_planted_in_the_return_files(councils, tmp_path, years,
+                                                                                       families):
+    """The rules the warehouse makes impossible to break (it derives the field they check, or writes every
+    file from the same records) run on the return files as written (tests/tooling/written_return.py), with
+    errors planted in the files (tests/tooling/return_plantings_*.py): each rule finds exactly the children
+    planted for it, no other rule finds anything new, and the public validator flags the same children on
+    the same files, or the difference is documented."""
+    from tests.tooling.dfe_validator import known_defects
+    from tests.tooling.return_plantings import family_kinds, run
+    from tests.tooling.validator_agreement import documented_disagreements
+    from tests.tooling.written_return import findings_by_rule
+
+    collection_year, previous_year = years
+    outcome = run(councils["clean"].warehouse_path, tmp_path / "plantings", collection_year, previous_year,
+                  family_kinds(families))
+    table = outcome.table()
+    table.to_csv(Path(councils["clean"].output_dir) / f"return_file_plantings_{collection_year}.csv", index=False)
+    assert outcome.idle == [], f"kinds that found no child to plant in: {outcome.idle}"
+    # the files as written, unchanged, give exactly the warehouse's own findings: writing loses nothing
+    with duckdb.connect(str(councils["clean"].warehouse_path), read_only=True) as con:
+        assert findings_by_rule(con, collection_year) == outcome.clean
+    wrong = table[~table["warehouse_exact"]]
+    assert wrong.empty, f"rules whose findings differ from what was planted in the files:\n{wrong.to_string()}"
+    documented = {**documented_disagreements(draft=False), **known_defects(collection_year)}
+    undocumented = table[~table["validator_exact"] & ~table["rule_code"].isin(documented)]
+    assert undocumented.empty, f"the validator differs, undocumented:\n{undocumented.to_string()}"
+    planted_rules = {code for planted in outcome.planted for code in planted.rule_codes}
+    assert len(planted_rules) >= 20, sorted(planted_rules)
+
+
 def test_the_worklist_opens_with_its_sheets_and_columns(councils):
     from openpyxl import load_workbook
 

@@ -32,10 +32,11 @@ import pandas as pd
 
 from tests.tooling.written_return import WrittenYear, findings_by_rule, overlay, rebuild_rules
 
-FAMILIES = ("codes", "header", "episodes", "oc2", "adoption", "boundary", "integrity")
+FAMILIES = ("codes", "header", "episodes", "oc2", "adoption", "boundary", "integrity", "dolo")
 # The year each family plants in (with the year before as last year). The internal checks go in the year in
-# progress: the complete year's few AD1 children are the adoption rules'.
-YEAR_OF_FAMILY = {"integrity": ("2026-27", "2025-26")}
+# progress (the complete year's few AD1 children are the adoption rules'), and so do the DoLO rules (from
+# 2026-27).
+YEAR_OF_FAMILY = {"integrity": ("2026-27", "2025-26"), "dolo": ("2026-27", "2025-26")}
 DEFAULT_YEARS = ("2025-26", "2024-25")
 
 

@@ -31,6 +31,14 @@ from dagster_project.lib.paths import DBT_PROJECT_DIR
 from dagster_project.lib.returns.files import ReturnFile, files_for_year, read_return, write_return
 
 
+# The DoLo file (deprivation of liberty orders, 2026-27 on): the validator's columns. The extract has no
+# DoLO table yet, so the warehouse writes no DoLo file; its DoLO rules read int_quality_return_dolo, which a
+# DoLo file planted here takes the place of.
+DOLO = "DoLo"
+DOLO_FILE = "dolo.csv"
+DOLO_COLUMNS = ["CHILD", "DOB", "DOLO_START", "DOLO_END"]
+
+
 def int_model(return_file: ReturnFile) -> str:
     """The intermediate model a return mart selects from (ssda903_episodes <- int_ssda903_return_episodes)."""
     return "int_ssda903_return_" + return_file.mart.removeprefix("ssda903_")
@@ -53,15 +61,18 @@ class WrittenYear:
         return cls(collection_year, frames)
 
     def write(self, folder: Path) -> None:
-        write_return({name: frame.reset_index(drop=True) for name, frame in self.frames.items()}, folder,
-                     zip_name="return.zip")
+        write_return({name: frame.reset_index(drop=True) for name, frame in self.frames.items() if name != DOLO},
+                     folder, zip_name="return.zip")
+        if DOLO in self.frames:
+            self.frames[DOLO][DOLO_COLUMNS].to_csv(folder / DOLO_FILE, index=False, lineterminator="\r\n")
 
     def read_back(self, folder: Path) -> dict[str, pd.DataFrame]:
         """The files as written, each row given its origin again (files keep the rows' order)."""
         by_name = {f.name: f for f in files_for_year(self.collection_year)}
         out = {}
         for name, frame in self.frames.items():
-            written = pd.read_csv(folder / by_name[name].file_name, dtype=str, keep_default_na=False)
+            file_name = DOLO_FILE if name == DOLO else by_name[name].file_name
+            written = pd.read_csv(folder / file_name, dtype=str, keep_default_na=False)
             assert len(written) == len(frame), f"{name}: the file has {len(written)} rows, {len(frame)} were written"
             written.index = frame.index
             out[name] = written
@@ -83,6 +94,9 @@ def overlay(con: duckdb.DuckDBPyConnection, collection_year: str, files: dict[st
     by_name = {f.name: f for f in files_for_year(collection_year)}
     replaced = []
     for name, frame in files.items():
+        if name == DOLO:
+            replaced.append(_overlay_dolo(con, collection_year, frame))
+            continue
         return_file = by_name[name]
         model = int_model(return_file)
         columns = con.execute(
@@ -115,6 +129,31 @@ def overlay(con: duckdb.DuckDBPyConnection, collection_year: str, files: dict[st
         con.unregister("written")
         replaced.append(model)
     return replaced
+
+
+def _overlay_dolo(con: duckdb.DuckDBPyConnection, collection_year: str, frame: pd.DataFrame) -> str:
+    """The DoLo file's rows as the year's rows of int_quality_return_dolo (its columns, in order)."""
+    con.register("written", frame.reset_index(drop=True).reset_index(names="_row"))
+    con.execute("""
+        create or replace temporary table overlaid as
+        select
+            $year as collection_year,
+            nullif("CHILD", '') as child,
+            cast(try_strptime(nullif("DOB", ''), '%d/%m/%Y') as date) as dob,
+            cast(try_strptime(nullif("DOLO_START", ''), '%d/%m/%Y') as date) as dolo_start,
+            cast(try_strptime(nullif("DOLO_END", ''), '%d/%m/%Y') as date) as dolo_end,
+            nullif("DOLO_END", '') as dolo_end_recorded,
+            'DOLO-' || cast(_row + 1 as varchar) as dolo_id,
+            'ssda903_dolo' as record_table,
+            'dolo.csv' as source_file_name,
+            cast(_row + 2 as integer) as source_row_number
+        from written
+        union all by name
+        select * from intermediate.int_quality_return_dolo where collection_year <> $year
+    """, {"year": collection_year})
+    con.execute("create or replace table intermediate.int_quality_return_dolo as select * from overlaid")
+    con.unregister("written")
+    return "int_quality_return_dolo"
 
 
 def rebuild_rules(warehouse: Path, replaced: list[str], work: Path) -> None:

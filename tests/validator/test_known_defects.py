@@ -163,6 +163,22 @@ def test_706_709_710_crash_with_a_dolo_file(validate):
     assert sorted(r3.rules_skipped) == ["706", "709", "710"] and r3.rules_crashed == []
 
 
+@pytest.mark.validator
+def test_706_flags_the_row_of_this_years_file_at_last_years_position(validate):
+    """2026/27 with last year's DoLo file: C1002's order, open at 31 March 2026, has no order this year
+    (706 is about C1002). The validator returns the position of C1002's row in last year's file as a row of
+    this year's file, and so flags C1005, whose one order is correct."""
+    ds = clean_dataset(2027)
+    dob = {r["CHILD"]: r["DOB"] for r in ds["this_year"]["header.csv"]}
+    ds["prev_year"]["dolo.csv"] = [{"CHILD": "C1002", "DOB": dob["C1002"], "DOLO_START": "01/01/2026", "DOLO_END": ""}]
+    ds["this_year"]["dolo.csv"] = [
+        {"CHILD": "C1005", "DOB": dob["C1005"], "DOLO_START": "01/09/2026", "DOLO_END": "01/12/2026"}]
+    r = validate(ds, 2027, selected_rules=["706"])
+    assert "706" in r.rules_run
+    assert r.children_for("706") == ["C1005"]
+    assert r.errors_for("706").iloc[0]["table"] == "DoLo" and r.errors_for("706").iloc[0]["row_index"] == 0
+
+
 def test_165_no_longer_tests_sex(validate):
     """C1005, a 14-year-old boy, recorded as a mother (MOTHER 1, MC_DOB given): rule 165 ('Data entry for
     mother status is invalid') should flag a male with MOTHER provided. Under 2025/26 it does not (only 174

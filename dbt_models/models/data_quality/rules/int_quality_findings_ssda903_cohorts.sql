@@ -67,6 +67,17 @@ child_episodes as (
     group by collection_year, child
 ),
 
+-- 1000 reads this year's and last year's episodes, as the DfE's rule does ("only tests the current and
+-- previous year data"): a care leaver whose care ended by death (E2) last year has no episode this year
+died_in_care as (
+    select distinct years.collection_year, episodes.child
+    from {{ ref('int_ssda903_return_episodes') }} as episodes
+    inner join years
+        on episodes.collection_year = years.collection_year
+        or episodes.collection_year = years.previous_collection_year
+    where episodes.rec = 'E2'
+),
+
 oc2_flagged as (
     select '181' as rule_code, collection_year, child, 'csdq_sdq_score' as source_column,
         cast(null as {{ dbt.type_string() }}) as value_recorded, 'a health item is not 0 or 1' as details
@@ -189,9 +200,8 @@ oc3_flagged as (
     select '1000', oc3.collection_year, oc3.child, 'clea_care_leaver_in_touch', oc3.in_touch,
         'care leaver information for a child who died in care'
     from oc3
-    inner join child_episodes
-        on oc3.collection_year = child_episodes.collection_year and oc3.child = child_episodes.child
-    where child_episodes.died_in_care
+    inner join died_in_care
+        on oc3.collection_year = died_in_care.collection_year and oc3.child = died_in_care.child
     union all
     select '1011', oc3.collection_year, oc3.child, 'clea_care_leaver_in_touch', oc3.in_touch,
         'care leaver information for a child whose care passed to another LA'
