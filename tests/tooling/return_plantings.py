@@ -130,12 +130,14 @@ class Planter:
         self.set(table, self.rows(table, child, last).index, last, **values)
 
     def copy_row(self, table: str, index, last: bool = False, **values: str) -> None:
-        """The row again, at the end of the file, with values changed (it keeps its origin's index)."""
+        """The row again, at the end of the file, with values changed: a row of its own (a later change to
+        the original leaves it be), written from the same warehouse row as its original."""
         year = self.last if last else self.this
         frame = year.frames[table]
         row = frame.loc[[index]].copy()
         for column, value in values.items():
             row[column] = value
+        row.index = [max(frame.index) + 1]
         year.frames[table] = pd.concat([frame, row])
         year.changed.add(table)
 

@@ -507,7 +507,7 @@ def looked_after_past_18(p: Planter):
         latest = allocations.assign(_start=allocations["SW_DECOM"].map(dmy)).sort_values("_start").index[-1]
         p.take([child])
         p.set("Episodes", index, DEC="", REC="")
-        p.set("SWEpisodes", latest, SW_DEC="", SW_REASON="")
+        p.set("SWEpisodes", latest, SW_DEC="")
         return p.planted(looked_after_past_18, child, "359")
     return None
 

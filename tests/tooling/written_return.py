@@ -34,6 +34,7 @@ from dagster_project.lib.returns.files import ReturnFile, files_for_year, read_r
 # The DoLo file (deprivation of liberty orders, 2026-27 on): the validator's columns. The extract has no
 # DoLO table yet, so the warehouse writes no DoLo file; its DoLO rules read int_quality_return_dolo, which a
 # DoLo file planted here takes the place of.
+ORIGIN = "_origin"
 DOLO = "DoLo"
 DOLO_FILE = "dolo.csv"
 DOLO_COLUMNS = ["CHILD", "DOB", "DOLO_START", "DOLO_END"]
@@ -46,8 +47,8 @@ def int_model(return_file: ReturnFile) -> str:
 
 @dataclass
 class WrittenYear:
-    """One year's return files as pandas frames of text (the DfE's columns), each row indexed by the
-    position of the warehouse row it was written from (a copied row keeps its origin's index)."""
+    """One year's return files as pandas frames of text: the DfE's columns, and ORIGIN, the position of the
+    warehouse row a file row was written from (a copied row keeps its origin's; it is not written)."""
 
     collection_year: str
     frames: dict[str, pd.DataFrame]
@@ -57,11 +58,12 @@ class WrittenYear:
     def from_warehouse(cls, con: duckdb.DuckDBPyConnection, collection_year: str) -> WrittenYear:
         frames = read_return(con, collection_year)
         for frame in frames.values():
-            frame.index = range(len(frame))
+            frame[ORIGIN] = range(len(frame))
         return cls(collection_year, frames)
 
     def write(self, folder: Path) -> None:
-        write_return({name: frame.reset_index(drop=True) for name, frame in self.frames.items() if name != DOLO},
+        write_return({name: frame.drop(columns=ORIGIN).reset_index(drop=True) for name, frame in self.frames.items()
+                      if name != DOLO},
                      folder, zip_name="return.zip")
         if DOLO in self.frames:
             self.frames[DOLO][DOLO_COLUMNS].to_csv(folder / DOLO_FILE, index=False, lineterminator="\r\n")
@@ -74,7 +76,8 @@ class WrittenYear:
             file_name = DOLO_FILE if name == DOLO else by_name[name].file_name
             written = pd.read_csv(folder / file_name, dtype=str, keep_default_na=False)
             assert len(written) == len(frame), f"{name}: the file has {len(written)} rows, {len(frame)} were written"
-            written.index = frame.index
+            if ORIGIN in frame:
+                written[ORIGIN] = frame[ORIGIN].to_numpy()
             out[name] = written
         return out
 
@@ -104,8 +107,7 @@ def overlay(con: duckdb.DuckDBPyConnection, collection_year: str, files: dict[st
             "and table_name = ? order by ordinal_position", [model]).fetchall()
         file_columns = {c.lower(): c for c in return_file.columns_for_year(collection_year)}
         order = ", ".join(file_columns)
-        written = frame.reset_index(names="_origin")
-        con.register("written", written)
+        con.register("written", frame)
         select = []
         for column, data_type in columns:
             if column in file_columns:
@@ -121,7 +123,7 @@ def overlay(con: duckdb.DuckDBPyConnection, collection_year: str, files: dict[st
             )
             select {', '.join(select)}
             from written
-            left join warehouse on written._origin = warehouse._position
+            left join warehouse on written.{ORIGIN} = warehouse._position
             union all by name
             select * from intermediate.{model} where collection_year <> $year
         """, {"year": collection_year})

@@ -16,6 +16,8 @@ from tests.tooling import dfe_validator as dv
 from tests.tooling.dfe_validator import known_defects, unexplained_crashes, unexplained_errors
 
 from .datasets import (
+    HOME,
+    IN_AREA_3,
     care_leaver,
     clean_dataset,
     modified,
@@ -177,6 +179,63 @@ def test_706_flags_the_row_of_this_years_file_at_last_years_position(validate):
     assert "706" in r.rules_run
     assert r.children_for("706") == ["C1005"]
     assert r.errors_for("706").iloc[0]["table"] == "DoLo" and r.errors_for("706").iloc[0]["row_index"] == 0
+
+
+@pytest.mark.validator
+def test_601_checks_only_children_with_an_ad1_row(validate):
+    """601: 'The additional fields relating to adoption have not been completed although the episode data
+    shows that the child was adopted during the year.' C1003 was adopted (E11) on 10 September. With no AD1
+    row at all, none of the fields is completed, but the validator merges the adoption episodes with AD1
+    (inner) and so checks only children who have a row: nothing is flagged. Control: the row with its
+    matching date left blank is flagged."""
+    ds = clean_dataset(2026)
+    ds["this_year"]["ad1.csv"] = [row for row in ds["this_year"]["ad1.csv"] if row["CHILD"] != "C1003"]
+    r = validate(ds, 2026, selected_rules=["601"])
+    assert "601" in r.rules_run and r.errors_by_rule == {}
+    control = modified(clean_dataset(2026), "this_year", "ad1.csv", "C1003", DATE_MATCH="")
+    rc = validate(control, 2026, selected_rules=["601"])
+    assert rc.children_for("601") == ["C1003"]
+
+
+@pytest.mark.validator
+def test_1007_misses_a_young_person_still_looked_after_on_their_birthday(validate):
+    """1007: 'Care leaver information is not required for 17- or 18-year olds who are still looked after
+    [on their 17th or 18th birthday.]' C1008, 17 on 1 July, looked after since January last year in an
+    open episode, has an OC3 row. rules/lac2022_23/rule_1007.py asks DEC > birthday, and a blank DEC (an
+    open episode) is never greater than a date: she is not flagged. Control: the same episode ended a week
+    after her birthday is flagged."""
+    E = 2026
+    dob = f"01/07/{E - 18}"
+
+    def child(dec: str, rec: str) -> dict:
+        return {"this_year": {
+            "header.csv": [{"CHILD": "C1008", "SEX": "F", "DOB": dob, "ETHNIC": "WBRI", "UPN": "G789012345678",
+                            "MOTHER": "0", "MC_DOB": ""}],
+            "episodes.csv": [{"CHILD": "C1008", "DECOM": f"10/01/{E - 2}", "RNE": "S", "LS": "C2", "CIN": "N1",
+                              "PLACE": "U4", "PLACE_PROVIDER": "PR1", "DEC": dec, "REC": rec,
+                              "REASON_PLACE_CHANGE": "", "HOME_POST": HOME, "PL_POST": IN_AREA_3, "URN": ""}],
+            "oc3.csv": [{"CHILD": "C1008", "DOB": dob, "IN_TOUCH": "YES", "ACTIV": "F2", "ACCOM": "E1"}],
+        }}
+
+    still = validate(with_child(clean_dataset(E), child("", "")), E, selected_rules=["1007"])
+    assert "1007" in still.rules_run and still.children_for("1007") == []
+    left = validate(with_child(clean_dataset(E), child(f"08/07/{E - 1}", "E8")), E, selected_rules=["1007"])
+    assert left.children_for("1007") == ["C1008"]
+
+
+@pytest.mark.validator
+def test_205a_never_fires_on_csv_files(validate):
+    """205A: 'Child identified as UASC last year is no longer UASC this year, but date UASC ceased in both
+    years does not support this.' C1001 was UASC last year (a UASC row, her ceased date four years on) and
+    has no UASC row this year. rules/lac2022_23/rule_205A.py starts from this year's UASC rows, and for
+    CSV files the validator's ingress marks every child with a UASC row as UASC: a child who is no longer
+    UASC has no row, so the rule cannot fire on CSV files at all. Nothing is flagged."""
+    E = 2026
+    ds = clean_dataset(E)
+    dob = next(r["DOB"] for r in ds["this_year"]["header.csv"] if r["CHILD"] == "C1001")
+    ds = with_rows(ds, "prev_year", "uasc.csv", [{"CHILD": "C1001", "SEX": "F", "DOB": dob, "DUC": f"14/06/{E + 4}"}])
+    r = validate(ds, E, selected_rules=["205A"])
+    assert "205A" in r.rules_run and r.errors_by_rule == {}
 
 
 def test_165_no_longer_tests_sex(validate):
