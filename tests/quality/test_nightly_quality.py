@@ -195,28 +195,27 @@ def test_210_follows_the_dfe_rule_not_the_validators_inverted_date(councils, tmp
 
 
 def _return_file_plantings():
-    from tests.tooling.return_plantings import families_by_year
+    from tests.tooling.return_plantings import kinds_by_year
 
-    return [pytest.param(years, families, id=years[0]) for years, families in families_by_year().items()]
+    return [pytest.param(years, id=years[0]) for years in kinds_by_year()]
 
 
 @pytest.mark.validator
-@pytest.mark.parametrize(("years", "families"), _return_file_plantings())
-def test_rules_no_extract_can_break_find_exactly_the_errors_planted_in_the_return_files(councils, tmp_path, years,
-                                                                                       families):
+@pytest.mark.parametrize("years", _return_file_plantings())
+def test_rules_no_extract_can_break_find_exactly_the_errors_planted_in_the_return_files(councils, tmp_path, years):
     """The rules the warehouse makes impossible to break (it derives the field they check, or writes every
     file from the same records) run on the return files as written (tests/tooling/written_return.py), with
     errors planted in the files (tests/tooling/return_plantings_*.py): each rule finds exactly the children
     planted for it, no other rule finds anything new, and the public validator flags the same children on
     the same files, or the difference is documented."""
     from tests.tooling.dfe_validator import known_defects
-    from tests.tooling.return_plantings import family_kinds, run
+    from tests.tooling.return_plantings import kinds_by_year, run
     from tests.tooling.validator_agreement import documented_disagreements
     from tests.tooling.written_return import findings_by_rule
 
     collection_year, previous_year = years
     outcome = run(councils["clean"].warehouse_path, tmp_path / "plantings", collection_year, previous_year,
-                  family_kinds(families))
+                  kinds_by_year()[years])
     table = outcome.table()
     table.to_csv(Path(councils["clean"].output_dir) / f"return_file_plantings_{collection_year}.csv", index=False)
     assert outcome.idle == [], f"kinds that found no child to plant in: {outcome.idle}"

@@ -6,7 +6,8 @@ a person editing the CSVs could (a code mistyped, a date a year out, a row copie
 returns what it planted: which rules must flag that child, in which year's files. It returns None when the
 council has no child it can use (the test fails then: every kind must plant).
 
-The families are in return_plantings_*.py (each a list KINDS); ``ALL_KINDS`` is every family in order.
+The families are in return_plantings_*.py (each a list KINDS); ``kinds_by_year`` gives them by the year
+they plant in.
 Order matters only for which child a kind gets: a kind takes the first free child that suits it.
 
 By hand, on a built warehouse (prints, per planted rule, the children planted, found by the warehouse and
@@ -32,20 +33,32 @@ import pandas as pd
 
 from tests.tooling.written_return import WrittenYear, findings_by_rule, overlay, rebuild_rules
 
-FAMILIES = ("codes", "header", "episodes", "oc2", "adoption", "boundary", "integrity", "dolo")
-# The year each family plants in (with the year before as last year). The internal checks go in the year in
-# progress (the complete year's few AD1 children are the adoption rules'), and so do the DoLO rules (from
-# 2026-27).
-YEAR_OF_FAMILY = {"integrity": ("2026-27", "2025-26"), "dolo": ("2026-27", "2025-26")}
+FAMILIES = ("codes", "episodes", "oc2", "boundary", "adoption", "header", "integrity", "dolo")
+# The year a family's kinds plant in (with the year before as last year): the complete year, but for the
+# internal checks and the DoLO rules (from 2026-27), which go in the year in progress: the complete year's
+# few AD1 children are the adoption rules'. A kind can move on its own (``in_year_in_progress``) when the
+# complete year's children it needs are all taken by kinds before it.
 DEFAULT_YEARS = ("2025-26", "2024-25")
+YEAR_IN_PROGRESS = ("2026-27", "2025-26")
+YEAR_OF_FAMILY = {"integrity": YEAR_IN_PROGRESS, "dolo": YEAR_IN_PROGRESS}
 
 
-def families_by_year() -> dict[tuple[str, str], tuple[str, ...]]:
-    out: dict[tuple[str, str], tuple[str, ...]] = {}
-    for family in FAMILIES:
-        years = YEAR_OF_FAMILY.get(family, DEFAULT_YEARS)
-        out[years] = (*out.get(years, ()), family)
+def in_year_in_progress(kind: Callable) -> Callable:
+    kind.years = YEAR_IN_PROGRESS
+    return kind
+
+
+def kinds_by_year(families: Iterable[str] = FAMILIES) -> dict[tuple[str, str], list[Callable]]:
+    """{(year, last year): the kinds that plant in it, in family order}."""
+    out: dict[tuple[str, str], list[Callable]] = {}
+    for family in families:
+        module = importlib.import_module(f"tests.tooling.return_plantings_{family}")
+        for kind in module.KINDS:
+            years = getattr(kind, "years", YEAR_OF_FAMILY.get(family, DEFAULT_YEARS))
+            out.setdefault(years, []).append(kind)
     return out
+
+
 LA_CODE = "E06000015"
 
 
@@ -150,19 +163,25 @@ class Planter:
         return [Planted(kind.__name__, self.year, tuple(rule_codes), child)]
 
 
-def family_kinds(families: Iterable[str] = FAMILIES) -> list[Callable]:
-    kinds = []
-    for family in families:
-        module = importlib.import_module(f"tests.tooling.return_plantings_{family}")
-        kinds += module.KINDS
-    return kinds
+# Children with an adoption decision (PlacedAdoption or AD1 rows) are few; kinds of other families that
+# could use any child do not see them, so that the adoption rules' kinds find theirs.
+ADOPTION_FILES = ("PlacedAdoption", "AD1")
+MAY_USE_ADOPTION_CHILDREN = ("adoption", "boundary", "integrity")
 
 
 def plant(planter: Planter, kinds: Iterable[Callable]) -> tuple[list[Planted], list[str]]:
     """Every kind in turn; (what was planted, the kinds that found no child)."""
     planted, idle = [], []
+    adoption_children = {child for table in ADOPTION_FILES for child in planter.frame(table)["CHILD"]}
     for kind in kinds:
-        result = kind(planter)
+        family = kind.__module__.rsplit("_", 1)[-1]
+        may = family in MAY_USE_ADOPTION_CHILDREN or getattr(kind, "may_use_adoption_children", False)
+        hidden = set() if may else adoption_children - planter.used
+        planter.used |= hidden
+        try:
+            result = kind(planter)
+        finally:
+            planter.used -= hidden
         if result:
             planted += result
         else:
@@ -272,8 +291,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-validator", action="store_true")
     args = parser.parse_args(argv)
     work = args.keep or Path(tempfile.mkdtemp(prefix="return-plantings-"))
-    outcome = run(args.warehouse, work, args.year, args.previous_year, family_kinds(args.family or FAMILIES),
-                  validate=not args.no_validator)
+    kinds = kinds_by_year(args.family or FAMILIES).get((args.year, args.previous_year), [])
+    outcome = run(args.warehouse, work, args.year, args.previous_year, kinds, validate=not args.no_validator)
     pd.set_option("display.width", 250)
     pd.set_option("display.max_colwidth", 60)
     print(outcome.table().to_string(index=False))

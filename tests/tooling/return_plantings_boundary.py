@@ -426,7 +426,9 @@ def care_leaver_not_relevant(p: Planter):
         if days >= 91 or min(dmy(s) for s in episodes["DECOM"]) < p.year_start:
             continue
         p.take([child])
-        p.copy_row("OC3", template.index[0], CHILD=child, DOB=p.header(child)["DOB"])
+        # every value given: the template row may carry another kind's planting
+        p.copy_row("OC3", template.index[0], CHILD=child, DOB=p.header(child)["DOB"], IN_TOUCH="YES", ACTIV="G4",
+                   ACCOM="B1")
         return p.planted(care_leaver_not_relevant, child, "1001")
     return None
 

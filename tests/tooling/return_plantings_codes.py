@@ -47,7 +47,9 @@ def episode_ceased_reason_not_a_code(p: Planter):
     for child in p.children("Episodes"):
         episodes = p.episodes(child)
         last = episodes.iloc[-1]
-        if last["REC"] in ("E13", "E4A") and dmy(last["DEC"]) >= p.year_start and len(episodes) == 1:
+        # not a care leaver: the few who left care in the year are the OC3 rules'
+        if last["REC"] in ("E13", "E4A") and dmy(last["DEC"]) >= p.year_start and len(episodes) == 1 \
+                and not len(p.rows("OC3", child)):
             p.take([child])
             p.set("Episodes", episodes.index[-1], REC="E10")
             return p.planted(episode_ceased_reason_not_a_code, child, "149")
@@ -58,7 +60,8 @@ def activity_not_a_code(p: Planter):
     """OC3 ACTIV 'G9' for a care leaver in touch: 132."""
     frame = p.frame("OC3")
     candidates = frame[(frame["IN_TOUCH"] == "YES") & frame["ACTIV"].isin(["F1", "F2", "G4", "G5", "G6"])]
-    child = p.take(candidates["CHILD"])
+    # a care leaver with no episode this year: the few who left care in the year are the OC2 rules'
+    child = p.take(c for c in candidates["CHILD"] if not len(p.rows("Episodes", c)))
     if child is None:
         return None
     p.set("OC3", candidates.index[candidates["CHILD"] == child][0], ACTIV="G9")

@@ -16,7 +16,7 @@ quiet.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pandas as pd
 
@@ -64,7 +64,7 @@ def _single_open_starters(p: Planter, min_days: int = 0, min_age_at_start: int =
     return [(child, index) for child, index, _ in sorted(out, key=lambda item: item[2])]
 
 
-def _pairs(p: Planter, rne: str, plain: bool = True):  # noqa: FBT001
+def _pairs(p: Planter, rne: str, plain: bool = True):
     """(child, index, row, previous row, position, chain) of episodes with the given RNE that follow the
     previous episode without a break (X1 on the day this one starts), neither temporary, starting this year."""
     for child in p.children("Episodes"):
@@ -269,6 +269,10 @@ def reason_for_temporary_placement(p: Planter):
     return None
 
 
+# its only children are placed for adoption after a temporary placement
+reason_for_temporary_placement.may_use_adoption_children = True
+
+
 def reason_on_open_episode(p: Planter):
     """REASON_PLACE_CHANGE 'CARPL' on a child's only episode, still open: 233. (The validator's rule 233
     reads a column DATE_EPISODE_CEASED that the Episodes file does not have, so it raises KeyError and
@@ -356,7 +360,6 @@ def _carried_over(p: Planter, ls: str | None = None):
     """(child, index this year, index last year, row) of children whose first episode this year is the
     latest of last year's return, open on 31 March, the same start, not UASC, under 17, with no previous
     permanence record."""
-    last = p.frame("Episodes", last=True)
     permanence = set(p.frame("PrevPerm")["CHILD"])
     for child in p.children("Episodes"):
         if child in _uasc(p) or child in permanence or p.age(child, p.year_end) > 16:
@@ -526,7 +529,7 @@ def short_break_with_urn(p: Planter):
     urns = p.frame("Episodes")["URN"]
     urn = urns[urns.str.startswith("SC")].value_counts().index[0]
     for child in _short_break_children(p):
-        index, row = _chain(p, child)[-1]
+        index, _ = _chain(p, child)[-1]
         p.take([child])
         p.set("Episodes", index, URN=urn)
         return p.planted(short_break_with_urn, child, "214")
@@ -537,7 +540,7 @@ def short_break_with_home_postcode(p: Planter):
     """A home postcode on a short break (V3), no placement postcode: 398 (a postcode on a short break)."""
     postcode = _located_postcode(p, "HOME_POST")
     for child in _short_break_children(p):
-        index, row = _chain(p, child)[-1]
+        index, _ = _chain(p, child)[-1]
         p.take([child])
         p.set("Episodes", index, HOME_POST=postcode)
         return p.planted(short_break_with_home_postcode, child, "398")
@@ -549,7 +552,7 @@ def short_break_with_placement_postcode(p: Planter):
     required (214) and a postcode on a short break (398)."""
     postcode = _located_postcode(p, "PL_POST")
     for child in _short_break_children(p):
-        index, row = _chain(p, child)[-1]
+        index, _ = _chain(p, child)[-1]
         p.take([child])
         p.set("Episodes", index, PL_POST=postcode)
         return p.planted(short_break_with_placement_postcode, child, "420", "214", "398")
@@ -576,8 +579,9 @@ KINDS = [
     pace_too_long, police_protection_too_long, emergency_protection_too_long,
     ls_not_a_code, first_episode_not_started, started_again_same_day, ceased_but_not_started,
     legal_status_change_not_reflected, placement_change_not_reflected, both_changed_not_reflected,
-    episodes_after_care_ended_by_age, need_changed_within_care,
-    reason_for_temporary_placement, reason_on_open_episode, starts_after_year_end, ends_after_year_end,
+    # the temporary placement first: its one child would suit the change of need too
+    episodes_after_care_ended_by_age, reason_for_temporary_placement, need_changed_within_care,
+    reason_on_open_episode, starts_after_year_end, ends_after_year_end,
     started_care_aged_18, adopted_aged_18, special_guardianship_aged_18, looked_after_past_18,
     starts_before_children_act,  # placement_order_before_2005: every carried-over E1 child is adopted
     placement_change_in_short_break, hospital_too_long, holiday_placements_too_many,

@@ -19,7 +19,7 @@ UASC row for a care leaver with no episode row at all, which neither flags) rais
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from tests.tooling.return_plantings import Planter, as_dmy, birthday, dmy
 

@@ -30,7 +30,6 @@ import pandas as pd
 from dagster_project.lib.paths import DBT_PROJECT_DIR
 from dagster_project.lib.returns.files import ReturnFile, files_for_year, read_return, write_return
 
-
 # The DoLo file (deprivation of liberty orders, 2026-27 on): the validator's columns. The extract has no
 # DoLO table yet, so the warehouse writes no DoLo file; its DoLO rules read int_quality_return_dolo, which a
 # DoLo file planted here takes the place of.

@@ -238,6 +238,21 @@ def test_205a_never_fires_on_csv_files(validate):
     assert "205A" in r.rules_run and r.errors_by_rule == {}
 
 
+@pytest.mark.validator
+def test_a_blank_missing_start_is_also_1004_and_581(validate):
+    """C1001's missing episode with its start date left blank: 564 ('the date started is blank') is the
+    DfE's rule for it. The validator raises 1004 ('not a valid date') and 581 ('missing but has not yet
+    started to be looked after') as well: rules/lac2022_23/rule_1004.py counts a blank start as not a
+    valid date (its rule 1005 skips a blank end), and rule_581.py compares the blank start with the
+    episodes' dates, which is false either way, so the missing spell is outside every episode. Control:
+    the start as recorded raises none of them."""
+    ds = modified(clean_dataset(2026), "this_year", "missing.csv", "C1001", MIS_START="")
+    r = validate(ds, 2026, selected_rules=["564", "1004", "581"])
+    assert r.children_for("564") == r.children_for("1004") == r.children_for("581") == ["C1001"]
+    control = validate(clean_dataset(2026), 2026, selected_rules=["564", "1004", "581"])
+    assert set(control.rules_run) == {"564", "1004", "581"} and control.errors_by_rule == {}
+
+
 def test_165_no_longer_tests_sex(validate):
     """C1005, a 14-year-old boy, recorded as a mother (MOTHER 1, MC_DOB given): rule 165 ('Data entry for
     mother status is invalid') should flag a male with MOTHER provided. Under 2025/26 it does not (only 174
