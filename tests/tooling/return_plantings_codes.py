@@ -68,5 +68,21 @@ def activity_not_a_code(p: Planter):
     return p.planted(activity_not_a_code, child, "132")
 
 
+def order_date_not_before_care(p: Planter):
+    """DATE_PERM 'ZZ/mm/yyyy' with the month and year of the child's first episode of the year (the day not
+    known): the latest date it can be, the month's last day, is not before that episode: 632."""
+    frame = p.frame("PrevPerm")
+    for child in p.children("PrevPerm"):
+        rows = frame[frame["CHILD"] == child]
+        episodes = p.episodes(child)
+        if len(rows) != 1 or rows.iloc[0]["PREV_PERM"] in ("Z1", "") or episodes.empty:
+            continue
+        first = dmy(episodes.iloc[0]["DECOM"])
+        p.take([child])
+        p.set("PrevPerm", rows.index[0], DATE_PERM=f"ZZ/{first:%m/%Y}")
+        return p.planted(order_date_not_before_care, child, "632")
+    return None
+
+
 KINDS = [missing_type_not_a_code, reason_new_episode_not_a_code, episode_ceased_reason_not_a_code,
-         activity_not_a_code]
+         activity_not_a_code, order_date_not_before_care]

@@ -1,7 +1,8 @@
 -- One row per checked collection year, DfE rule and child whose previous permanence (PrevPerm) or
 -- adoption (AD1, PlacedAdoption) rows break a rule: previous permanence missing for a child who started
--- to be looked after in the year (630), an LA code that is not an LA (633), an LA or date without an
--- option (635); adopters' number, sex and legal status inconsistent (511, 514, 517-520, 524), matching
+-- to be looked after in the year (630), an order date that is not a date or not before the child's first
+-- episode of the year (632; an unreadable date is also caught when the extract is read), an LA code that
+-- is not an LA (633), an LA or date without an option (635); adopters' number, sex and legal status inconsistent (511, 514, 517-520, 524), matching
 -- before the decision (333), the decision before the child was born (184). Findings point at the previous permanence or permanence record.
 
 with
@@ -45,6 +46,53 @@ started_in_year as (
     where rne = 'S' and decom >= collection_start
 ),
 
+-- DATE_PERM as returned: dd/mm/yyyy, where a part not known may be ZZ (day, month) or ZZZZ (year). Its
+-- latest possible date (an unknown day the month's last, an unknown month December) is what 632 compares
+-- with the child's first episode of the year; a value in no such form, or not a calendar date, breaks it.
+order_date_parts as (
+    select
+        collection_year,
+        child,
+        date_perm,
+        {{ matches_pattern('date_perm', "'^([0-9]{2}|ZZ)/([0-9]{2}|ZZ)/([0-9]{4}|ZZZZ)$'") }} as is_date_shaped,
+        substr(date_perm, 1, 2) as day_part,
+        substr(date_perm, 4, 2) as month_part,
+        substr(date_perm, 7, 4) as year_part
+    from previous_permanence
+    where date_perm is not null
+),
+
+order_months as (
+    select
+        *,
+        -- the latest month the order can be in; the guard keeps the cast to real months on every engine
+        case when is_date_shaped and (month_part = 'ZZ' or cast(month_part as integer) between 1 and 12)
+            then cast(
+                case when year_part = 'ZZZZ' then '2000' else year_part end || '-'
+                || case when month_part = 'ZZ' then '12' else month_part end || '-01' as date)
+        end as latest_month
+    from order_date_parts
+),
+
+order_dates as (
+    select
+        *,
+        case
+            when latest_month is null then null
+            when day_part = 'ZZ' then cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'latest_month')) }} as date)
+            when cast(day_part as integer) between 1 and extract(day from
+                    cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'latest_month')) }} as date))
+                then cast({{ dbt.dateadd('day', 'cast(day_part as integer) - 1', 'latest_month') }} as date)
+        end as latest_order_date
+    from order_months
+),
+
+first_episodes as (
+    select collection_year, child, min(decom) as first_decom
+    from episodes
+    group by collection_year, child
+),
+
 permanence_flagged as (
     select '630' as rule_code, started.collection_year, started.child, 'lapp_previous_permanence_option' as source_column,
         previous.prev_perm as value_recorded,
@@ -55,6 +103,14 @@ permanence_flagged as (
         on started.collection_year = previous.collection_year and started.child = previous.child
     where previous.child is null or previous.prev_perm is null
         or (previous.prev_perm <> 'Z1' and (previous.la_perm is null or previous.date_perm is null))
+    union all
+    select '632', dates.collection_year, dates.child, 'lapp_previous_permanence_order_date', dates.date_perm,
+        case when dates.latest_order_date is null then 'the date of the previous permanence order is not a date'
+            else 'the previous permanence order is dated on or after the child''s first episode of the year' end
+    from order_dates as dates
+    left join first_episodes as firsts
+        on dates.collection_year = firsts.collection_year and dates.child = firsts.child
+    where dates.latest_order_date is null or dates.latest_order_date >= firsts.first_decom
     union all
     select '635', collection_year, child, 'lapp_previous_permanence_option', prev_perm,
         'an LA or date of order without a previous permanence option'
