@@ -20,7 +20,7 @@ from datetime import timedelta
 
 import pandas as pd
 
-from tests.tooling.return_plantings import Planter, as_dmy, birthday, dmy
+from tests.tooling.return_plantings import Planter, as_dmy, birthday, dmy, in_year_in_progress
 
 TEMPORARY = ("T0", "T1", "T2", "T3", "T4")
 
@@ -243,7 +243,8 @@ def need_changed_within_care(p: Planter):
             continue
         index, row = chain[-1]
         previous = chain[-2][1]
-        if previous["REC"] == "X1" and previous["DEC"] == row["DECOM"] and row["CIN"] == previous["CIN"]:
+        # under 16: a 16-year-old in care for part of the year is what the care leaver rule 391 needs
+        if p.age(child, p.year_end) < 16 and previous["REC"] == "X1" and previous["DEC"] == row["DECOM"] and row["CIN"] == previous["CIN"]:
             p.take([child])
             p.set("Episodes", index, CIN="N2" if row["CIN"] != "N2" else "N3")
             return p.planted(need_changed_within_care, child, "504")
@@ -388,19 +389,37 @@ def starts_before_children_act(p: Planter):
     return None
 
 
+@in_year_in_progress  # the complete year's children on placement orders are the adoption kinds'
 def placement_order_before_2005(p: Planter):
     """DECOM typed 20 years early (before December 2005) on a child's first episode this year with a
     placement order (E1), carried over from last year (typed the same in last year's file): E1 before
-    December 2005 (446), and before the child's birth (302)."""
-    for child, index, last_index, row in _carried_over(p, "E1"):
+    December 2005 (446), and before the child's birth (302). Every child on a placement order has a
+    decision to place for adoption, now more than a year after the order began (554); and the episode
+    before it in last year's file no longer reaches it (562)."""
+    permanence = set(p.frame("PrevPerm")["CHILD"])
+    for child in p.children("Episodes"):
+        if child in _uasc(p) or child in permanence:
+            continue
+        index, row = _chain(p, child)[0]
+        previous = p.episodes(child, last=True)
+        if row["LS"] != "E1" or previous.empty or len(p.rows("AD1", child)):
+            continue
+        last_index, last_row = previous.index[-1], previous.iloc[-1]
+        if not (last_row["DECOM"] == row["DECOM"] and last_row["DEC"] == "" and dmy(row["DECOM"]) < p.year_start):
+            continue
         start = dmy(row["DECOM"])
         wrong = as_dmy(start.replace(year=2005, day=min(start.day, 28)) if start.month < 12
                        else start.replace(year=2004))
         p.take([child])
         p.set("Episodes", index, DECOM=wrong)
         p.set("Episodes", last_index, last=True, DECOM=wrong)
-        return p.planted(placement_order_before_2005, child, "446", "302")
+        # placed for adoption in that episode: the placement now comes before the decision to place (552)
+        placed = ("552",) if row["PLACE"] in ("A3", "A4", "A5", "A6") else ()
+        return p.planted(placement_order_before_2005, child, "446", "302", "554", "562", *placed)
     return None
+
+
+placement_order_before_2005.may_use_adoption_children = True
 
 
 # -- how long a legal status lasts -----------------------------------------------------------------------
@@ -583,7 +602,7 @@ KINDS = [
     episodes_after_care_ended_by_age, reason_for_temporary_placement, need_changed_within_care,
     reason_on_open_episode, starts_after_year_end, ends_after_year_end,
     started_care_aged_18, adopted_aged_18, special_guardianship_aged_18, looked_after_past_18,
-    starts_before_children_act,  # placement_order_before_2005: every carried-over E1 child is adopted
+    starts_before_children_act, placement_order_before_2005,
     placement_change_in_short_break, hospital_too_long, holiday_placements_too_many,
     short_break_with_urn, short_break_with_home_postcode, short_break_with_placement_postcode,
     asylum_seeker_with_distance,
