@@ -231,6 +231,31 @@ def test_rules_no_extract_can_break_find_exactly_the_errors_planted_in_the_retur
     assert len(planted_rules) >= 20, sorted(planted_rules)
 
 
+def test_every_dfe_rule_of_both_years_has_a_planted_case(councils):
+    """Every DfE rule of 2025-26 and 2026-27 is proven by a planted error: in the extract (the injected
+    council's truth) or in the return files (the kinds above, planted again here without running them),
+    but for the few that no file or extract can break, each with its reason."""
+    from tests.tooling.return_plantings import NOT_PLANTED, Planter, kinds_by_year, plant
+    from tests.tooling.validator_agreement import RULES_PATH
+    from tests.tooling.written_return import WrittenYear
+
+    planted = {row["rule_code"] for row in councils["truth"]}
+    with duckdb.connect(str(councils["clean"].warehouse_path), read_only=True) as con:
+        for (year, last_year), kinds in kinds_by_year().items():
+            planter = Planter(WrittenYear.from_warehouse(con, year), WrittenYear.from_warehouse(con, last_year))
+            done, idle = plant(planter, kinds)
+            assert idle == []
+            planted |= {code for planting in done for code in planting.rule_codes}
+    with open(RULES_PATH, newline="", encoding="utf-8") as f:
+        rules = [row for row in csv.DictReader(f) if row["origin"] == "dfe"]
+    in_either_year = {row["rule_code"] for row in rules
+                      if (row["first_collection_year"] or "2025-26") <= "2026-27"
+                      and (row["last_collection_year"] or "2026-27") >= "2025-26"}
+    assert in_either_year - planted - set(NOT_PLANTED) == set()
+    assert set(NOT_PLANTED) & planted == set(), "a rule said not to be planted is planted: take it off the list"
+    assert len(NOT_PLANTED) <= 10
+
+
 def test_the_worklist_opens_with_its_sheets_and_columns(councils):
     from openpyxl import load_workbook
 

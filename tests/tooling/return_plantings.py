@@ -62,6 +62,26 @@ def kinds_by_year(families: Iterable[str] = FAMILIES) -> dict[tuple[str, str], l
 LA_CODE = "E06000015"
 
 
+# DfE rules that neither the extract's planted errors (synth/errors*.py) nor the return files' prove, and
+# why; tests/quality/test_nightly_quality.py holds every other rule of both years to a planted case.
+NOT_PLANTED = {
+    "164": "the distance is not in the files: both sides work it out from the two postcodes (never negative, "
+           "and no two UK postcodes are 999.9 miles apart), and the extract's postcodes are the directory's",
+    "411": "the placement location (in or out of the council) and the council of placement both come from the "
+           "one placement postcode, on both sides: no file can make them disagree",
+    "205C": "a child with a UASC row is UASC (the validator's ingress marks them so, and the warehouse reads the "
+            "UASC file the same way): a ceased date for a child who is not UASC cannot be written",
+    "1002": "the warehouse reads a care leaver's earlier care from its own history of every year's episodes, not "
+            "from the two years' files; an extract cannot leave it out either (a care leaver's episodes make "
+            "them one)",
+    "1014": "both sides check only children with an episode in this year's file; adding one for a care leaver "
+            "raises a dozen other rules on both sides (104, 187, 205D, 452, 453, 503G-J)",
+    "634": "the warehouse reads when care began from its own history, not the files, and no child of the test "
+           "council began care before April 2016; the validator compares with the collection start instead "
+           "(a documented disagreement)",
+}
+
+
 @dataclass(frozen=True)
 class Planted:
     kind: str

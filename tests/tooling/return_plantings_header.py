@@ -383,8 +383,28 @@ def sw_end_after_year_end(p: Planter):
     return None
 
 
+def social_worker_episode_left_out(p: Planter):
+    """The first social worker episode of the year (begun before it) left out of the file, for a child
+    looked after all year (an open episode begun before the year, no short breaks) with a later episode:
+    an allocation of the year missing for a child looked after at 31 March, SW12STG2."""
+    frame = p.frame("SWEpisodes")
+    for child in p.children("SWEpisodes"):
+        episodes = p.episodes(child)
+        if episodes.empty or episodes.iloc[-1]["DEC"] != "" or episodes["LS"].isin(["V3", "V4"]).any() \
+                or dmy(episodes.iloc[0]["DECOM"]) >= p.year_start:
+            continue
+        rows = frame[frame["CHILD"] == child]
+        rows = rows.assign(_start=rows["SW_DECOM"].map(dmy)).sort_values("_start")
+        if len(rows) < 2 or rows.iloc[0]["_start"] is None or rows.iloc[0]["_start"] >= p.year_start:
+            continue
+        p.take([child])
+        p.drop_rows("SWEpisodes", rows.index[0])
+        return p.planted(social_worker_episode_left_out, child, "SW12STG2")
+    return None
+
+
 KINDS = [mc_dob_for_a_boy, dob_after_year_end, over_25_at_year_start, girl_in_care_mother_blank,
          girl_left_care_mother_blank, mc_dob_but_not_a_mother, mc_dob_after_care_ceased, care_leaver_mother_given,
          mother_not_a_code, review_date_not_a_date, short_break_child_mother, missing_start_after_year_end,
          missing_start_blank, missing_end_after_year_end, sw_id_not_sw, sw_start_after_year_end,
-         sw_end_after_year_end]
+         sw_end_after_year_end, social_worker_episode_left_out]
