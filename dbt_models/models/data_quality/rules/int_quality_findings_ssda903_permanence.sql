@@ -49,6 +49,9 @@ started_in_year as (
 -- DATE_PERM as returned: dd/mm/yyyy, where a part not known may be ZZ (day, month) or ZZZZ (year). Its
 -- latest possible date (an unknown day the month's last, an unknown month December) is what 632 compares
 -- with the child's first episode of the year; a value in no such form, or not a calendar date, breaks it.
+-- An order whose year is not known cannot be compared, only checked as a date (in a leap year, so that 29
+-- February passes). Every cast to a number sits in a CASE branch that only digits reach: Spark (ANSI)
+-- raises on cast('ZZ' as int), and does not stop an OR or AND at its first operand.
 order_date_parts as (
     select
         collection_year,
@@ -62,16 +65,37 @@ order_date_parts as (
     where date_perm is not null
 ),
 
+order_date_numbers as (
+    select
+        collection_year,
+        child,
+        date_perm,
+        is_date_shaped,
+        case when not is_date_shaped then null when day_part = 'ZZ' then null
+            else cast(day_part as integer) end as day_number,
+        case when not is_date_shaped then null when month_part = 'ZZ' then null
+            else cast(month_part as integer) end as month_number,
+        case when not is_date_shaped then null when year_part = 'ZZZZ' then null
+            else cast(year_part as integer) end as year_number
+    from order_date_parts
+),
+
 order_months as (
     select
         *,
-        -- the latest month the order can be in; the guard keeps the cast to real months on every engine
-        case when is_date_shaped and (month_part = 'ZZ' or cast(month_part as integer) between 1 and 12)
+        case when is_date_shaped and (month_number is null or (month_number >= 1 and month_number <= 12))
             then cast(
-                case when year_part = 'ZZZZ' then '2000' else year_part end || '-'
-                || case when month_part = 'ZZ' then '12' else month_part end || '-01' as date)
+                cast(coalesce(year_number, 2000) as {{ dbt.type_string() }}) || '-'
+                || lpad(cast(coalesce(month_number, 12) as {{ dbt.type_string() }}), 2, '0') || '-01' as date)
         end as latest_month
-    from order_date_parts
+    from order_date_numbers
+),
+
+order_month_ends as (
+    select
+        *,
+        cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'latest_month')) }} as date) as latest_month_end
+    from order_months
 ),
 
 order_dates as (
@@ -79,12 +103,11 @@ order_dates as (
         *,
         case
             when latest_month is null then null
-            when day_part = 'ZZ' then cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'latest_month')) }} as date)
-            when cast(day_part as integer) between 1 and extract(day from
-                    cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'latest_month')) }} as date))
-                then cast({{ dbt.dateadd('day', 'cast(day_part as integer) - 1', 'latest_month') }} as date)
+            when day_number is null then latest_month_end
+            when day_number >= 1 and day_number <= extract(day from latest_month_end)
+                then cast({{ dbt.dateadd('day', 'day_number - 1', 'latest_month') }} as date)
         end as latest_order_date
-    from order_months
+    from order_month_ends
 ),
 
 first_episodes as (
@@ -110,7 +133,8 @@ permanence_flagged as (
     from order_dates as dates
     left join first_episodes as firsts
         on dates.collection_year = firsts.collection_year and dates.child = firsts.child
-    where dates.latest_order_date is null or dates.latest_order_date >= firsts.first_decom
+    where dates.latest_order_date is null
+        or (dates.year_number is not null and dates.latest_order_date >= firsts.first_decom)
     union all
     select '635', collection_year, child, 'lapp_previous_permanence_option', prev_perm,
         'an LA or date of order without a previous permanence option'
