@@ -83,6 +83,9 @@ episode_facts as (
         max(case when episodes.rec is not null and episodes.rec <> 'X1' and episodes.dec >= years.collection_start
             and episodes.dec <= years.collection_end then 1 else 0 end) as ceased_in_year,
         max(case when episodes.ls in ('V3', 'V4') then 1 else 0 end) as had_short_break,
+        -- the warehouse writes only the year's episodes, but a file may carry one that ended before it
+        max(case when (episodes.dec >= years.collection_start or episodes.dec is null)
+            and episodes.decom <= years.collection_end then 1 else 0 end) as in_care_during_year,
         max(case when episodes.rec in ('E11', 'E12') and episodes.dec >= years.collection_start
             and episodes.dec <= years.collection_end then 1 else 0 end) as adopted_in_year,
         max(case when episodes.rec in ('E11', 'E12') then 1 else 0 end) as adopted_in_any_year_episode,
@@ -167,7 +170,7 @@ first_placement_order as (
 continuously_looked_after as (
     select collection_year, child
     from episode_facts
-    where started_after_year_start = 0 and ceased_in_year = 0 and had_short_break = 0
+    where in_care_during_year = 1 and started_after_year_start = 0 and ceased_in_year = 0 and had_short_break = 0
 ),
 
 flagged as (

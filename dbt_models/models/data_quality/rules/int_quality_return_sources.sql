@@ -138,6 +138,36 @@ sources as (
 
     select collection_year, person_id, 'Header', person_id, 'ssd_person', source_file_name, source_row_number
     from person_rows
+),
+
+-- A child in the year's Header the warehouse has no record of. The night's return never has one (it is
+-- written from these records); the return files checked as written can (tests/tooling/written_return.py:
+-- a return edited or put together by hand, a child keyed under a second id). Every file of such a child
+-- points at the Header row the child was written with, so its findings are kept, not lost in a join.
+unknown_children as (
+    select header.collection_year, header.child as person_id, min(header.source_file_name) as source_file_name,
+        min(header.source_row_number) as source_row_number
+    from {{ ref('int_ssda903_return_header') }} as header
+    inner join years
+        on header.collection_year = years.collection_year
+    where not exists (
+        select 1 from person_rows
+        where person_rows.collection_year = header.collection_year and person_rows.person_id = header.child
+    )
+    group by header.collection_year, header.child
+),
+
+return_files as (
+    select distinct return_file from sources
+),
+
+every_source as (
+    select * from sources
+    union all
+    select unknown.collection_year, unknown.person_id, return_files.return_file, unknown.person_id, 'ssd_person',
+        unknown.source_file_name, unknown.source_row_number
+    from unknown_children as unknown
+    cross join return_files
 )
 
 select
@@ -148,4 +178,4 @@ select
     record_id,
     source_file_name,
     cast(source_row_number as integer) as source_row_number
-from sources
+from every_source
