@@ -210,8 +210,7 @@ def test_rules_no_extract_can_break_find_exactly_the_errors_planted_in_the_retur
     the same files, or the difference is documented."""
     from tests.tooling.dfe_validator import known_defects
     from tests.tooling.return_plantings import kinds_by_year, run
-    from tests.tooling.validator_agreement import documented_disagreements
-    from tests.tooling.written_return import findings_by_rule
+    from tests.tooling.validator_agreement import documented_disagreements, our_children
 
     collection_year, previous_year = years
     outcome = run(councils["clean"].warehouse_path, tmp_path / "plantings", collection_year, previous_year,
@@ -221,7 +220,7 @@ def test_rules_no_extract_can_break_find_exactly_the_errors_planted_in_the_retur
     assert outcome.idle == [], f"kinds that found no child to plant in: {outcome.idle}"
     # the files as written, unchanged, give exactly the warehouse's own findings: writing loses nothing
     with duckdb.connect(str(councils["clean"].warehouse_path), read_only=True) as con:
-        assert findings_by_rule(con, collection_year) == outcome.clean
+        assert our_children(con, collection_year) == outcome.clean
     wrong = table[~table["warehouse_exact"]]
     assert wrong.empty, f"rules whose findings differ from what was planted in the files:\n{wrong.to_string()}"
     documented = {**documented_disagreements(draft=False), **known_defects(collection_year)}

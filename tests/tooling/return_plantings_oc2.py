@@ -385,7 +385,10 @@ def _oc3_with_episodes(p: Planter) -> list[str]:
 def care_leaver_with_former_foster_carers(p: Planter):
     """ACCOM Z1 (with former foster carers) for a care leaver whose 17th birthday is in the year: 3001."""
     frame = p.frame("OC3")
-    found = [c for c in _oc3_with_episodes(p) + p.children("OC3")
+    # care leavers with no episode this year first: those who left care in the year are few, and other
+    # kinds need them
+    without_episodes = [c for c in p.children("OC3") if not _in(p, "Episodes", c)]
+    found = [c for c in without_episodes + _oc3_with_episodes(p)
              if _oc3_given(p, c) and p.year_start <= birthday(p.dob(c), 17) <= p.year_end
              and not _in(p, "OC2", c) and not _in(p, "AD1", c)]
     found.sort(key=lambda c: frame.loc[frame["CHILD"] == c, "IN_TOUCH"].iloc[0] != "YES")
@@ -411,7 +414,11 @@ def care_leaver_with_oc2_items(p: Planter):
     OC2 items for a care leaver (215), for a child not looked after for 12 months (190)."""
     child = p.take(_oc3_with_episodes(p))
     if child is None:
-        return None
+        child = p.take(_oc3_without_episodes(p))
+        if child is None:
+            return None
+        _new_oc2_row(p, child, IMMUNISATIONS="1", TEETH_CHECK="1", HEALTH_ASSESSMENT="1", SUBSTANCE_MISUSE="0")
+        return p.planted(care_leaver_with_oc2_items, child, "215", "190", "1012")
     _new_oc2_row(p, child, IMMUNISATIONS="1", TEETH_CHECK="1", HEALTH_ASSESSMENT="1", SUBSTANCE_MISUSE="0")
     return p.planted(care_leaver_with_oc2_items, child, "215", "190")
 

@@ -170,14 +170,3 @@ def rebuild_rules(warehouse: Path, replaced: list[str], work: Path) -> None:
                               check=False)
     if finished.returncode:
         raise RuntimeError(f"dbt run failed:\n{finished.stdout[-4000:]}\n{finished.stderr[-2000:]}")
-
-
-def findings_by_rule(con: duckdb.DuckDBPyConnection, collection_year: str) -> dict[str, set[str]]:
-    """{rule_code: children} of the DfE rules for one year."""
-    rows = con.execute(
-        "select rule_code, person_id from intermediate.int_quality_findings "
-        "where origin = 'dfe' and collection_year = ? and person_id is not null", [collection_year]).fetchall()
-    out: dict[str, set[str]] = {}
-    for rule_code, person_id in rows:
-        out.setdefault(rule_code, set()).add(str(person_id).upper())
-    return out
