@@ -34,6 +34,8 @@ import pandas as pd
 from tests.tooling.validator_agreement import our_children
 from tests.tooling.written_return import WrittenYear, overlay, rebuild_rules
 
+# history first: its kinds copy children under a second id, and a copy taken before the other families plant
+# carries none of their errors (the originals stay free for them)
 FAMILIES = ("history", "codes", "episodes", "oc2", "boundary", "adoption", "header", "integrity", "dolo")
 # The year a family's kinds plant in (with the year before as last year): the complete year, but for the
 # internal checks and the DoLO rules (from 2026-27), which go in the year in progress: the complete year's

@@ -411,16 +411,16 @@ def care_transferred_to_another_la(p: Planter):
 
 def care_leaver_with_oc2_items(p: Planter):
     """An OC2 row with the four health items (1, 1, 1, 0) for a care leaver who left care in the year:
-    OC2 items for a care leaver (215), for a child not looked after for 12 months (190)."""
+    OC2 items for a care leaver (215), for a child not looked after for 12 months (190). When no such care
+    leaver is free, one with no episode this year: an OC2 row without an episode in the year too (1012)."""
+    rules = ("215", "190")
     child = p.take(_oc3_with_episodes(p))
     if child is None:
-        child = p.take(_oc3_without_episodes(p))
-        if child is None:
-            return None
-        _new_oc2_row(p, child, IMMUNISATIONS="1", TEETH_CHECK="1", HEALTH_ASSESSMENT="1", SUBSTANCE_MISUSE="0")
-        return p.planted(care_leaver_with_oc2_items, child, "215", "190", "1012")
+        child, rules = p.take(_oc3_without_episodes(p)), (*rules, "1012")
+    if child is None:
+        return None
     _new_oc2_row(p, child, IMMUNISATIONS="1", TEETH_CHECK="1", HEALTH_ASSESSMENT="1", SUBSTANCE_MISUSE="0")
-    return p.planted(care_leaver_with_oc2_items, child, "215", "190")
+    return p.planted(care_leaver_with_oc2_items, child, *rules)
 
 
 def _oc3_without_episodes(p: Planter, last_year: bool = True) -> list[str]:
