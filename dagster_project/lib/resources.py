@@ -36,6 +36,8 @@ class WarehouseResource(dg.ConfigurableResource):
     la_code: str
     config_dir: str = ""
     """The council's configuration folder (CLA_CONFIG_DIR); empty: the default config/ of the project."""
+    engine: str = "duckdb"
+    """Where dbt builds (CLA_ENGINE): `duckdb`, the run's working file, or `spark` (lib/engine/spark_night.py)."""
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> WarehouseResource:
@@ -50,6 +52,7 @@ class WarehouseResource(dg.ConfigurableResource):
             history_dir=str(settings.history_dir),
             la_code=settings.la_code,
             config_dir=str(settings.config_dir),
+            engine=settings.engine,
         )
 
     # --- published locations ---------------------------------------------------------------------

@@ -13,6 +13,7 @@ from dagster_project.defs.returns.assets import ssda903_nightly_returns
 from dagster_project.defs.transformation.project import mart_asset_keys
 from dagster_project.lib import publication, writer_lock
 from dagster_project.lib.child_process import run_in_child
+from dagster_project.lib.engine import spark, spark_night
 from dagster_project.lib.publication import pseudonymisation
 from dagster_project.lib.resources import WarehouseResource
 
@@ -72,6 +73,12 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
     with warehouse.connect(context.run_id, read_only=True) as con:
         extract_id, extracted_at = con.execute(
             "select extract_id, extracted_at from raw.extract_manifest").fetchone()
+    if warehouse.engine == "spark":
+        # the published views on Spark first: if the switch fails, the files stay as they were
+        with spark.connect() as cursor:
+            switched = spark_night.publish(context.run_id, warehouse.output_path, cursor)
+        context.log.info(f"Spark: {switched['views_repointed']} published view(s) now read this night's "
+                         f"schemas; {switched['schemas_dropped']} schema(s) of older nights dropped")
     published = publication.publish(
         workspace, warehouse.published_dirs(), warehouse.warehouse_path, context.run_id,
         encryption_key=warehouse.encryption_key(), analyst_warehouse_path=warehouse.analyst_warehouse_path,

@@ -5,6 +5,7 @@ One dbt project and one manifest, run in two steps selected from it, because the
 writes (a dbt source whose meta names that asset).
 """
 
+import json
 import os
 import shutil
 import time
@@ -16,6 +17,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 
 from dagster_project.defs.transformation.project import dbt_project
 from dagster_project.defs.transformation.translator import WarehouseDbtTranslator
+from dagster_project.lib.engine import spark, spark_night
 from dagster_project.lib.engine.duckdb_limits import DuckDBLimits
 from dagster_project.lib.resources import WarehouseResource
 
@@ -39,8 +41,10 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     point_dbt_at_working_warehouse(warehouse, context.run_id)
     prune_old_dbt_targets(Path(dbt_project.project_dir) / "target", "warehouse_dbt_models", keep=5)
     # --full-refresh: seeds are re-created, so a changed column type in a seed takes effect.
-    invocation = dbt.cli(["build", "--full-refresh", *NIGHTLY_EXCLUDES], context=context)
+    engine_args = before_dbt_on_engine(warehouse, context, data_quality=False)
+    invocation = dbt.cli(["build", "--full-refresh", *NIGHTLY_EXCLUDES, *engine_args], context=context)
     yield from invocation.stream()
+    after_dbt_on_engine(warehouse, context, data_quality=False)
     parsed = invocation.target_path / PARTIAL_PARSE
     if parsed.exists():
         shutil.copyfile(parsed, warehouse.workspace(context.run_id).root / PARTIAL_PARSE)
@@ -59,7 +63,51 @@ def data_quality_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResour
     if parsed.exists():
         target_path.mkdir(parents=True)
         shutil.copyfile(parsed, target_path / PARTIAL_PARSE)
-    yield from dbt.cli(["build", *NIGHTLY_EXCLUDES], context=context, target_path=target_path).stream()
+    engine_args = before_dbt_on_engine(warehouse, context, data_quality=True)
+    yield from dbt.cli(["build", *NIGHTLY_EXCLUDES, *engine_args], context=context, target_path=target_path).stream()
+    after_dbt_on_engine(warehouse, context, data_quality=True)
+
+
+def before_dbt_on_engine(warehouse: WarehouseResource, context: dg.AssetExecutionContext,
+                         data_quality: bool) -> list[str]:
+    """On Spark: the sources this step reads, from the run's DuckDB file into the night's own schemas
+    (before the data-quality step also the findings history carried from the last night); returns dbt's
+    extra arguments (the night's schema suffix). On DuckDB: nothing to do."""
+    if warehouse.engine != "spark":
+        return []
+    if warehouse.encryption_key():
+        raise dg.Failure(description=(
+            "CLA_ENCRYPTION_KEY encrypts the embedded DuckDB warehouse; on Spark the tables are Parquet on the "
+            "platform's storage, whose own encryption at rest applies (README, 'Running on Spark'). Unset "
+            "CLA_ENCRYPTION_KEY for CLA_ENGINE=spark."))
+    manifest = json.loads(Path(dbt_project.manifest_path).read_text())
+    path = warehouse.working_warehouse_path(context.run_id)
+    sources = [(schema, table) for schema, table in spark.source_tables(manifest)
+               if (schema == "data_quality") == data_quality]
+    with spark.connect() as cursor:
+        registered = spark_night.register_sources(path, sources, context.run_id, warehouse.output_path, cursor)
+        carried = (spark_night.carry_tracking(path, spark_night.incremental_partitions(manifest), context.run_id,
+                                              warehouse.output_path, cursor) if data_quality else [])
+    context.log.info(f"Spark: {len(registered)} source table(s) registered as Parquet in the night's schemas "
+                     f"(suffix {spark_night.run_suffix(context.run_id)})"
+                     + (f"; {len(carried)} tracking table(s) carried from the last night" if data_quality else ""))
+    return spark_night.dbt_vars(context.run_id)
+
+
+def after_dbt_on_engine(warehouse: WarehouseResource, context: dg.AssetExecutionContext, data_quality: bool) -> None:
+    """On Spark: every table and view the step built, written by Spark as Parquet and seen in the run's
+    DuckDB file under its own name, so the Python stages after it read it as they do on DuckDB."""
+    if warehouse.engine != "spark":
+        return
+    started = time.perf_counter()
+    manifest = json.loads(Path(dbt_project.manifest_path).read_text())
+    with spark.connect() as cursor:
+        built = set(spark_night.night_relations(cursor, context.run_id, spark_night.NIGHT_SCHEMAS))
+        relations = sorted(spark_night.step_relations(manifest, data_quality) & built)
+        count = spark_night.mirror_into_duckdb(relations, context.run_id, warehouse.output_path,
+                                               warehouse.working_warehouse_path(context.run_id), cursor)
+    context.log.info(f"Spark: {count} table(s) written as Parquet and opened in the run's warehouse file "
+                     f"in {time.perf_counter() - started:.1f} s")
 
 
 def point_dbt_at_working_warehouse(warehouse: WarehouseResource, run_id: str) -> None:
