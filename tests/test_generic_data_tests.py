@@ -11,7 +11,7 @@ from dagster_project.lib.paths import DBT_PROJECT_DIR
 
 def _rendered(name: str, **arguments) -> str:
     source = (DBT_PROJECT_DIR / "macros" / "tests" / f"{name}.sql").read_text()
-    body = re.search(r"{%\s*test\s+" + name + r"\(.*?\)\s*%}(.*){%\s*endtest\s*%}", source, re.S).group(1)
+    body = re.search(r"{%\s*test\s+" + name + r"\(.*?\)\s*%}(.*){%\s*endtest\s*%}", source, re.DOTALL).group(1)
     return jinja2.Template(body).render(**arguments)
 
 
