@@ -78,7 +78,7 @@ def before_dbt_on_engine(warehouse: WarehouseResource, context: dg.AssetExecutio
     if warehouse.encryption_key():
         raise dg.Failure(description=(
             "CLA_ENCRYPTION_KEY encrypts the embedded DuckDB warehouse; on Spark the tables are Parquet on the "
-            "platform's storage, whose own encryption at rest applies (README, 'Running on Spark'). Unset "
+            "platform's storage, whose own encryption at rest applies (README, 'On Spark or Databricks'). Unset "
             "CLA_ENCRYPTION_KEY for CLA_ENGINE=spark."))
     manifest = json.loads(Path(dbt_project.manifest_path).read_text())
     path = warehouse.working_warehouse_path(context.run_id)
